@@ -1,0 +1,132 @@
+#!/bin/sh
+# deps.sh: build the third-party decoders and BearSSL, decoder-only and static,
+# from Debian's source packages, with the target's C compiler.
+#
+#   sh boot/deps.sh OUT CC HOST LIB...
+#
+# OUT   install prefix (OUT/lib/*.a, OUT/include/*), e.g. build/deps
+# CC    the compiler, e.g. musl-gcc
+# HOST  the configure triplet of the target, e.g. x86_64-linux-musl
+# LIB   any of: zlib xz zstd lz4 bzip2 lzo bearssl
+#
+# Nothing third-party is committed: the sources come from `apt-get source`
+# (deb-src lines are added when missing, which needs root) into OUT/src and
+# are reused, so a second run only rebuilds what lacks its OUT/.stamp-LIB.
+set -eu
+
+out=$1; cc=$2; host=$3; shift 3
+mkdir -p "$out/src" "$out/lib" "$out/include"
+out=$(cd "$out" && pwd)
+src=$out/src
+opt="-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables"
+jobs=$(nproc 2>/dev/null || echo 2)
+
+say() { printf 'deps: %s\n' "$*" >&2; }
+die() { printf 'deps: fatal: %s\n' "$*" >&2; exit 111; }
+
+# Debian source package of each library.
+pkg_of() {
+	case $1 in
+	zlib) echo zlib ;; xz) echo xz-utils ;; zstd) echo libzstd ;;
+	lz4) echo lz4 ;; bzip2) echo bzip2 ;; lzo) echo lzo2 ;;
+	bearssl) echo bearssl ;; *) die "unknown library $1" ;;
+	esac
+}
+
+enable_deb_src() {
+	f=/etc/apt/sources.list.d/debian.sources
+	if [ -f "$f" ] && grep -q '^Types: deb$' "$f"; then
+		[ "$(id -u)" = 0 ] || die "deb-src lines are missing in $f and adding them needs root"
+		say "adding deb-src to $f"
+		sed -i 's/^Types: deb$/Types: deb deb-src/' "$f"
+		apt-get update -q >&2 || die "apt-get update failed"
+	elif [ -f /etc/apt/sources.list ] && ! grep -q '^deb-src' /etc/apt/sources.list &&
+	     grep -q '^deb ' /etc/apt/sources.list; then
+		[ "$(id -u)" = 0 ] || die "deb-src lines are missing and adding them needs root"
+		say "adding deb-src to /etc/apt/sources.list"
+		sed -n 's/^deb /deb-src /p' /etc/apt/sources.list >> /etc/apt/sources.list
+		apt-get update -q >&2 || die "apt-get update failed"
+	fi
+}
+
+# fetch PKG: unpack the Debian source of PKG once; print its directory.
+fetch() {
+	d=$(find "$src" -mindepth 1 -maxdepth 1 -type d -name "$1-*" | head -n 1)
+	if [ -z "$d" ]; then
+		command -v dpkg-source >/dev/null || die "dpkg-source missing: apt-get install dpkg-dev"
+		say "apt-get source $1"
+		if ! (cd "$src" && apt-get source -qq "$1" >/dev/null 2>&1); then
+			enable_deb_src
+			(cd "$src" && apt-get source -qq "$1" >/dev/null 2>&1) || die "apt-get source $1 failed"
+		fi
+		d=$(find "$src" -mindepth 1 -maxdepth 1 -type d -name "$1-*" | head -n 1)
+		[ -n "$d" ] || die "no source tree for $1 in $src"
+	fi
+	echo "$d"
+}
+
+# cc_lib NAME FLAGS FILE...: compile FILEs into OUT/lib/libNAME.a
+cc_lib() {
+	name=$1 flags=$2; shift 2
+	objs=$out/obj-$name
+	rm -rf "$objs"; mkdir -p "$objs"
+	for f; do
+		# shellcheck disable=SC2086
+		$cc $opt $flags -c "$f" -o "$objs/$(basename "$f" .c).o" || die "compiling $f"
+	done
+	rm -f "$out/lib/lib$name.a"
+	ar rcs "$out/lib/lib$name.a" "$objs"/*.o || die "ar lib$name.a"
+	rm -rf "$objs"
+}
+
+build() {
+	d=$(fetch "$(pkg_of "$1")")
+	case $1 in
+	zlib)	# inflate only: the gzip container is parsed by popinit itself
+		cc_lib z "" "$d/inflate.c" "$d/inftrees.c" "$d/inffast.c" \
+			"$d/adler32.c" "$d/crc32.c" "$d/zutil.c"
+		cp "$d/zlib.h" "$d/zconf.h" "$out/include/" ;;
+	xz)	# liblzma, decoders only, the kernel's BCJ set
+		b=$out/obj-xz; rm -rf "$b"; mkdir -p "$b"
+		(cd "$b" && CC=$cc CFLAGS="$opt" "$d/configure" -q --host="$host" \
+			--prefix="$out" --disable-shared --enable-static \
+			--disable-xz --disable-xzdec --disable-lzmadec --disable-lzmainfo \
+			--disable-lzma-links --disable-scripts --disable-doc --disable-nls \
+			--enable-encoders= --enable-decoders=lzma1,lzma2,x86,powerpc,ia64,arm,armthumb,arm64,sparc,delta \
+			--enable-match-finders= --enable-checks=crc32,crc64,sha256 \
+			--enable-threads=no --enable-small --disable-microlzma \
+			--disable-lzip-decoder >&2 &&
+		 make -s -j"$jobs" -C src/liblzma >&2 &&
+		 make -s -C src/liblzma install >&2) || die "building liblzma"
+		rm -rf "$b" "$out/lib/liblzma.la" "$out/lib/pkgconfig" ;;
+	zstd)	# decompressor only, no legacy formats
+		(cd "$d/lib" && make -s clean >/dev/null 2>&1 || true
+		 CC=$cc CFLAGS="$opt" make -s -j"$jobs" libzstd.a \
+			ZSTD_LIB_COMPRESSION=0 ZSTD_LIB_DICTBUILDER=0 \
+			ZSTD_LIB_DEPRECATED=0 ZSTD_LEGACY_SUPPORT=0 >&2) || die "building libzstd"
+		cp "$d/lib/libzstd.a" "$out/lib/"
+		cp "$d/lib/zstd.h" "$d/lib/zstd_errors.h" "$out/include/" ;;
+	lz4)	cc_lib lz4 "" "$d/lib/lz4.c"
+		cp "$d/lib/lz4.h" "$out/include/" ;;
+	bzip2)	# BZ_NO_STDIO: popinit supplies bz_internal_error()
+		cc_lib bz2 "-DBZ_NO_STDIO -D_FILE_OFFSET_BITS=64" "$d/bzlib.c" \
+			"$d/decompress.c" "$d/huffman.c" "$d/crctable.c" "$d/randtable.c"
+		cp "$d/bzlib.h" "$out/include/" ;;
+	lzo)	# minilzo carries LZO1X decompression and nothing else we need
+		cc_lib minilzo "-I$d/include/lzo" "$d/minilzo/minilzo.c"
+		cp "$d/minilzo/minilzo.h" "$d/include/lzo/lzoconf.h" "$d/include/lzo/lzodefs.h" "$out/include/" ;;
+	bearssl)
+		(cd "$d" && make -s clean >/dev/null 2>&1 || true
+		 make -s -j"$jobs" CC="$cc" LD="$cc" CFLAGS="-W -Wall $opt" \
+			DLL=no TOOLS=no TESTS=no lib >&2) || die "building BearSSL"
+		cp "$d/build/libbearssl.a" "$out/lib/"
+		cp "$d"/inc/*.h "$out/include/" ;;
+	esac
+}
+
+for lib; do
+	[ -f "$out/.stamp-$lib" ] && continue
+	say "building $lib with $cc"
+	build "$lib"
+	touch "$out/.stamp-$lib"
+done

@@ -1,0 +1,205 @@
+/* cmd_unpack.c: popinit unpack [--root DIR] [-v] IMAGE...
+ *              popinit list [-v] IMAGE... */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/io.h"
+#include "../lib/log.h"
+#include "../unpack/sink.h"
+#include "../unpack/unpack.h"
+#include "cmd.h"
+
+int
+cmd_open_image(const char *path)
+{
+	if (!strcmp(path, "-"))
+		return fcntl(0, F_DUPFD_CLOEXEC, 3) < 0 ? -errno : fcntl(0, F_DUPFD_CLOEXEC, 3);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	return fd < 0 ? -errno : fd;
+}
+
+int
+cmd_report(const char *image, const struct unpack_result *res)
+{
+	int code = EXIT_OK;
+
+	if (res->read_err) {
+		log_fatal("%s: unable to read: %s", image, strerror(-res->read_err));
+		code = EXIT_TEMP;
+	}
+	if (res->err.msg) {
+		const struct cpio_error *e = &res->err;
+		char detail[CPIO_PATH_MAX + 256];
+		int n = 0;
+		if (e->why)
+			n += snprintf(detail + n, sizeof detail - n, "%s", e->why);
+		if (e->what[0])
+			n += snprintf(detail + n, sizeof detail - n, "%s%s", n ? ": " : "", e->what);
+		if (e->err)
+			n += snprintf(detail + n, sizeof detail - n, "%s%s", n ? ": " : "", strerror(-e->err));
+		log_fatal("%s: %s%s%s%s%s%s", image, e->msg, n ? " (" : "", n ? detail : "", n ? ")" : "",
+			  res->where[0] ? " at " : "", res->where);
+		if (!code)
+			code = e->err && e->err != -ENOSPC ? EXIT_TEMP : EXIT_USAGE;
+	}
+	if (res->late.msg) {
+		/* the tree is the kernel's; popinit still says what is wrong */
+		log_err("%s: %s%s%s at offset %llu (the kernel does not report this)", image,
+			res->late.msg, res->late.what[0] ? ": " : "", res->late.what,
+			(unsigned long long)res->late.offset);
+		if (!code)
+			code = EXIT_USAGE;
+	}
+	return code;
+}
+
+static int
+parse_args(int argc, char **argv, const char **root, int *verbose, int *first)
+{
+	int i = 1;
+
+	for (; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			i++;
+			break;
+		} else if (root && !strcmp(argv[i], "--root") && i + 1 < argc) {
+			*root = argv[++i];
+		} else if (root && !strncmp(argv[i], "--root=", 7)) {
+			*root = argv[i] + 7;
+		} else if (!strcmp(argv[i], "-v")) {
+			(*verbose)++;
+		} else if (argv[i][0] == '-' && argv[i][1]) {
+			log_fatal("unknown option: %s", argv[i]);
+			return -1;
+		} else {
+			break;
+		}
+	}
+	*first = i;
+	if (i == argc) {
+		log_fatal("no image given");
+		return -1;
+	}
+	return 0;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+int
+cmd_unpack(int argc, char **argv)
+{
+	const char *root = "/", *what;
+	int verbose = 0, first, err, code = EXIT_OK;
+	uint64_t t0 = now_ms(), bytes = 0;
+
+	if (parse_args(argc, argv, &root, &verbose, &first) < 0)
+		return EXIT_USAGE;
+	struct unpacker *u = unpacker_new(root, &err, &what);
+	if (!u) {
+		log_fatal("unable to %s %s: %s", what, root, strerror(-err));
+		return EXIT_TEMP;
+	}
+	int i;
+	for (i = first; i < argc && code == EXIT_OK; i++) {
+		struct unpack_result res;
+		int fd = cmd_open_image(argv[i]);
+		if (fd < 0) {
+			log_fatal("unable to open %s: %s", argv[i], strerror(-fd));
+			code = EXIT_USAGE;
+			break;
+		}
+		int r = unpacker_run(u, fd, &res);
+		(void)io_close(fd);
+		bytes += res.bytes_in;
+		if (r < 0) {
+			int c = cmd_report(argv[i], &res);
+			/* late problems leave the kernel's tree: go on, fail at the end */
+			if (res.err.msg || res.read_err)
+				code = c;
+			else if (!code)
+				code = -c;
+		}
+	}
+	const struct sink_stats *st = unpacker_stats(u);
+	if (verbose)
+		log_info("unpacked %d image%s, %llu bytes, %llu files, %llu dirs, %llu symlinks, %llu nodes in %llu ms",
+			 i - first, i - first == 1 ? "" : "s", (unsigned long long)bytes,
+			 (unsigned long long)st->files, (unsigned long long)st->dirs,
+			 (unsigned long long)st->symlinks, (unsigned long long)st->nodes,
+			 (unsigned long long)(now_ms() - t0));
+	unpacker_free(u);
+	return code < 0 ? -code : code;
+}
+
+struct list_ctx {
+	struct sink_list *s;
+};
+
+static void
+list_segment(void *ctx, const char *codec, uint64_t offset)
+{
+	char line[96];
+
+	snprintf(line, sizeof line, "%s at offset %llu", codec ? codec : "plain cpio",
+		 (unsigned long long)offset);
+	sink_list_note(ctx, line);
+}
+
+int
+cmd_list(int argc, char **argv)
+{
+	int verbose = 0, first, code = EXIT_OK;
+	struct image *im = NULL;
+
+	if (parse_args(argc, argv, NULL, &verbose, &first) < 0)
+		return EXIT_USAGE;
+	struct sink_list *s = sink_list_new(stdout, verbose);
+	static struct image image;
+	im = &image;
+	if (!s) {
+		log_fatal("out of memory");
+		return EXIT_TEMP;
+	}
+	struct cpio_sink sink = { sink_list_entry, sink_list_data, sink_list_end, sink_list_trailer, s };
+	for (int i = first; i < argc && code == EXIT_OK; i++) {
+		struct unpack_result res;
+		int fd = cmd_open_image(argv[i]);
+		if (fd < 0) {
+			log_fatal("unable to open %s: %s", argv[i], strerror(-fd));
+			code = EXIT_USAGE;
+			break;
+		}
+		memset(&res, 0, sizeof res);
+		image_init(im, &sink);
+		im->segment = list_segment;
+		im->segment_ctx = s;
+		if (argc - first > 1)
+			printf("# image %s\n", argv[i]);
+		res.read_err = unpack_read_image(im, fd, &res.bytes_in);
+		(void)io_close(fd);
+		res.err = im->err;
+		res.late = im->late;
+		if (res.err.msg)
+			image_where(im, res.where, sizeof res.where);
+		fflush(stdout);
+		if (res.err.msg || res.late.msg || res.read_err)
+			code = cmd_report(argv[i], &res);
+	}
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		log_fatal("unable to write the listing: %s", strerror(errno));
+		code = EXIT_TEMP;
+	}
+	sink_list_free(s);
+	return code;
+}

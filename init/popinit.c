@@ -1,0 +1,51 @@
+/* popinit.c: the multi-call entry point.
+ *
+ *   popinit unpack [--root DIR] [-v] IMAGE...
+ *   popinit list [-v] IMAGE...
+ *   popinit mkimage [-o OUT] [-c CODEC] [-t EPOCH] [-C] LIST
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "../lib/io.h"
+#include "../lib/log.h"
+#include "cmd.h"
+
+static const struct {
+	const char *name;
+	int (*run)(int, char **);
+	const char *usage;
+} cmds[] = {
+	{ "unpack", cmd_unpack, "[--root DIR] [-v] IMAGE...   unpack images as the kernel would (- is stdin)" },
+	{ "list", cmd_list, "[-v] IMAGE...                 list what the kernel would create" },
+	{ "mkimage", cmd_mkimage, "[-o OUT] [-c CODEC] [-t EPOCH] [-C] LIST   gen_init_cpio list to newc" },
+};
+
+static int
+usage(void)
+{
+	fprintf(stderr, "usage:\n");
+	for (size_t i = 0; i < LEN(cmds); i++)
+		fprintf(stderr, "  popinit %s %s\n", cmds[i].name, cmds[i].usage);
+	return EXIT_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *base = argc ? strrchr(argv[0], '/') : NULL;
+	base = base ? base + 1 : argc ? argv[0] : "popinit";
+
+	log_init("popinit", -1, -1);
+	/* called by a subcommand's name (a link), or as "popinit NAME" */
+	for (size_t i = 0; i < LEN(cmds); i++)
+		if (!strcmp(base, cmds[i].name))
+			return cmds[i].run(argc, argv);
+	if (argc < 2)
+		return usage();
+	for (size_t i = 0; i < LEN(cmds); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].run(argc - 1, argv + 1);
+	log_fatal("unknown command: %s", argv[1]);
+	return usage();
+}

@@ -1,0 +1,54 @@
+/* io.c: the EINTR and short-count loops, written once. */
+#include <errno.h>
+#include <unistd.h>
+
+#include "io.h"
+
+ssize_t
+io_read_full(int fd, void *buf, size_t len)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t r = read(fd, (char *)buf + got, len - got);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
+int
+io_write_full(int fd, const void *buf, size_t len)
+{
+	while (len) {
+		ssize_t r = write(fd, buf, len);
+		if (r < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			return -EIO;
+		buf = (const char *)buf + r;
+		len -= (size_t)r;
+	}
+	return 0;
+}
+
+int
+io_close(int fd)
+{
+	int saved = errno, r = 0;
+
+	/* Linux always releases the fd, even on EINTR: never retry */
+	if (close(fd) < 0 && errno != EINTR)
+		r = -errno;
+	errno = saved;
+	return r;
+}

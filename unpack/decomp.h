@@ -1,0 +1,83 @@
+/* decomp.h: the kernel's initramfs decompressors, as streaming push decoders.
+ *
+ * A compressed segment starts where the kernel's unpack_to_rootfs() finds a
+ * byte that is neither NUL nor the '0' of an aligned cpio header; its first
+ * two bytes choose the codec (lib/decompress.c, first match wins):
+ *
+ *   1f 8b gzip   1f 9e gzip (rejected)   42 5a bzip2   5d 00 lzma
+ *   fd 37 xz     89 4c lzo (lzop)         02 21 lz4 (legacy frame)   28 b5 zstd
+ *
+ * Each decoder consumes exactly one stream, as the kernel's does, and says
+ * where it ended, so that what follows (NUL padding, a plain archive,
+ * another compressed one) is handled by the caller.  Errors carry the
+ * kernel's message for the same failure.
+ */
+#ifndef POPINIT_DECOMP_H
+#define POPINIT_DECOMP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* decompressed output goes here; a negative return stops the decoder */
+typedef int (*dec_emit_fn)(void *ctx, const uint8_t *buf, size_t len);
+
+enum {
+	DEC_MORE = 0,	/* all input taken, the stream goes on */
+	DEC_END = 1,	/* the stream ended: *used bytes of this input were its own */
+	DEC_FAIL = -1,	/* d->msg says why (NULL: the emit callback refused) */
+};
+
+struct dec {
+	const struct dec_codec *codec;
+	dec_emit_fn emit;
+	void *emit_ctx;
+	const char *msg;	/* the kernel's message for this failure */
+	const char *why;	/* popinit's detail, or NULL */
+	const char *late;	/* a problem the kernel does not see (bad CRC...) */
+	const uint8_t *tail;	/* after finish: input taken but not the stream's */
+	size_t tail_len;
+	uint64_t in_total;	/* compressed bytes consumed so far */
+	uint64_t out_total;	/* decompressed bytes emitted so far */
+	void *priv;
+};
+
+struct dec_codec {
+	const char *name;	/* as the kernel names it */
+	uint8_t magic[2];
+	/* NULL when popinit was built without this codec (make CODECS=...) */
+	int (*init)(struct dec *d);
+	/* push: take input; DEC_MORE (all taken), DEC_END or DEC_FAIL */
+	int (*push)(struct dec *d, const uint8_t *in, size_t len, size_t *used);
+	/* finish: the input ended: DEC_END if the stream may end here */
+	int (*finish)(struct dec *d);
+	void (*fini)(struct dec *d);
+};
+
+/* dec_detect: the codec for the two bytes at IN (LEN >= 2), or NULL */
+const struct dec_codec *dec_detect(const uint8_t *in, size_t len);
+
+/* dec_start: set up D for CODEC (which must have init); 0 or DEC_FAIL */
+int dec_start(struct dec *d, const struct dec_codec *codec, dec_emit_fn emit, void *ctx);
+int dec_push(struct dec *d, const uint8_t *in, size_t len, size_t *used);
+int dec_finish(struct dec *d);
+void dec_end(struct dec *d);
+
+/* dec_out: emit LEN bytes from the decoder (used by the codecs) */
+int dec_out(struct dec *d, const uint8_t *buf, size_t len);
+
+/* the codecs, in decomp_*.c */
+extern const struct dec_codec dec_gzip, dec_bzip2, dec_lzma, dec_xz, dec_lzo, dec_lz4, dec_zstd;
+
+/* DEC_CHUNK: size of the output pieces handed to the emit callback */
+#define DEC_CHUNK (128 * 1024)
+
+#endif
+
+/* dec_gather: N contiguous bytes of input, straight from IN when they are
+ * all there, else assembled in BUF (capacity >= N) over several pushes.
+ * Returns them and advances *POS, or NULL when IN ran out first. */
+struct dec_gather {
+	uint8_t *buf;
+	size_t have;
+};
+const uint8_t *dec_gather(struct dec_gather *g, size_t n, const uint8_t *in, size_t len, size_t *pos);

@@ -1,0 +1,130 @@
+/* decomp_xz.c: .xz (one stream) and .lzma ("alone" format) through liblzma.
+ *
+ * The kernel's xz decoder (lib/decompress_unxz.c) takes one stream and
+ * refuses integrity checks other than none and CRC32; popinit also takes
+ * CRC64 and SHA-256, which change nothing in what is unpacked.
+ * Its lzma decoder (lib/decompress_unlzma.c) reads the 13-byte header
+ * (properties, dictionary size, uncompressed size or -1) and LZMA data up
+ * to the end marker or the size.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#include <lzma.h>
+
+#include "decomp.h"
+
+struct xz {
+	lzma_stream s;
+	bool alone;
+	uint8_t out[DEC_CHUNK];
+};
+
+static int
+xz_setup(struct dec *d, bool alone)
+{
+	struct xz *x = calloc(1, sizeof *x);
+	lzma_ret r;
+
+	if (!x) {
+		d->msg = alone ? "Could not allocate input buffer" : "XZ decompressor ran out of memory";
+		return DEC_FAIL;
+	}
+	x->s = (lzma_stream)LZMA_STREAM_INIT;
+	x->alone = alone;
+	d->priv = x;
+	r = alone ? lzma_alone_decoder(&x->s, UINT64_MAX) : lzma_stream_decoder(&x->s, UINT64_MAX, 0);
+	if (r != LZMA_OK) {
+		d->msg = alone ? "Could not allocate input buffer" : "XZ decompressor ran out of memory";
+		return DEC_FAIL;
+	}
+	return 0;
+}
+
+static int xz_init(struct dec *d) { return xz_setup(d, false); }
+static int lzma_init(struct dec *d) { return xz_setup(d, true); }
+
+static const char *
+xz_message(const struct xz *x, lzma_ret r)
+{
+	if (x->alone) {
+		switch (r) {
+		case LZMA_FORMAT_ERROR:
+		case LZMA_OPTIONS_ERROR:
+			return "bad header";
+		case LZMA_MEM_ERROR:
+			return "Could not allocate input buffer";
+		default:
+			return "LZMA data is corrupt";
+		}
+	}
+	switch (r) {
+	case LZMA_MEM_ERROR:
+		return "XZ decompressor ran out of memory";
+	case LZMA_FORMAT_ERROR:
+		return "Input is not in the XZ format (wrong magic bytes)";
+	case LZMA_OPTIONS_ERROR:
+		return "Input was encoded with settings that are not supported by this XZ decoder";
+	case LZMA_DATA_ERROR:
+	case LZMA_BUF_ERROR:
+		return "XZ-compressed data is corrupt";
+	default:
+		return "Bug in the XZ decompressor";
+	}
+}
+
+static int
+xz_push(struct dec *d, const uint8_t *in, size_t len, size_t *used)
+{
+	struct xz *x = d->priv;
+
+	x->s.next_in = in;
+	x->s.avail_in = len;
+	for (;;) {
+		x->s.next_out = x->out;
+		x->s.avail_out = sizeof x->out;
+		lzma_ret r = lzma_code(&x->s, LZMA_RUN);
+		if (dec_out(d, x->out, sizeof x->out - x->s.avail_out) < 0)
+			return DEC_FAIL;
+		if (r == LZMA_STREAM_END) {
+			*used = len - x->s.avail_in;
+			return DEC_END;
+		}
+		if (r != LZMA_OK && r != LZMA_BUF_ERROR) {
+			d->msg = xz_message(x, r);
+			return DEC_FAIL;
+		}
+		if (!x->s.avail_in && x->s.avail_out) {
+			*used = len;
+			return DEC_MORE;
+		}
+	}
+}
+
+static int
+xz_finish(struct dec *d)
+{
+	struct xz *x = d->priv;
+
+	/* the kernel's decoders run out of input here */
+	d->msg = x->alone ? "unexpected EOF" : "XZ-compressed data is corrupt";
+	d->why = "the compressed data is truncated";
+	return DEC_FAIL;
+}
+
+static void
+xz_fini(struct dec *d)
+{
+	struct xz *x = d->priv;
+
+	if (x)
+		lzma_end(&x->s);
+	free(x);
+	d->priv = NULL;
+}
+
+#ifdef HAVE_XZ
+const struct dec_codec dec_xz = { "xz", { 0xfd, 0x37 }, xz_init, xz_push, xz_finish, xz_fini };
+#endif
+#ifdef HAVE_LZMA
+const struct dec_codec dec_lzma = { "lzma", { 0x5d, 0x00 }, lzma_init, xz_push, xz_finish, xz_fini };
+#endif

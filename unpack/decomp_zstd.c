@@ -1,0 +1,118 @@
+/* decomp_zstd.c: one zstd frame, as lib/decompress_unzstd.c takes it.
+ *
+ * The kernel reads the frame header first (an incomplete one is its own
+ * error), accepts windows up to 2^ZSTD_WINDOWLOG_MAX, and stops at the end
+ * of the first frame.  Skippable frames have another magic and are never
+ * seen here.
+ */
+#include <stdbool.h>
+#include <stdlib.h>
+#define ZSTD_STATIC_LINKING_ONLY	/* ZSTD_getFrameHeader */
+#include <string.h>
+#include <zstd.h>
+#include <zstd_errors.h>
+
+#include "decomp.h"
+
+struct zs {
+	ZSTD_DCtx *dctx;
+	size_t head_len;	/* the first bytes, for the frame header */
+	uint8_t head[ZSTD_FRAMEHEADERSIZE_MAX];
+	uint8_t out[DEC_CHUNK];
+};
+
+static int
+zs_init(struct dec *d)
+{
+	struct zs *z = calloc(1, sizeof *z);
+
+	if (!z || !(z->dctx = ZSTD_createDCtx())) {
+		free(z);
+		d->msg = "ZSTD decompressor ran out of memory";
+		return DEC_FAIL;
+	}
+	d->priv = z;
+	/* the kernel's limit: ZSTD_WINDOWLOG_MAX (31 on 64-bit, 30 on 32-bit) */
+	ZSTD_DCtx_setParameter(z->dctx, ZSTD_d_windowLogMax, sizeof(void *) == 8 ? 31 : 30);
+	return 0;
+}
+
+static const char *
+zs_message(size_t r)
+{
+	switch (ZSTD_getErrorCode(r)) {
+	case ZSTD_error_memory_allocation:
+		return "ZSTD decompressor ran out of memory";
+	case ZSTD_error_prefix_unknown:
+		return "Input is not in the ZSTD format (wrong magic bytes)";
+	case ZSTD_error_frameParameter_windowTooLarge:
+		return "ZSTD-compressed data has too large a window size";
+	case ZSTD_error_dstSize_tooSmall:
+	case ZSTD_error_corruption_detected:
+	case ZSTD_error_checksum_wrong:
+		return "ZSTD-compressed data is corrupt";
+	default:
+		return "ZSTD-compressed data is probably corrupt";
+	}
+}
+
+static int
+zs_push(struct dec *d, const uint8_t *in, size_t len, size_t *used)
+{
+	struct zs *z = d->priv;
+	ZSTD_inBuffer ib = { in, len, 0 };
+
+	if (z->head_len < sizeof z->head) {
+		size_t n = sizeof z->head - z->head_len < len ? sizeof z->head - z->head_len : len;
+		memcpy(z->head + z->head_len, in, n);
+		z->head_len += n;
+	}
+	for (;;) {
+		ZSTD_outBuffer ob = { z->out, sizeof z->out, 0 };
+		size_t r = ZSTD_decompressStream(z->dctx, &ob, &ib);
+		if (ZSTD_isError(r)) {
+			d->msg = zs_message(r);
+			d->why = ZSTD_getErrorName(r);
+			return DEC_FAIL;
+		}
+		if (dec_out(d, z->out, ob.pos) < 0)
+			return DEC_FAIL;
+		if (r == 0) {
+			*used = ib.pos;
+			return DEC_END;
+		}
+		if (ib.pos == ib.size && ob.pos < ob.size) {
+			*used = len;
+			return DEC_MORE;
+		}
+	}
+}
+
+static int
+zs_finish(struct dec *d)
+{
+	struct zs *z = d->priv;
+
+	ZSTD_frameHeader fh;
+
+	/* the kernel parses the frame header from all the input there is */
+	if (ZSTD_getFrameHeader(&fh, z->head, z->head_len) > 0)
+		d->msg = "ZSTD-compressed data has an incomplete frame header";
+	else
+		d->msg = "ZSTD-compressed data is truncated";
+	d->why = "the compressed data is truncated";
+	return DEC_FAIL;
+}
+
+static void
+zs_fini(struct dec *d)
+{
+	struct zs *z = d->priv;
+
+	if (z)
+		ZSTD_freeDCtx(z->dctx);
+	free(z);
+	d->priv = NULL;
+}
+
+const struct dec_codec dec_zstd = { "zstd", { 0x28, 0xb5 }, zs_init, zs_push, zs_finish, zs_fini };

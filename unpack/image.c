@@ -1,0 +1,208 @@
+/* image.c: the kernel's unpack_to_rootfs() top loop, streaming.  See image.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "image.h"
+
+void
+image_init(struct image *im, const struct cpio_sink *sink)
+{
+	memset(im, 0, offsetof(struct image, cpio));
+	cpio_init(&im->cpio, sink, &im->err);
+	/* unpack_to_rootfs() starts each buffer in Start, not Reset */
+	im->cpio.state = CPIO_START;
+}
+
+static void
+late(struct image *im, const char *msg, const char *what, uint64_t offset)
+{
+	if (im->late.msg)
+		return;
+	im->late.msg = msg;
+	im->late.offset = offset;
+	snprintf(im->late.what, sizeof im->late.what, "%s", what ? what : "");
+}
+
+static int
+emit(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct image *im = ctx;
+
+	return cpio_flush(&im->cpio, buf, len);
+}
+
+/* place: remember which segment the first error was in */
+static void
+place(struct image *im)
+{
+	if (!im->err.msg || im->err_placed)
+		return;
+	im->err_placed = true;
+	im->err_codec = im->decoding ? im->seg_codec : NULL;
+	im->err_seg_raw = im->seg_raw;
+}
+
+/* the end of a compressed segment: back to the top loop */
+static void
+segment_done(struct image *im, int r)
+{
+	struct dec *d = &im->d;
+
+	if (r == DEC_FAIL && !im->err.msg)
+		cpio_fail(&im->err, d->msg ? d->msg : "decompressor failed", d->why, 0, NULL, d->in_total);
+	place(im);
+	if (im->cpio.state != CPIO_RESET)
+		cpio_fail(&im->err, "junk at the end of compressed archive",
+			  "the archive in the compressed data is incomplete", 0, NULL, im->cpio.this_header);
+	place(im);
+	if (d->late)
+		late(im, d->late, im->seg_codec, im->seg_raw);
+	im->cpio.this_header = im->saved + d->in_total;
+	dec_end(d);
+	im->decoding = false;
+	im->mode = IMG_TOP;
+}
+
+/* start a compressed segment at IN[0..1] */
+static void
+segment_start(struct image *im, const uint8_t magic[2])
+{
+	const struct dec_codec *codec = dec_detect(magic, 2);
+
+	im->saved = im->cpio.this_header;
+	im->seg_raw = im->raw;
+	im->cpio.this_header = 0;
+	if (!codec) {
+		cpio_fail(&im->err, "invalid magic at start of compressed archive", NULL, 0, NULL, im->saved);
+		return;
+	}
+	im->seg_codec = codec->name;
+	im->in_plain = false;
+	if (im->segment)
+		im->segment(im->segment_ctx, codec->name, im->raw);
+	if (!codec->init) {
+		static char msg[64];
+		snprintf(msg, sizeof msg, "compression method %s not configured", codec->name);
+		cpio_fail(&im->err, msg, "popinit was built without it", 0, NULL, im->saved);
+		return;
+	}
+	if (dec_start(&im->d, codec, emit, im) == DEC_FAIL) {
+		im->decoding = true;
+		segment_done(im, DEC_FAIL);
+		return;
+	}
+	im->decoding = true;
+	im->mode = IMG_DECODE;
+}
+
+static size_t
+decode(struct image *im, const uint8_t *buf, size_t len)
+{
+	size_t used;
+	int r = dec_push(&im->d, buf, len, &used);
+
+	if (r != DEC_MORE)
+		segment_done(im, r);
+	return r == DEC_MORE ? len : used;
+}
+
+int
+image_push(struct image *im, const uint8_t *buf, size_t len)
+{
+	while (len && !im->err.msg) {
+		size_t n = 0;
+		switch (im->mode) {
+		case IMG_TOP:
+			if (im->pending) {
+				uint8_t magic[2] = { im->pending_byte, buf[0] };
+				im->pending = false;
+				im->raw--;	/* the segment starts at the held byte */
+				segment_start(im, magic);
+				im->raw++;
+				if (im->mode == IMG_DECODE)
+					(void)decode(im, magic, 1);
+				break;
+			}
+			if (buf[0] == '0' && !(im->cpio.this_header & 3)) {
+				if (im->segment && !im->in_plain)
+					im->segment(im->segment_ctx, NULL, im->raw);
+				im->in_plain = true;
+				im->cpio.state = CPIO_START;
+				im->mode = IMG_PLAIN;
+				break;
+			}
+			if (buf[0] == 0) {
+				im->cpio.this_header++;
+				n = 1;
+				break;
+			}
+			if (len < 2) {
+				im->pending = true;
+				im->pending_byte = buf[0];
+				n = 1;
+				break;
+			}
+			segment_start(im, buf);
+			break;
+		case IMG_PLAIN:
+			n = cpio_write(&im->cpio, buf, len);
+			if (n < len)
+				im->mode = IMG_TOP;
+			break;
+		case IMG_DECODE:
+			n = decode(im, buf, len);
+			break;
+		}
+		buf += n;
+		len -= n;
+		im->raw += n;
+		place(im);
+	}
+	return im->err.msg ? -1 : 0;
+}
+
+int
+image_finish(struct image *im)
+{
+	if (!im->err.msg) {
+		if (im->pending) {
+			im->pending = false;
+			cpio_fail(&im->err, "invalid magic at start of compressed archive",
+				  "one byte left", 0, NULL, im->cpio.this_header);
+		} else if (im->mode == IMG_DECODE) {
+			int r = dec_finish(&im->d);
+			/* bytes the decoder took but left to the top loop */
+			uint8_t tail[8];
+			size_t tail_len = im->d.tail_len < sizeof tail ? im->d.tail_len : sizeof tail;
+			if (r == DEC_END)
+				memcpy(tail, im->d.tail, tail_len);
+			segment_done(im, r);
+			if (r == DEC_END && tail_len) {
+				im->cpio.this_header -= tail_len;
+				im->raw -= tail_len;
+				image_push(im, tail, tail_len);
+				return image_finish(im);
+			}
+		}
+		if (!im->err.msg && im->mode == IMG_PLAIN && cpio_mid_entry(&im->cpio))
+			late(im, "truncated archive", im->cpio.state == CPIO_COPY ? im->cpio.e.name : NULL,
+			     im->cpio.e.offset);
+	}
+	place(im);
+	if (im->decoding) {
+		dec_end(&im->d);
+		im->decoding = false;
+	}
+	return im->err.msg ? -1 : 0;
+}
+
+void
+image_where(const struct image *im, char *buf, size_t size)
+{
+	if (im->err_codec)
+		snprintf(buf, size, "offset %llu of the %s data at offset %llu",
+			 (unsigned long long)im->err.offset, im->err_codec,
+			 (unsigned long long)im->err_seg_raw);
+	else
+		snprintf(buf, size, "offset %llu", (unsigned long long)im->err.offset);
+}

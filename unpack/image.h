@@ -1,0 +1,66 @@
+/* image.h: one initramfs image, as the kernel's unpack_to_rootfs() reads it.
+ *
+ *   image := ( NUL | cpio_archive | compressed_cpio )*
+ *
+ * A '0' at an offset that is a multiple of 4 starts a plain archive; NULs
+ * are skipped; any other byte starts a compressed segment whose codec its
+ * first two bytes name (decomp.h).  Plain archives and decompressed data
+ * both go through one cpio parser (cpio.h), whose entries go to a sink.
+ *
+ * Push the image's bytes in pieces of any size with image_push(), then
+ * call image_finish() once.  The first error stops everything, and its
+ * message is the kernel's.  Problems the kernel does not report (a
+ * truncated archive, a bad gzip CRC) do not stop the unpack: they are kept
+ * in im->late and reported at the end, so the tree stays the kernel's.
+ */
+#ifndef POPINIT_IMAGE_H
+#define POPINIT_IMAGE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "cpio.h"
+#include "decomp.h"
+
+enum image_mode { IMG_TOP, IMG_PLAIN, IMG_DECODE };
+
+struct image_late {
+	const char *msg;	/* NULL: none */
+	char what[CPIO_PATH_MAX];
+	uint64_t offset;
+};
+
+/* Called at the start of each segment: CODEC NULL for a plain archive */
+typedef void (*image_segment_fn)(void *ctx, const char *codec, uint64_t offset);
+
+struct image {
+	enum image_mode mode;
+	uint64_t raw;		/* bytes of the image taken so far */
+	uint64_t saved;		/* the kernel's saved_offset at a segment start */
+	uint64_t seg_raw;	/* raw offset of the current compressed segment */
+	const char *seg_codec;
+	bool pending;		/* one byte held to read a two-byte magic */
+	uint8_t pending_byte;
+	bool decoding;		/* d holds a decoder */
+	bool in_plain;		/* the last segment reported was a plain one */
+	bool err_placed;	/* err_codec and err_seg_raw are set */
+	const char *err_codec;	/* the error was in this codec's data, or NULL */
+	uint64_t err_seg_raw;
+	image_segment_fn segment;
+	void *segment_ctx;
+	struct cpio_error err;
+	struct image_late late;
+	struct dec d;
+	struct cpio_parser cpio;
+};
+
+/* image_init: ready to read an image whose entries go to SINK */
+void image_init(struct image *im, const struct cpio_sink *sink);
+/* image_push: returns 0, or -1 once im->err holds an error */
+int image_push(struct image *im, const uint8_t *buf, size_t len);
+/* image_finish: the image ended; 0 or -1; frees the decoder either way */
+int image_finish(struct image *im);
+/* image_where: the error's place, "offset N" or "offset N of the gzip data at M" */
+void image_where(const struct image *im, char *buf, size_t size);
+
+#endif

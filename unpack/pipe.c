@@ -1,0 +1,352 @@
+/* pipe.c: a single-producer, single-consumer record queue to the writer. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pipe.h"
+
+#define PIPE_RING (4u << 20)		/* bytes queued at most */
+#define PIPE_DATA_MAX (256u << 10)	/* payload of one DATA record at most */
+
+enum rec_type { REC_PAD, REC_ENTRY, REC_DATA, REC_END, REC_TRAILER, REC_IMAGE_END, REC_QUIT };
+
+struct rec {
+	uint32_t type, len;	/* len: payload bytes that follow */
+	uint32_t arg;		/* END: the data sum */
+	uint32_t pad;
+};
+
+/* REC_ENTRY payload: the entry, then name and target, NUL-terminated */
+struct rec_entry {
+	struct cpio_entry e;
+	uint32_t name_len, target_len;	/* with their NULs; target 0: none */
+};
+
+struct pipe {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t can_put, can_get, idle;
+	size_t head, tail, used;	/* ring positions and fill */
+	bool failed;			/* the writer recorded an error (locked) */
+	bool skipping;			/* writer only: skip to IMAGE_END */
+	bool image_done;
+	int start_err;
+	const char *start_what;
+	const char *root;
+	struct sink_fs *fs;
+	struct cpio_error werr;		/* the writer's error */
+	struct cpio_error *rerr;	/* the reader's */
+	struct cpio_sink sink;
+	struct sink_stats stats;
+	uint8_t *ring;
+	uint8_t scratch[sizeof(struct rec_entry) + 2 * CPIO_PATH_MAX + 2];
+};
+
+static size_t
+rec_size(size_t payload)
+{
+	return (sizeof(struct rec) + payload + 7) & ~(size_t)7;
+}
+
+/* put: queue one record made of HDR and the parts A, B, C; false if the
+ * writer failed, unless the record is one that must get through */
+static bool
+put(struct pipe *p, struct rec *hdr, const void *a, size_t alen, const void *b, size_t blen,
+    const void *c, size_t clen)
+{
+	size_t need = rec_size(hdr->len);
+	bool force = hdr->type == REC_IMAGE_END || hdr->type == REC_QUIT;
+
+	pthread_mutex_lock(&p->lock);
+	for (;;) {
+		if (p->failed && !force)
+			break;
+		size_t to_end = PIPE_RING - p->tail;
+		size_t want = need <= to_end ? need : to_end + need;
+		if (PIPE_RING - p->used >= want)
+			break;
+		pthread_cond_wait(&p->can_put, &p->lock);
+	}
+	if (p->failed && !force) {
+		pthread_mutex_unlock(&p->lock);
+		return false;
+	}
+	if (PIPE_RING - p->tail < need) {
+		/* a pad record (or bare slack) to the end, then wrap */
+		if (PIPE_RING - p->tail >= sizeof(struct rec)) {
+			struct rec pad = { REC_PAD, 0, 0, 0 };
+			memcpy(p->ring + p->tail, &pad, sizeof pad);
+		}
+		p->used += PIPE_RING - p->tail;
+		p->tail = 0;
+	}
+	size_t at = p->tail;
+	pthread_mutex_unlock(&p->lock);
+
+	/* only the writer reads [head, head+used): the space is ours */
+	uint8_t *dst = p->ring + at;
+	memcpy(dst, hdr, sizeof *hdr);
+	dst += sizeof *hdr;
+	if (alen)
+		memcpy(dst, a, alen);
+	if (blen)
+		memcpy(dst + alen, b, blen);
+	if (clen)
+		memcpy(dst + alen + blen, c, clen);
+
+	pthread_mutex_lock(&p->lock);
+	p->tail = (at + need) % PIPE_RING;
+	p->used += need;
+	pthread_cond_signal(&p->can_get);
+	pthread_mutex_unlock(&p->lock);
+	return true;
+}
+
+static int
+refused(struct pipe *p)
+{
+	pthread_mutex_lock(&p->lock);
+	if (p->werr.msg)
+		*p->rerr = p->werr;
+	pthread_mutex_unlock(&p->lock);
+	return -1;
+}
+
+static int
+q_entry(void *ctx, const struct cpio_entry *e)
+{
+	struct pipe *p = ctx;
+	struct rec_entry re = { *e, (uint32_t)strlen(e->name) + 1, e->target ? (uint32_t)strlen(e->target) + 1 : 0 };
+	struct rec h = { REC_ENTRY, (uint32_t)(sizeof re + re.name_len + re.target_len), 0, 0 };
+
+	re.e.name = re.e.target = NULL;
+	return put(p, &h, &re, sizeof re, e->name, re.name_len, e->target, re.target_len) ? 0 : refused(p);
+}
+
+static int
+q_data(void *ctx, const void *buf, size_t len)
+{
+	struct pipe *p = ctx;
+
+	while (len) {
+		size_t n = len < PIPE_DATA_MAX ? len : PIPE_DATA_MAX;
+		struct rec h = { REC_DATA, (uint32_t)n, 0, 0 };
+		if (!put(p, &h, buf, n, NULL, 0, NULL, 0))
+			return refused(p);
+		buf = (const uint8_t *)buf + n;
+		len -= n;
+	}
+	return 0;
+}
+
+static int
+q_end(void *ctx, uint32_t sum)
+{
+	struct pipe *p = ctx;
+	struct rec h = { REC_END, 0, sum, 0 };
+
+	return put(p, &h, NULL, 0, NULL, 0, NULL, 0) ? 0 : refused(p);
+}
+
+static int
+q_trailer(void *ctx)
+{
+	struct pipe *p = ctx;
+	struct rec h = { REC_TRAILER, 0, 0, 0 };
+
+	return put(p, &h, NULL, 0, NULL, 0, NULL, 0) ? 0 : refused(p);
+}
+
+/* apply: one record, in the writer; false when it says quit */
+static bool
+apply(struct pipe *p, const struct rec *h, const uint8_t *payload)
+{
+	int r = 0;
+
+	if (p->skipping && h->type != REC_IMAGE_END && h->type != REC_QUIT)
+		return true;	/* after an error, nothing more is applied */
+	switch (h->type) {
+	case REC_PAD:
+		break;
+	case REC_ENTRY: {
+		struct rec_entry re;
+		memcpy(&re, payload, sizeof re);
+		/* copy the strings out: the ring space is released afterwards */
+		memcpy(p->scratch, payload + sizeof re, re.name_len + re.target_len);
+		re.e.name = (const char *)p->scratch;
+		re.e.target = re.target_len ? (const char *)p->scratch + re.name_len : NULL;
+		r = sink_fs_entry(p->fs, &re.e);
+		break;
+	}
+	case REC_DATA:
+		r = sink_fs_data(p->fs, payload, h->len);
+		break;
+	case REC_END:
+		r = sink_fs_end(p->fs, h->arg);
+		break;
+	case REC_TRAILER:
+		r = sink_fs_trailer(p->fs);
+		break;
+	case REC_IMAGE_END:
+		sink_fs_image_end(p->fs);
+		p->skipping = false;
+		break;
+	case REC_QUIT:
+		return false;
+	}
+	if (r < 0) {
+		p->skipping = true;
+		pthread_mutex_lock(&p->lock);
+		p->failed = true;
+		pthread_cond_broadcast(&p->can_put);
+		pthread_mutex_unlock(&p->lock);
+	}
+	return true;
+}
+
+static void *
+writer(void *arg)
+{
+	struct pipe *p = arg;
+	int r = sink_fs_enter(p->fs, p->root);
+
+	pthread_mutex_lock(&p->lock);
+	p->start_err = r;
+	p->image_done = true;	/* start-up handshake */
+	pthread_cond_broadcast(&p->idle);
+	pthread_mutex_unlock(&p->lock);
+	if (r < 0)
+		return NULL;
+
+	for (bool go = true; go;) {
+		pthread_mutex_lock(&p->lock);
+		while (!p->used)
+			pthread_cond_wait(&p->can_get, &p->lock);
+		size_t at = p->head;
+		size_t slack = PIPE_RING - at;
+		pthread_mutex_unlock(&p->lock);
+
+		struct rec h;
+		size_t size;
+		if (slack < sizeof h) {
+			size = slack;	/* bare slack before the wrap */
+		} else {
+			memcpy(&h, p->ring + at, sizeof h);
+			size = h.type == REC_PAD ? slack : rec_size(h.len);
+			go = apply(p, &h, p->ring + at + sizeof h);
+		}
+
+		pthread_mutex_lock(&p->lock);
+		p->head = (at + size) % PIPE_RING;
+		p->used -= size;
+		if (go && slack >= sizeof h && h.type == REC_IMAGE_END) {
+			p->image_done = true;
+			p->stats = *sink_fs_stats(p->fs);
+			pthread_cond_broadcast(&p->idle);
+		}
+		pthread_cond_signal(&p->can_put);
+		pthread_mutex_unlock(&p->lock);
+	}
+	return NULL;
+}
+
+struct pipe *
+pipe_start(const char *root, int *err, const char **what)
+{
+	struct pipe *p = calloc(1, sizeof *p);
+
+	*what = "allocate the writer";
+	*err = -ENOMEM;
+	if (!p)
+		return NULL;
+	p->ring = malloc(PIPE_RING);
+	p->fs = sink_fs_new(&p->werr);
+	p->root = root;
+	if (!p->ring || !p->fs)
+		goto fail;
+	pthread_mutex_init(&p->lock, NULL);
+	pthread_cond_init(&p->can_put, NULL);
+	pthread_cond_init(&p->can_get, NULL);
+	pthread_cond_init(&p->idle, NULL);
+	int r = pthread_create(&p->thread, NULL, writer, p);
+	if (r) {
+		*err = -r;
+		*what = "start the writer thread";
+		goto fail;
+	}
+	pthread_mutex_lock(&p->lock);
+	while (!p->image_done)
+		pthread_cond_wait(&p->idle, &p->lock);
+	pthread_mutex_unlock(&p->lock);
+	if (p->start_err < 0) {
+		*err = p->start_err;
+		*what = "confine the writer to the target (unshare, chroot)";
+		pthread_join(p->thread, NULL);
+		goto fail;
+	}
+	p->sink = (struct cpio_sink){ q_entry, q_data, q_end, q_trailer, p };
+	return p;
+fail:
+	sink_fs_free(p->fs);
+	free(p->ring);
+	free(p);
+	return NULL;
+}
+
+const struct cpio_sink *
+pipe_sink(struct pipe *p, struct cpio_error *err)
+{
+	p->rerr = err;
+	return &p->sink;
+}
+
+int
+pipe_image_end(struct pipe *p, struct cpio_error *err)
+{
+	struct rec h = { REC_IMAGE_END, 0, 0, 0 };
+
+	pthread_mutex_lock(&p->lock);
+	p->image_done = false;
+	pthread_mutex_unlock(&p->lock);
+	/* IMAGE_END gets through even after an error: the writer skips the
+	 * rest, then closes the file and applies the directory mtimes */
+	put(p, &h, NULL, 0, NULL, 0, NULL, 0);
+	pthread_mutex_lock(&p->lock);
+	while (!p->image_done)
+		pthread_cond_wait(&p->idle, &p->lock);
+	int r = 0;
+	if (p->werr.msg) {
+		*err = p->werr;		/* earlier in the archive than any reader error */
+		memset(&p->werr, 0, sizeof p->werr);
+		r = 1;
+	}
+	p->failed = false;
+	pthread_mutex_unlock(&p->lock);
+	return r;
+}
+
+const struct sink_stats *
+pipe_stats(struct pipe *p)
+{
+	return &p->stats;
+}
+
+void
+pipe_stop(struct pipe *p)
+{
+	struct rec h = { REC_QUIT, 0, 0, 0 };
+
+	if (!p)
+		return;
+	put(p, &h, NULL, 0, NULL, 0, NULL, 0);
+	pthread_join(p->thread, NULL);
+	sink_fs_free(p->fs);
+	free(p->ring);
+	pthread_mutex_destroy(&p->lock);
+	pthread_cond_destroy(&p->can_put);
+	pthread_cond_destroy(&p->can_get);
+	pthread_cond_destroy(&p->idle);
+	free(p);
+}

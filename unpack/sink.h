@@ -1,0 +1,54 @@
+/* sink.h: where parsed entries go.
+ *
+ * sink_fs applies them to a directory tree with the kernel's own sequence
+ * of system calls (init/initramfs.c do_name, do_copy, do_symlink); it runs
+ * in a thread of its own whose root directory is the target (unshare
+ * CLONE_FS + chroot), so names resolve exactly as for the kernel: "..",
+ * absolute names and absolute symlinks all stay inside the target.
+ *
+ * sink_list prints what the kernel would create, one entry a line.
+ */
+#ifndef POPINIT_SINK_H
+#define POPINIT_SINK_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "cpio.h"
+
+struct sink_stats {
+	uint64_t files, dirs, symlinks, nodes, links, bytes;
+};
+
+/* The filesystem sink: entry/data/end/trailer are the cpio_sink
+ * callbacks; sink_fs_image_end() closes what is open and applies the
+ * deferred directory mtimes, once per image, as the kernel does per
+ * buffer.  Must be called from the thread that called sink_fs_enter(). */
+struct sink_fs;
+
+/* sink_fs_new: allocate the sink, errors reported into ERR. */
+struct sink_fs *sink_fs_new(struct cpio_error *err);
+void sink_fs_free(struct sink_fs *s);
+/* sink_fs_enter: confine the calling thread to ROOT (unshare CLONE_FS,
+ * chroot, chdir).  Returns 0 or a negative errno. */
+int sink_fs_enter(struct sink_fs *s, const char *root);
+int sink_fs_entry(void *ctx, const struct cpio_entry *e);
+int sink_fs_data(void *ctx, const void *buf, size_t len);
+int sink_fs_end(void *ctx, uint32_t sum);
+int sink_fs_trailer(void *ctx);
+/* sink_fs_image_end: the end of one image (or buffer, for the kernel) */
+void sink_fs_image_end(struct sink_fs *s);
+const struct sink_stats *sink_fs_stats(const struct sink_fs *s);
+
+/* The listing sink prints to OUT. */
+struct sink_list;
+struct sink_list *sink_list_new(FILE *out, int verbose);
+void sink_list_free(struct sink_list *s);
+int sink_list_entry(void *ctx, const struct cpio_entry *e);
+int sink_list_data(void *ctx, const void *buf, size_t len);
+int sink_list_end(void *ctx, uint32_t sum);
+int sink_list_trailer(void *ctx);
+/* sink_list_note: a line about the image itself (segment, codec, error) */
+void sink_list_note(struct sink_list *s, const char *line);
+
+#endif

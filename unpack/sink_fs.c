@@ -1,0 +1,283 @@
+/* sink_fs.c: apply cpio entries to a tree the way init/initramfs.c does.
+ *
+ * Every call below is the userspace twin of the kernel's init_*() call at
+ * the same place, made relative to "/" of a thread confined to the target,
+ * so path resolution, symlink following and error cases are the kernel's.
+ * As in the kernel, failures to create, chown, chmod or utime an object
+ * are not errors (the entry is skipped); only failed writes of file data
+ * and bad 070702 checksums are.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/io.h"
+#include "links.h"
+#include "sink.h"
+
+struct dir_mtime {
+	struct dir_mtime *next;
+	uint32_t mtime;
+	char name[];
+};
+
+struct sink_fs {
+	struct cpio_error *error;
+	struct links links;
+	struct dir_mtime *dirs;		/* LIFO, as the kernel's dir_list */
+	int fd;				/* the regular file being written */
+	bool fd_crc;
+	uint32_t fd_check, fd_mtime;
+	uint64_t fd_offset;
+	struct sink_stats stats;
+	char fd_name[CPIO_PATH_MAX];
+};
+
+struct sink_fs *
+sink_fs_new(struct cpio_error *err)
+{
+	struct sink_fs *s = calloc(1, sizeof *s);
+
+	if (!s)
+		return NULL;
+	s->error = err;
+	s->fd = -1;
+	return s;
+}
+
+int
+sink_fs_enter(struct sink_fs *s, const char *root)
+{
+	(void)s;
+	if (unshare(CLONE_FS) < 0 || chroot(root) < 0 || chdir("/") < 0)
+		return -errno;
+	/* the kernel unpacks with init_fs's umask; every mode is then set
+	 * explicitly with chmod, as here */
+	umask(022);
+	return 0;
+}
+
+static void
+set_mtime(const char *name, uint32_t mtime)
+{
+	struct timespec t[2] = { { .tv_sec = mtime }, { .tv_sec = mtime } };
+
+	/* init_utimes: not following a final symlink; failures ignored */
+	(void)utimensat(AT_FDCWD, name, t, AT_SYMLINK_NOFOLLOW);
+}
+
+/* clean_path: remove what is at NAME when its type differs from FMODE's */
+static void
+clean_path(const char *name, uint32_t fmode)
+{
+	struct stat st;
+
+	if (!lstat(name, &st) && ((st.st_mode ^ fmode) & S_IFMT)) {
+		if (S_ISDIR(st.st_mode))
+			(void)rmdir(name);	/* fails when not empty: kept */
+		else
+			(void)unlink(name);
+	}
+}
+
+/* maybe_link: 0 not a later link, 1 linked to the first name, -1 failed */
+static int
+maybe_link(struct sink_fs *s, const struct cpio_entry *e, int *err)
+{
+	*err = 0;
+	if (e->nlink < 2)
+		return 0;
+	const char *old = links_find(&s->links, e, err);
+	if (*err)
+		return -1;
+	if (!old)
+		return 0;
+	clean_path(e->name, 0);
+	if (link(old, e->name) < 0)
+		return -1;
+	s->stats.links++;
+	return 1;
+}
+
+static int
+oom(struct sink_fs *s, const struct cpio_entry *e)
+{
+	cpio_fail(s->error, "write error", "out of memory", -ENOMEM, e->name, e->offset);
+	return -1;
+}
+
+static void
+close_file(struct sink_fs *s)
+{
+	if (s->fd >= 0) {
+		(void)io_close(s->fd);
+		s->fd = -1;
+	}
+}
+
+static int
+do_file(struct sink_fs *s, const struct cpio_entry *e)
+{
+	int err, ml = maybe_link(s, e, &err);
+
+	if (err)
+		return oom(s, e);
+	if (ml < 0)
+		return 0;
+	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_LARGEFILE;
+	if (ml != 1)
+		flags |= O_TRUNC;
+	s->fd = open(e->name, flags, e->mode & 07777);
+	if (s->fd < 0)
+		return 0;	/* skipped, as the kernel does */
+	s->fd_crc = e->crc;
+	s->fd_check = e->check;
+	s->fd_mtime = e->mtime;
+	s->fd_offset = e->offset;
+	strcpy(s->fd_name, e->name);
+	(void)fchown(s->fd, e->uid, e->gid);
+	(void)fchmod(s->fd, e->mode & 07777);
+	if (e->filesize)
+		(void)ftruncate(s->fd, e->filesize);
+	if (ml != 1)
+		s->stats.files++;
+	return 0;
+}
+
+int
+sink_fs_entry(void *ctx, const struct cpio_entry *e)
+{
+	struct sink_fs *s = ctx;
+	int err;
+
+	if (S_ISLNK(e->mode)) {
+		clean_path(e->name, 0);
+		if (symlink(e->target, e->name) == 0)
+			s->stats.symlinks++;
+		(void)lchown(e->name, e->uid, e->gid);
+		set_mtime(e->name, e->mtime);
+		return 0;
+	}
+	clean_path(e->name, e->mode);
+	if (S_ISREG(e->mode))
+		return do_file(s, e);
+	if (S_ISDIR(e->mode)) {
+		if (mkdir(e->name, e->mode & 07777) == 0)
+			s->stats.dirs++;
+		(void)chown(e->name, e->uid, e->gid);
+		(void)chmod(e->name, e->mode & 07777);
+		size_t n = strlen(e->name) + 1;
+		struct dir_mtime *d = malloc(sizeof *d + n);
+		if (!d)
+			return oom(s, e);
+		d->mtime = e->mtime;
+		memcpy(d->name, e->name, n);
+		d->next = s->dirs;
+		s->dirs = d;
+		return 0;
+	}
+	if (S_ISBLK(e->mode) || S_ISCHR(e->mode) || S_ISFIFO(e->mode) || S_ISSOCK(e->mode)) {
+		int ml = maybe_link(s, e, &err);
+		if (err)
+			return oom(s, e);
+		if (ml == 0) {
+			dev_t dev = S_ISBLK(e->mode) || S_ISCHR(e->mode) ? e->rdev : 0;
+			if (mknod(e->name, e->mode, dev) == 0)
+				s->stats.nodes++;
+			(void)chown(e->name, e->uid, e->gid);
+			(void)chmod(e->name, e->mode & 07777);
+			set_mtime(e->name, e->mtime);
+		}
+	}
+	/* other types: clean_path() above was all the kernel does */
+	return 0;
+}
+
+int
+sink_fs_data(void *ctx, const void *buf, size_t len)
+{
+	struct sink_fs *s = ctx;
+
+	if (s->fd < 0)
+		return 0;
+	int r = io_write_full(s->fd, buf, len);
+	if (r < 0) {
+		cpio_fail(s->error, "write error", NULL, r, s->fd_name, s->fd_offset);
+		return -1;
+	}
+	s->stats.bytes += len;
+	return 0;
+}
+
+int
+sink_fs_end(void *ctx, uint32_t sum)
+{
+	struct sink_fs *s = ctx;
+	struct timespec t[2] = { { .tv_sec = s->fd_mtime }, { .tv_sec = s->fd_mtime } };
+
+	if (s->fd < 0)
+		return 0;
+	(void)futimens(s->fd, t);
+	int r = io_close(s->fd);
+	s->fd = -1;
+	if (r < 0) {
+		cpio_fail(s->error, "write error", NULL, r, s->fd_name, s->fd_offset);
+		return -1;
+	}
+	if (s->fd_crc && sum != s->fd_check) {
+		cpio_fail(s->error, "bad data checksum", NULL, 0, s->fd_name, s->fd_offset);
+		return -1;
+	}
+	return 0;
+}
+
+int
+sink_fs_trailer(void *ctx)
+{
+	struct sink_fs *s = ctx;
+
+	links_reset(&s->links);
+	return 0;
+}
+
+void
+sink_fs_image_end(struct sink_fs *s)
+{
+	/* a file cut short stays as the kernel leaves it: full length, the
+	 * data that came, no mtime; but closed (the kernel leaks it) */
+	close_file(s);
+	while (s->dirs) {
+		struct dir_mtime *d = s->dirs;
+		s->dirs = d->next;
+		set_mtime(d->name, d->mtime);
+		free(d);
+	}
+	/* 6.1 keeps the hardlink table across buffers when no TRAILER!!!
+	 * ends them; newer kernels (6.14+) forget it at the end of each */
+}
+
+const struct sink_stats *
+sink_fs_stats(const struct sink_fs *s)
+{
+	return &s->stats;
+}
+
+void
+sink_fs_free(struct sink_fs *s)
+{
+	if (!s)
+		return;
+	close_file(s);
+	links_reset(&s->links);
+	while (s->dirs) {
+		struct dir_mtime *d = s->dirs;
+		s->dirs = d->next;
+		free(d);
+	}
+	free(s);
+}

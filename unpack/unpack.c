@@ -1,0 +1,88 @@
+/* unpack.c: images in, one writer thread out.  See unpack.h. */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/io.h"
+#include "pipe.h"
+#include "unpack.h"
+
+#define UNPACK_READ (256u << 10)
+
+struct unpacker {
+	struct pipe *pipe;
+	struct image im;
+};
+
+struct unpacker *
+unpacker_new(const char *root, int *err, const char **what)
+{
+	struct unpacker *u = calloc(1, sizeof *u);
+
+	if (!u) {
+		*err = -ENOMEM;
+		*what = "allocate the unpacker";
+		return NULL;
+	}
+	u->pipe = pipe_start(root, err, what);
+	if (!u->pipe) {
+		free(u);
+		return NULL;
+	}
+	return u;
+}
+
+int
+unpack_read_image(struct image *im, int fd, uint64_t *bytes)
+{
+	static uint8_t buf[UNPACK_READ];
+	int r = 0;
+
+	*bytes = 0;
+	for (;;) {
+		ssize_t n = io_read_full(fd, buf, sizeof buf);
+		if (n < 0) {
+			r = (int)n;
+			break;
+		}
+		*bytes += (uint64_t)n;
+		if (n == 0 || image_push(im, buf, (size_t)n) < 0)
+			break;
+	}
+	(void)image_finish(im);
+	return r;
+}
+
+int
+unpacker_run(struct unpacker *u, int fd, struct unpack_result *res)
+{
+	struct image *im = &u->im;
+
+	memset(res, 0, sizeof *res);
+	image_init(im, pipe_sink(u->pipe, &im->err));
+	res->read_err = unpack_read_image(im, fd, &res->bytes_in);
+	/* a writer error comes before any error of the reader; it names
+	 * the file, which is where it happened */
+	bool writer = pipe_image_end(u->pipe, &im->err) > 0;
+	res->err = im->err;
+	res->late = im->late;
+	if (res->err.msg && !writer)
+		image_where(im, res->where, sizeof res->where);
+	return res->err.msg || res->late.msg || res->read_err ? -1 : 0;
+}
+
+const struct sink_stats *
+unpacker_stats(struct unpacker *u)
+{
+	return pipe_stats(u->pipe);
+}
+
+void
+unpacker_free(struct unpacker *u)
+{
+	if (!u)
+		return;
+	pipe_stop(u->pipe);
+	free(u);
+}

@@ -1,0 +1,40 @@
+/* unpack.h: unpack initramfs images into a tree, as the kernel would.
+ *
+ *	struct unpacker *u = unpacker_new(root, &err, &what);
+ *	for each image: unpacker_run(u, fd, &result);
+ *	unpacker_free(u);	(joins the writer: every file is closed)
+ *
+ * Images are unpacked one after the other into the same tree, each as the
+ * kernel unpacks one buffer (its own directory-mtime pass).
+ */
+#ifndef POPINIT_UNPACK_H
+#define POPINIT_UNPACK_H
+
+#include "cpio.h"
+#include "image.h"
+#include "sink.h"
+
+struct unpack_result {
+	struct cpio_error err;		/* the kernel's message, if any */
+	char where[160];		/* where the error was */
+	struct image_late late;		/* what the kernel would not report */
+	int read_err;			/* reading the image failed: -errno */
+	uint64_t bytes_in;		/* image bytes read */
+};
+
+struct unpacker;
+
+/* unpacker_new: unpack into ROOT; NULL with *err, *what on failure */
+struct unpacker *unpacker_new(const char *root, int *err, const char **what);
+/* unpacker_run: unpack the image read from FD to its end.  0 when the
+ * kernel would report no error and nothing late was found, else -1 with
+ * RES saying what (RES is always filled). */
+int unpacker_run(struct unpacker *u, int fd, struct unpack_result *res);
+const struct sink_stats *unpacker_stats(struct unpacker *u);
+void unpacker_free(struct unpacker *u);
+
+/* unpack_read_image: read FD to the end into IM (used by list too):
+ * 0, or a negative errno if reading failed; *bytes gets the count */
+int unpack_read_image(struct image *im, int fd, uint64_t *bytes);
+
+#endif
