@@ -83,10 +83,10 @@ $(B)/popinit: $(OBJS)
 size: $(B)/popinit
 	@sh tests/size.sh $(B)/popinit $(B)/popinit.map
 
-check: all
+check: all $(B)/test/treelist
 	@sh tests/run.sh
 
-oracle: all
+oracle: all $(B)/test/treelist
 	@sh tests/oracle/record.sh
 
 clean:
@@ -98,3 +98,8 @@ distclean:
 FORCE:
 .PHONY: all size check oracle clean distclean FORCE
 -include $(OBJS:.o=.d)
+
+# test tools (host side)
+$(B)/test/treelist: tests/oracle/treelist.c
+	@mkdir -p $(dir $@)
+	$(CC) -static -Os -Wall -Wextra -o $@ $<
