@@ -1,0 +1,154 @@
+#!/bin/sh
+# cli.sh: popinit's commands end to end, against the real tools.
+# Prints PASS/FAIL lines.  Needs root (unpack chroots, mknods, chowns).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+p=$top/build/popinit
+w=$top/build/test/cli
+rm -rf "$w"
+mkdir -p "$w"
+cd "$w" || exit 1
+
+pass() { echo "PASS cli/$1"; }
+fail() { echo "FAIL cli/$1: $2"; }
+check() { # check NAME COMMAND...: PASS if the command succeeds
+	n=$1; shift
+	if "$@" > "$w/$n.out" 2>&1; then pass "$n"; else fail "$n" "$(head -3 "$w/$n.out" | tr '\n' ' ')"; fi
+}
+
+# --- mkimage: byte for byte what the kernel's gen_init_cpio writes ---
+gic=$(sh "$top/boot/gen_init_cpio.sh" "$top/build/tools" 2>/dev/null)
+mkdir -p src
+printf 'hello\n' > src/a
+head -c 70000 /dev/urandom > src/b
+: > src/empty
+touch -d @1234567 src/a src/b src/empty
+cat > list <<'L'
+# every line type of the gen_init_cpio format
+dir /bin 0755 0 0
+dir /sbin 0755 0 0
+dir /usr 0755 0 0
+dir /dev 0755 0 0
+file /bin/a ${SRC}/a 0644 1 2
+file /bin/b ${SRC}/b 04755 0 0 /sbin/b /usr/b
+file /empty ${SRC}/empty 0600 0 0
+slink /bin/sh a 0777 0 0
+nod /dev/null 0666 0 0 c 1 3
+nod /dev/sda 0660 0 6 b 8 0
+pipe /fifo 0644 0 0
+sock /sock 0600 5 5
+
+dir /deep 01777 1000 1000
+L
+export SRC="$w/src"
+if [ -x "$gic" ]; then
+	"$gic" -t 1234567 list > gic.cpio 2>/dev/null
+	"$p" mkimage -t 1234567 -o pop.cpio list
+	if cmp -s gic.cpio pop.cpio; then pass mkimage/matches-gen_init_cpio
+	else fail mkimage/matches-gen_init_cpio "$(cmp gic.cpio pop.cpio)"; fi
+	"$gic" -c -t 1234567 list > gic-crc.cpio 2>/dev/null
+	"$p" mkimage -C -t 1234567 -o pop-crc.cpio list
+	if cmp -s gic-crc.cpio pop-crc.cpio; then pass mkimage/crc-matches-gen_init_cpio-c
+	else fail mkimage/crc-matches-gen_init_cpio-c "$(cmp gic-crc.cpio pop-crc.cpio)"; fi
+else
+	fail mkimage/matches-gen_init_cpio "gen_init_cpio could not be built"
+fi
+SOURCE_DATE_EPOCH=1234567 "$p" mkimage -o sde.cpio list
+if cmp -s sde.cpio pop.cpio; then pass mkimage/source-date-epoch
+else fail mkimage/source-date-epoch "SOURCE_DATE_EPOCH output differs from -t"; fi
+
+# each codec: the tool's own decompressor gives back the plain archive
+for c in gzip:"gzip -dc" bzip2:"bzip2 -dc" lzma:"xz -dc --format=lzma" xz:"xz -dc" \
+	 lzo:"lzop -dc" lz4:"lz4 -dc" zstd:"zstd -dcq"; do
+	codec=${c%%:*} dec=${c#*:}
+	"$p" mkimage -t 1234567 -c "$codec" -o "pop.$codec" list
+	if $dec < "pop.$codec" | cmp -s - pop.cpio; then pass "mkimage/codec-$codec"
+	else fail "mkimage/codec-$codec" "decompressed output differs"; fi
+done
+
+printf 'dir /a 0755 0 0\nfrob /x 0755 0 0\n' > bad.list
+"$p" mkimage -o bad.cpio bad.list 2> bad.err; rc=$?
+if [ $rc -eq 100 ] && grep -q "bad.list:2: unknown file type 'frob'" bad.err && [ ! -e bad.cpio ]; then
+	pass mkimage/unknown-type-names-line
+else fail mkimage/unknown-type-names-line "rc=$rc $(cat bad.err)"; fi
+printf 'file /a /nonexistent/file 0644 0 0\n' > missing.list
+"$p" mkimage -o m.cpio missing.list 2> m.err; rc=$?
+if [ $rc -ne 0 ] && grep -q "missing.list:1: unable to open /nonexistent/file: No such file" m.err; then
+	pass mkimage/missing-file-named
+else fail mkimage/missing-file-named "rc=$rc $(cat m.err)"; fi
+
+# --- unpack ---
+mkdir -p t1
+"$p" unpack --root t1 pop.cpio && cmp -s t1/usr/b src/b && [ "$(stat -c %a t1/usr/b)" = 4755 ] &&
+	[ "$(stat -c %i t1/bin/b)" = "$(stat -c %i t1/usr/b)" ] && [ "$(stat -c %t:%T t1/dev/sda)" = 8:0 ] &&
+	[ "$(readlink t1/bin/sh)" = a ] && [ "$(stat -c %u:%g t1/bin/a)" = 1:2 ] && [ "$(stat -c %u:%g:%a t1/sock)" = 5:5:600 ]
+if [ $? -eq 0 ]; then pass unpack/gen_init_cpio-image; else fail unpack/gen_init_cpio-image "tree wrong"; fi
+
+mkdir -p t2
+# NULs so that the plain archive after the gzip member starts at 2 mod 4
+n=$(( (6 - $(stat -c %s pop.gzip) % 4) % 4 ))
+if { cat pop.gzip; head -c "$n" /dev/zero; cat pop.cpio; } | "$p" unpack --root t2 - 2> t2.err; then
+	fail unpack/stdin-unaligned-member "an unaligned plain archive after gzip was accepted"
+elif grep -q '^popinit: fatal: -: invalid magic at start of compressed archive' t2.err; then
+	pass unpack/stdin-unaligned-member
+else fail unpack/stdin-unaligned-member "$(cat t2.err)"; fi
+
+# confinement: nothing outside the root, whatever the names and symlinks
+mkdir -p jail outside
+# (the jail holds the same path as the real "outside", so that a write
+# through the symlinks lands somewhere, inside)
+mkdir -p "jail$w/outside"
+cat > escape.list <<L
+dir /d 0755 0 0
+slink /out $w/outside 0777 0 0
+slink /up ../../../../../../.. 0777 0 0
+slink /abs-d /d 0777 0 0
+file /out/victim ${SRC}/a 0644 0 0
+file /up$w/outside/victim2 ${SRC}/a 0644 0 0
+file ../../escape3 ${SRC}/a 0644 0 0
+file /abs-d/through ${SRC}/a 0644 0 0
+dir /out/dir 0755 0 0
+nod /out/node 0644 0 0 c 1 3
+slink /out/link /etc/passwd 0777 0 0
+L
+"$p" mkimage -t 1 -o escape.cpio escape.list
+"$p" unpack --root jail escape.cpio
+if [ -z "$(ls -A outside)" ] && [ ! -e "$w/../escape3" ] && [ -e "jail$w/outside/victim" ] &&
+   [ -e "jail$w/outside/victim2" ] && [ -e jail/escape3 ] && [ -e jail/d/through ] &&
+   [ -d "jail$w/outside/dir" ] && [ -c "jail$w/outside/node" ]; then
+	pass unpack/confined-to-root
+else fail unpack/confined-to-root "outside: $(ls -A outside) jail: $(cd jail && find . | tr '\n' ' ')"; fi
+
+mkdir -p t3
+"$p" unpack --root t3 /nonexistent.img 2> ne.err; rc=$?
+if [ $rc -ne 0 ] && grep -q "unable to .*nonexistent" ne.err; then pass unpack/missing-image-named
+else fail unpack/missing-image-named "rc=$rc $(cat ne.err)"; fi
+
+"$p" unpack --root /nonexistent-root pop.cpio 2> nr.err; rc=$?
+if [ $rc -eq 111 ] && grep -q "/nonexistent-root: No such file" nr.err; then pass unpack/missing-root-named
+else fail unpack/missing-root-named "rc=$rc $(cat nr.err)"; fi
+
+# a full tmpfs: the kernel's "write error", naming the file
+if mkdir -p small && mount -t tmpfs -o size=64k tmpfs small 2>/dev/null; then
+	"$p" unpack --root small pop.cpio 2> full.err; rc=$?
+	if [ $rc -ne 0 ] && grep -q "write error (.*No space left on device)" full.err; then
+		pass unpack/full-tmpfs-write-error
+	else fail unpack/full-tmpfs-write-error "rc=$rc $(cat full.err)"; fi
+	umount small
+else
+	fail unpack/full-tmpfs-write-error "cannot mount a tmpfs (not root?)"
+fi
+
+# a truncated image: the tree the kernel leaves, and an error it does not give
+head -c 300 pop.cpio > trunc.cpio
+mkdir -p t4
+"$p" unpack --root t4 trunc.cpio 2> trunc.err; rc=$?
+if [ $rc -eq 100 ] && grep -q "truncated archive" trunc.err; then pass unpack/truncated-reported
+else fail unpack/truncated-reported "rc=$rc $(cat trunc.err)"; fi
+
+# list: one line an entry, segments named
+"$p" list pop.gzip > list.out
+if grep -q '^# gzip at offset 0$' list.out && grep -q '^-rwsr-xr-x   3 0        0 .* usr/b link to bin/b$' list.out &&
+   grep -q '^brw-rw----   1 0        6 .*8,   0 .* dev/sda$' list.out && grep -q ' bin/sh -> a$' list.out; then
+	pass list/cpio-tv-style
+else fail list/cpio-tv-style "$(head -5 list.out | tr '\n' '|')"; fi

@@ -1,0 +1,26 @@
+#!/bin/sh
+# run.sh: the whole test suite (make check).  Every test prints one line,
+# "PASS name" or "FAIL name: why"; the last line is "N passed, N failed".
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$top/build/test
+mkdir -p "$out"
+log=$out/results
+: > "$log"
+
+run() {
+	# run GROUP COMMAND...: its PASS/FAIL lines into the log, and shown
+	"$@" 2>&1 | tee -a "$log" | grep -v '^PASS ' || true
+	if ! grep -q "^PASS \|^FAIL " "$log"; then
+		echo "FAIL $1: produced no results" | tee -a "$log"
+	fi
+}
+
+run sh "$top/tests/unit.sh"
+run sh "$top/tests/cli.sh"
+run sh "$top/tests/oracle/compare.sh"
+
+pass=$(grep -c '^PASS ' "$log")
+fail=$(grep -c '^FAIL ' "$log")
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,13 @@
+/* main.c: runs every unit test file; exit status 1 if any check failed. */
+#include "t.h"
+
+int t_failed;
+
+int
+main(void)
+{
+	test_cpio();
+	test_image();
+	test_links();
+	return t_failed ? 1 : 0;
+}
