@@ -152,3 +152,37 @@ if grep -q '^# gzip at offset 0$' list.out && grep -q '^-rwsr-xr-x   3 0        
    grep -q '^brw-rw----   1 0        6 .*8,   0 .* dev/sda$' list.out && grep -q ' bin/sh -> a$' list.out; then
 	pass list/cpio-tv-style
 else fail list/cpio-tv-style "$(head -5 list.out | tr '\n' '|')"; fi
+
+# no fd left open on any path: every fd opened is closed before exit
+# (strace of the whole process, threads included)
+fdcheck() { # fdcheck NAME COMMAND...
+	n=$1; shift
+	strace -f -qq -e trace=open,openat,close,pipe2,dup,dup2,dup3,fcntl -o "$w/$n.strace" "$@" \
+		> /dev/null 2>&1
+	leaked=$(awk '
+		/ (open|openat|dup|dup2|dup3)\(/ && / = [0-9]+$/ { fd[$NF] = $0 }
+		/<\.\.\. (open|openat|dup|dup2|dup3) resumed>/ && / = [0-9]+$/ { fd[$NF] = $0 }
+		/ fcntl\(.*F_DUPFD/ && / = [0-9]+$/ { fd[$NF] = $0 }
+		/ pipe2\(\[/ { s = $0; sub(/.*\[/, "", s); sub(/\].*/, "", s); split(s, a, ", "); fd[a[1]] = $0; fd[a[2]] = $0 }
+		/ close\([0-9]+/ { s = $0; sub(/.*close\(/, "", s); sub(/\).*/, "", s); delete fd[s] }
+		END { for (f in fd) if (f > 2) print f ": " fd[f] }' "$w/$n.strace")
+	if [ -z "$leaked" ]; then pass "fd/$n"; else fail "fd/$n" "$leaked"; fi
+}
+printf 'dir /x 0755 0 0\nfile /x/a %s/b 0644 0 0\n' "$w/src" > crc.list
+"$p" mkimage -C -t 5 -o crc.cpio crc.list
+# flip one data byte: the checksum no longer matches
+python3 -c "
+import sys; d = bytearray(open('crc.cpio','rb').read()); d[1000] ^= 1; open('badcrc.cpio','wb').write(d)"
+head -c 2000 pop.gzip > cut.gzip
+rm -rf fdt; mkdir -p fdt
+fdcheck unpack-ok "$p" unpack --root fdt pop.cpio pop.xz pop.zstd
+fdcheck unpack-truncated-plain "$p" unpack --root fdt trunc.cpio
+fdcheck unpack-truncated-gzip "$p" unpack --root fdt cut.gzip
+fdcheck unpack-bad-checksum "$p" unpack --root fdt badcrc.cpio
+fdcheck unpack-missing-root "$p" unpack --root /nonexistent-root pop.cpio
+fdcheck list "$p" list pop.gzip pop.lz4 cut.gzip
+fdcheck mkimage-codec "$p" mkimage -c zstd -o fd.zst list
+"$p" unpack --root fdt badcrc.cpio 2> badcrc.err; rc=$?
+if [ $rc -eq 100 ] && grep -q "^popinit: fatal: badcrc.cpio: bad data checksum (x/a)" badcrc.err && [ -s fdt/x/a ]; then
+	pass unpack/bad-checksum-names-file
+else fail unpack/bad-checksum-names-file "rc=$rc $(cat badcrc.err)"; fi
