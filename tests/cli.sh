@@ -164,7 +164,7 @@ fdcheck() { # fdcheck NAME COMMAND...
 		/<\.\.\. (open|openat|dup|dup2|dup3) resumed>/ && / = [0-9]+$/ { fd[$NF] = $0 }
 		/ fcntl\(.*F_DUPFD/ && / = [0-9]+$/ { fd[$NF] = $0 }
 		/ pipe2\(\[/ { s = $0; sub(/.*\[/, "", s); sub(/\].*/, "", s); split(s, a, ", "); fd[a[1]] = $0; fd[a[2]] = $0 }
-		/ close\([0-9]+/ { s = $0; sub(/.*close\(/, "", s); sub(/\).*/, "", s); delete fd[s] }
+		/ close\([0-9]+/ { s = $0; sub(/.*close\(/, "", s); sub(/[^0-9].*/, "", s); delete fd[s] }
 		END { for (f in fd) if (f > 2) print f ": " fd[f] }' "$w/$n.strace")
 	if [ -z "$leaked" ]; then pass "fd/$n"; else fail "fd/$n" "$leaked"; fi
 }
