@@ -9,6 +9,19 @@
 
 #ifndef SYS_openat2
 #define SYS_openat2 437
+/* sys_open: open(2) without musl's extra fcntl(F_SETFD) after O_CLOEXEC,
+ * which every kernel popinit supports honours at open time */
+static inline int
+sys_open(const char *path, int flags, unsigned mode)
+{
+	long r;
+
+	do
+		r = syscall(SYS_openat, -100 /* AT_FDCWD */, path, flags, mode);
+	while (r < 0 && errno == EINTR);
+	return (int)sys_ret(r);
+}
+
 #endif
 
 struct sys_open_how {
@@ -39,6 +52,19 @@ sys_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t
 	do
 		r = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
 	while (r < 0 && (errno == EINTR || errno == EAGAIN));
+	return (int)sys_ret(r);
+}
+
+/* sys_open: open(2) without musl's extra fcntl(F_SETFD) after O_CLOEXEC,
+ * which every kernel popinit supports honours at open time */
+static inline int
+sys_open(const char *path, int flags, unsigned mode)
+{
+	long r;
+
+	do
+		r = syscall(SYS_openat, -100 /* AT_FDCWD */, path, flags, mode);
+	while (r < 0 && errno == EINTR);
 	return (int)sys_ret(r);
 }
 

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "../lib/io.h"
+#include "../lib/sys.h"
 #include "links.h"
 #include "sink.h"
 
@@ -132,9 +133,11 @@ do_file(struct sink_fs *s, const struct cpio_entry *e)
 	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_LARGEFILE;
 	if (ml != 1)
 		flags |= O_TRUNC;
-	s->fd = open(e->name, flags, e->mode & 07777);
-	if (s->fd < 0)
+	s->fd = sys_open(e->name, flags, e->mode & 07777);
+	if (s->fd < 0) {
+		s->fd = -1;
 		return 0;	/* skipped, as the kernel does */
+	}
 	s->fd_crc = e->crc;
 	s->fd_check = e->check;
 	s->fd_mtime = e->mtime;
