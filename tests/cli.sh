@@ -186,3 +186,18 @@ fdcheck mkimage-codec "$p" mkimage -c zstd -o fd.zst list
 if [ $rc -eq 100 ] && grep -q "^popinit: fatal: badcrc.cpio: bad data checksum (x/a)" badcrc.err && [ -s fdt/x/a ]; then
 	pass unpack/bad-checksum-names-file
 else fail unpack/bad-checksum-names-file "rc=$rc $(cat badcrc.err)"; fi
+
+# a reduced build: fewer codecs, a smaller binary, the kernel's message
+# for an image in a codec that was left out
+if make -s -C "$top" B=build/test/min CODECS="gzip xz zstd" > min.build 2>&1; then
+	pmin=$top/build/test/min/popinit
+	full=$(stat -c %s "$p") small=$(stat -c %s "$pmin")
+	"$pmin" unpack --root fdt pop.lz4 2> min.err; rc=$?
+	if [ "$small" -lt "$full" ] && [ $rc -eq 100 ] &&
+	   grep -q "^popinit: fatal: pop.lz4: compression method lz4 not configured" min.err &&
+	   "$pmin" unpack --root fdt pop.zstd; then
+		pass build/codecs-subset
+	else fail build/codecs-subset "size $small vs $full, rc=$rc $(cat min.err)"; fi
+else
+	fail build/codecs-subset "$(tail -3 min.build | tr '\n' ' ')"
+fi
