@@ -64,7 +64,9 @@ OBJS        = $(SRCS:%.c=$(B)/obj/%.o)
 
 all: $(B)/popinit
 
-$(DEPS)/.stamp-%:
+# a changed recipe rebuilds the libraries
+$(DEPS)/.stamp-%: boot/deps.sh
+	@rm -f $@
 	sh boot/deps.sh $(DEPS) $(CC) $(HOST) $*
 
 $(B)/obj/%.o: %.c $(DEP_STAMPS) $(B)/codecs

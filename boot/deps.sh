@@ -99,9 +99,11 @@ build() {
 		 make -s -j"$jobs" -C src/liblzma >&2 &&
 		 make -s -C src/liblzma install >&2) || die "building liblzma"
 		rm -rf "$b" "$out/lib/liblzma.la" "$out/lib/pkgconfig" ;;
-	zstd)	# decompressor only, no legacy formats
+	zstd)	# decompressor only, no legacy formats; -O2 with one Huffman
+		# and one sequence decoder: 1.8x the speed of -Os for 4 KB more
 		(cd "$d/lib" && make -s clean >/dev/null 2>&1 || true
-		 CC=$cc CFLAGS="$opt" make -s -j"$jobs" libzstd.a \
+		 CC=$cc CFLAGS="$(echo "$opt" | sed s/-Os/-O2/) -DHUF_FORCE_DECOMPRESS_X2 -DZSTD_FORCE_DECOMPRESS_SEQUENCES_LONG" \
+			make -s -j"$jobs" libzstd.a \
 			ZSTD_LIB_COMPRESSION=0 ZSTD_LIB_DICTBUILDER=0 \
 			ZSTD_LIB_DEPRECATED=0 ZSTD_LEGACY_SUPPORT=0 >&2) || die "building libzstd"
 		cp "$d/lib/libzstd.a" "$out/lib/"
