@@ -19,7 +19,7 @@ WARN     = -Wall -Wextra -Wshadow -Wvla -Wstrict-prototypes -Wmissing-prototypes
            -Wformat=2 -Wimplicit-fallthrough
 CFLAGS   = -std=c11 $(OPT) $(WARN) -D_GNU_SOURCE -ffunction-sections -fdata-sections \
            -fno-asynchronous-unwind-tables -fno-unwind-tables -I$(DEPS)/include
-LDFLAGS  = -static -Wl,--gc-sections -s
+LDFLAGS  = -static -Wl,--gc-sections -s -Wl,-z,noseparate-code -Wl,--build-id=none
 # BearSSL's verification set, kept in now so the size budget counts it
 # (the signature check that calls it is a later piece of work)
 BEARSSL_KEEP = br_sha256_init br_sha256_update br_sha256_out br_ecdsa_i31_vrfy_asn1 \
@@ -58,7 +58,9 @@ LIB_SRCS    = $(wildcard lib/*.c)
 UNPACK_SRCS = unpack/cpio.c unpack/links.c unpack/image.c unpack/decomp.c unpack/pipe.c \
               unpack/sink_fs.c unpack/sink_list.c unpack/unpack.c $(CODEC_SRCS)
 BOOT_SRCS   = boot/mkimage.c
-INIT_SRCS   = init/popinit.c init/cmd_unpack.c init/cmd_mkimage.c
+INIT_SRCS   = init/popinit.c init/cmd_unpack.c init/cmd_mkimage.c init/main.c init/cmdline.c \
+              init/mounts.c init/images.c init/root.c init/blockdev.c init/probe.c \
+              init/switchroot.c init/die.c init/run.c
 SRCS        = $(LIB_SRCS) $(UNPACK_SRCS) $(BOOT_SRCS) $(INIT_SRCS)
 OBJS        = $(SRCS:%.c=$(B)/obj/%.o)
 

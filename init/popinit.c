@@ -6,9 +6,11 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../lib/io.h"
 #include "../lib/log.h"
+#include "boot.h"
 #include "cmd.h"
 
 static const struct {
@@ -19,6 +21,8 @@ static const struct {
 	{ "unpack", cmd_unpack, "[--root DIR] [-v] IMAGE...   unpack images as the kernel would (- is stdin)" },
 	{ "list", cmd_list, "[-v] IMAGE...                 list what the kernel would create" },
 	{ "mkimage", cmd_mkimage, "[-o OUT] [-c CODEC] [-t EPOCH] [-C] LIST   gen_init_cpio list to newc" },
+	{ "run", cmd_run, "[--] CMD [ARGS...]           run CMD under a reaping, signal-forwarding PID 1" },
+	{ "switch-root", cmd_switch_root, "NEWROOT [INIT [ARGS...]]  make NEWROOT / and exec INIT (PID 1 only)" },
 };
 
 static int
@@ -30,13 +34,26 @@ usage(void)
 	return EXIT_USAGE;
 }
 
+static bool
+is_command(const char *name)
+{
+	for (size_t i = 0; i < LEN(cmds); i++)
+		if (!strcmp(name, cmds[i].name))
+			return true;
+	return false;
+}
+
 int
-main(int argc, char **argv)
+main(int argc, char **argv, char **envp)
 {
 	const char *base = argc ? strrchr(argv[0], '/') : NULL;
 	base = base ? base + 1 : argc ? argv[0] : "popinit";
 
 	log_init("popinit", -1, -1);
+	/* the kernel's init: PID 1, not called as "popinit COMMAND" (the
+	 * kernel passes its own words as arguments, never a command) */
+	if (getpid() == 1 && !(strcmp(base, "init") && argc >= 2 && is_command(argv[1])))
+		return boot_main(argc, argv, envp);
 	/* called by a subcommand's name (a link), or as "popinit NAME" */
 	for (size_t i = 0; i < LEN(cmds); i++)
 		if (!strcmp(base, cmds[i].name))

@@ -12,6 +12,7 @@ static const char *log_prog = "popinit";
 static int log_kmsg = -1;
 static int log_console = -1;
 static int log_level = LOG_INFO;
+static int log_mirror = 0;
 
 void
 log_init(const char *prog, int kmsg_fd, int console_fd)
@@ -25,6 +26,12 @@ void
 log_set_level(int level)
 {
 	log_level = level;
+}
+
+void
+log_set_mirror(int min)
+{
+	log_mirror = min;
 }
 
 static const char *
@@ -66,7 +73,7 @@ log_msg(int level, const char *fmt, ...)
 	size_t plen = (size_t)n - (size_t)(plain - line);
 	if (log_kmsg >= 0) {
 		(void)io_write_full(log_kmsg, line, (size_t)n);
-		if (log_console >= 0)
+		if (log_console >= 0 && level >= log_mirror)
 			(void)io_write_full(log_console, plain, plen);
 	} else {
 		(void)io_write_full(log_console >= 0 ? log_console : 2, plain, plen);

@@ -29,6 +29,9 @@ enum {
 void log_init(const char *prog, int kmsg_fd, int console_fd);
 /* log_set_level: messages above LEVEL are dropped (default LOG_INFO). */
 void log_set_level(int level);
+/* log_set_mirror: with kmsg, mirror to the console only the messages of
+ * level MIN or above (numerically): the kernel prints the others itself */
+void log_set_mirror(int min);
 void log_msg(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

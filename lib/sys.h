@@ -9,6 +9,15 @@
 
 #ifndef SYS_openat2
 #define SYS_openat2 437
+/* the kernel's uevent netlink (musl ships no linux/ headers) */
+#define SYS_NETLINK_KOBJECT_UEVENT 15
+struct sys_sockaddr_nl {
+	unsigned short nl_family;
+	unsigned short nl_pad;
+	uint32_t nl_pid;
+	uint32_t nl_groups;
+};
+
 /* sys_open: open(2) without musl's extra fcntl(F_SETFD) after O_CLOEXEC,
  * which every kernel popinit supports honours at open time */
 static inline int
@@ -54,6 +63,15 @@ sys_openat2(int dirfd, const char *path, uint64_t flags, uint64_t mode, uint64_t
 	while (r < 0 && (errno == EINTR || errno == EAGAIN));
 	return (int)sys_ret(r);
 }
+
+/* the kernel's uevent netlink (musl ships no linux/ headers) */
+#define SYS_NETLINK_KOBJECT_UEVENT 15
+struct sys_sockaddr_nl {
+	unsigned short nl_family;
+	unsigned short nl_pad;
+	uint32_t nl_pid;
+	uint32_t nl_groups;
+};
 
 /* sys_open: open(2) without musl's extra fcntl(F_SETFD) after O_CLOEXEC,
  * which every kernel popinit supports honours at open time */

@@ -11,7 +11,6 @@
  */
 #include <stdlib.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "links.h"
 #include "sink.h"
@@ -74,19 +73,32 @@ mode_string(uint32_t mode, char s[11])
 	s[10] = '\0';
 }
 
+/* UTC date and time of T (a cpio mtime: unsigned 32 bits), without the
+ * C library's time zone machinery: days to civil date (H. Hinnant) */
+static void
+utc(uint32_t t, char out[32])
+{
+	uint32_t days = t / 86400, secs = t % 86400;
+	uint32_t z = days + 719468, era = z / 146097, doe = z - era * 146097;
+	uint32_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	uint32_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+	uint32_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+	uint32_t y = yoe + era * 400 + (m <= 2);
+
+	snprintf(out, 32, "%04u-%02u-%02u %02u:%02u:%02u", (unsigned)y, (unsigned)m, (unsigned)d,
+		 (unsigned)(secs / 3600), (unsigned)(secs / 60 % 60), (unsigned)(secs % 60));
+}
+
 int
 sink_list_entry(void *ctx, const struct cpio_entry *e)
 {
 	struct sink_list *s = ctx;
 	char mode[11], when[32];
-	time_t t = e->mtime;
-	struct tm tm;
 	const char *first = NULL;
 	int err = 0;
 
 	mode_string(e->mode, mode);
-	if (!gmtime_r(&t, &tm) || !strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S", &tm))
-		when[0] = '\0';
+	utc(e->mtime, when);
 	if (!S_ISDIR(e->mode) && !S_ISLNK(e->mode) && e->nlink >= 2)
 		first = links_find(&s->links, e, &err);
 	if (err)

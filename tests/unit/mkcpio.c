@@ -56,7 +56,8 @@ mk_add(struct mk_buf *b, const struct mk_entry *e)
 	const char *name = e->name ? e->name : "";
 	const uint8_t *data = e->data;
 	size_t datalen = e->datalen ? e->datalen : data ? strlen((const char *)data) : 0;
-	uint32_t namesize = (e->flags & MK_NAMESIZE) ? e->namesize : (uint32_t)strlen(name) + 1;
+	size_t namelen = e->namelen ? e->namelen : strlen(name);
+	uint32_t namesize = (e->flags & MK_NAMESIZE) ? e->namesize : (uint32_t)namelen + 1;
 	uint32_t filesize = (e->flags & MK_FILESIZE) ? e->filesize : (uint32_t)datalen;
 	uint32_t check = e->check;
 
@@ -86,7 +87,7 @@ mk_add(struct mk_buf *b, const struct mk_entry *e)
 
 	/* name: N_ALIGN(namesize) bytes */
 	size_t region = (((size_t)namesize + 1) & ~(size_t)3) + 2;
-	size_t n = strlen(name) < region ? strlen(name) : region;
+	size_t n = namelen < region ? namelen : region;
 	mk_bytes(b, name, n);
 	for (size_t i = n; i < region; i++)
 		mk_fill(b, i < namesize ? 0 : e->namepad, 1);

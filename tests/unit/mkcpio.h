@@ -5,7 +5,7 @@
  * its start (so a buffer that starts 4-aligned keeps its entries aligned):
  *
  *   header   magic + 13 fields, "%08x" each unless raw[i] gives the 8 chars
- *   name     N_ALIGN(namesize) bytes: the name's characters (no NUL of its
+ *   name     N_ALIGN(namesize) bytes: namelen bytes of name (no NUL of its
  *            own), then NUL up to namesize, then `namepad` bytes
  *   data     filesize bytes: `data` (datalen bytes), then NULs
  *            then `datapad` bytes up to a multiple of 4 (unless MK_NOPAD)
@@ -33,6 +33,7 @@ struct mk_entry {
 	uint32_t ino, mode, uid, gid, nlink, mtime, filesize;
 	uint32_t devmajor, devminor, rdevmajor, rdevminor, namesize, check;
 	const char *name;	/* NULL: "" */
+	size_t namelen;		/* bytes of name written: 0: strlen(name) */
 	const void *data;	/* NULL: no data bytes */
 	size_t datalen;		/* 0: strlen(data) */
 	unsigned flags;

@@ -1,0 +1,348 @@
+/* blockdev.c: see blockdev.h */
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../lib/io.h"
+#include "../lib/sys.h"
+#include "blockdev.h"
+#include "probe.h"
+
+bool
+blockdev_is_spec(const char *s)
+{
+	return !strncmp(s, "/dev/", 5) || !strncmp(s, "UUID=", 5) || !strncmp(s, "LABEL=", 6) ||
+	       !strncmp(s, "PARTUUID=", 9) || !strncmp(s, "PARTLABEL=", 10) || strchr(s, ':') ||
+	       (*s && *s != '/');
+}
+
+/* read a small sysfs file into BUF, without its newline */
+static int
+sysfs_read(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = io_read_full(fd, buf, size - 1);
+	(void)io_close(fd);
+	if (n < 0)
+		return (int)n;
+	buf[n] = '\0';
+	while (n && (buf[n - 1] == '\n'))
+		buf[--n] = '\0';
+	return 0;
+}
+
+/* the device's node: /dev/DEVNAME from its uevent (devtmpfs made it) */
+static void
+node_path(const char *name, char *out, size_t size)
+{
+	char path[320], ue[1024];
+
+	snprintf(out, size, "/dev/%s", name);
+	snprintf(path, sizeof path, "/sys/class/block/%s/uevent", name);
+	if (sysfs_read(path, ue, sizeof ue) == 0) {
+		for (char *l = strtok(ue, "\n"); l; l = strtok(NULL, "\n"))
+			if (!strncmp(l, "DEVNAME=", 8))
+				snprintf(out, size, "/dev/%s", l + 8);
+	}
+}
+
+/* "MAJ:MIN", decimal, nothing else */
+static int
+parse_majmin(const char *s, dev_t *dev)
+{
+	char *end;
+	unsigned long ma, mi;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	ma = strtoul(s, &end, 10);
+	if (*end != ':' || end[1] < '0' || end[1] > '9')
+		return -EINVAL;
+	mi = strtoul(end + 1, &end, 10);
+	if (*end || ma > 0xfff || mi > 0xfffff)
+		return -EINVAL;
+	*dev = makedev(ma, mi);
+	return 0;
+}
+
+static int
+dev_of(const char *name, dev_t *dev)
+{
+	char path[320], v[32];
+
+	snprintf(path, sizeof path, "/sys/class/block/%s/dev", name);
+	if (sysfs_read(path, v, sizeof v) < 0 || parse_majmin(v, dev) < 0)
+		return -ENOENT;
+	return 0;
+}
+
+/* partition number and parent disk of NAME, or 0 if it is a whole disk */
+static unsigned
+part_of(const char *name, char *disk, size_t size)
+{
+	char path[320], v[32], link[256];
+
+	snprintf(path, sizeof path, "/sys/class/block/%s/partition", name);
+	if (sysfs_read(path, v, sizeof v) < 0)
+		return 0;
+	snprintf(path, sizeof path, "/sys/class/block/%s", name);
+	ssize_t n = readlink(path, link, sizeof link - 1);
+	if (n < 0)
+		return 0;
+	link[n] = '\0';
+	char *slash = strrchr(link, '/');
+	if (!slash)
+		return 0;
+	*slash = '\0';
+	slash = strrchr(link, '/');
+	snprintf(disk, size, "%s", slash ? slash + 1 : link);
+	return (unsigned)atoi(v);
+}
+
+static int
+open_node(const char *name)
+{
+	char path[300];
+
+	node_path(name, path, sizeof path);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	return fd < 0 ? -errno : fd;
+}
+
+static bool
+match_part(const char *name, const char *key, const char *want, bool label)
+{
+	char disk[256], path[320], v[32];
+	struct probe_part p;
+	unsigned n = part_of(name, disk, sizeof disk);
+
+	if (!n)
+		return false;
+	unsigned ss = 512;
+	snprintf(path, sizeof path, "/sys/class/block/%s/queue/logical_block_size", disk);
+	if (sysfs_read(path, v, sizeof v) == 0 && atoi(v) >= 512)
+		ss = (unsigned)atoi(v);
+	int fd = open_node(disk);
+	if (fd < 0)
+		return false;
+	int r = probe_part(fd, n, ss, &p);
+	(void)io_close(fd);
+	(void)key;
+	if (r < 0)
+		return false;
+	return label ? !strcmp(p.label, want) : !strcasecmp(p.uuid, want);
+}
+
+static bool
+match_fs(const char *name, const char *want, bool label, const char **type)
+{
+	struct probe_fs f;
+	int fd = open_node(name);
+
+	if (fd < 0)
+		return false;
+	int r = probe_fs(fd, &f);
+	(void)io_close(fd);
+	if (r < 0 || !f.type)
+		return false;
+	bool ok = label ? !strcmp(f.label, want) : (f.uuid[0] && !strcasecmp(f.uuid, want));
+	if (ok)
+		*type = f.type;
+	return ok;
+}
+
+/* the kernel's hex form: new_decode_dev(simple_strtoul(s, 16)) */
+static int
+parse_dev(const char *s, dev_t *dev)
+{
+	unsigned ma, mi;
+	char *end;
+
+	if (strchr(s, ':'))
+		return parse_majmin(s, dev);
+	unsigned long v = strtoul(s, &end, 16);
+	if (!*s || *end)
+		return -EINVAL;
+	ma = (unsigned)((v & 0xfff00) >> 8);
+	mi = (unsigned)((v & 0xff) | ((v >> 12) & 0xfff00));
+	*dev = makedev(ma, mi);
+	return 0;
+}
+
+int
+blockdev_find(const char *spec, struct blockdev *out)
+{
+	enum { BY_NAME, BY_DEV, BY_UUID, BY_LABEL, BY_PARTUUID, BY_PARTLABEL } by;
+	char want[256];
+	dev_t dev = 0;
+	int partnroff = 0;
+
+	memset(out, 0, sizeof *out);
+	if (!strncmp(spec, "/dev/", 5)) {
+		by = BY_NAME;
+		snprintf(want, sizeof want, "%s", spec + 5);
+		for (char *c = want; *c; c++)
+			if (*c == '/')
+				*c = '!';	/* sysfs spells cciss/c0d0 as cciss!c0d0 */
+	} else if (!strncmp(spec, "UUID=", 5)) {
+		by = BY_UUID;
+		snprintf(want, sizeof want, "%s", spec + 5);
+	} else if (!strncmp(spec, "LABEL=", 6)) {
+		by = BY_LABEL;
+		snprintf(want, sizeof want, "%s", spec + 6);
+	} else if (!strncmp(spec, "PARTUUID=", 9)) {
+		by = BY_PARTUUID;
+		snprintf(want, sizeof want, "%s", spec + 9);
+		char *off = strstr(want, "/PARTNROFF=");
+		if (off) {
+			partnroff = atoi(off + 11);
+			*off = '\0';
+		}
+	} else if (!strncmp(spec, "PARTLABEL=", 10)) {
+		by = BY_PARTLABEL;
+		snprintf(want, sizeof want, "%s", spec + 10);
+	} else {
+		by = BY_DEV;
+		if (parse_dev(spec, &dev) < 0)
+			return -EINVAL;
+	}
+	if (!want[0] && by != BY_DEV)
+		return -EINVAL;
+
+	DIR *d = opendir("/sys/class/block");
+	if (!d)
+		return -errno;
+	struct dirent *de;
+	int r = -ENOENT;
+	char found_disk[256] = "";
+	unsigned found_part = 0;
+	while ((de = readdir(d))) {
+		const char *type = NULL;
+		dev_t this;
+		if (de->d_name[0] == '.' || dev_of(de->d_name, &this) < 0)
+			continue;
+		bool ok = false;
+		switch (by) {
+		case BY_NAME: ok = !strcmp(de->d_name, want); break;
+		case BY_DEV: ok = this == dev; break;
+		case BY_UUID: ok = match_fs(de->d_name, want, false, &type); break;
+		case BY_LABEL: ok = match_fs(de->d_name, want, true, &type); break;
+		case BY_PARTUUID: ok = match_part(de->d_name, "PARTUUID", want, false); break;
+		case BY_PARTLABEL: ok = match_part(de->d_name, "PARTLABEL", want, true); break;
+		}
+		if (!ok)
+			continue;
+		if (partnroff) {
+			/* the partition PARTNROFF after the one found, on its disk */
+			found_part = part_of(de->d_name, found_disk, sizeof found_disk);
+			break;
+		}
+		snprintf(out->name, sizeof out->name, "%s", de->d_name);
+		out->dev = this;
+		out->fstype = type;
+		r = 0;
+		break;
+	}
+	closedir(d);
+	if (partnroff && found_part) {
+		char path[320], v[32];
+		d = opendir("/sys/class/block");
+		if (!d)
+			return -errno;
+		while ((de = readdir(d))) {
+			char disk[256];
+			if (de->d_name[0] == '.' || part_of(de->d_name, disk, sizeof disk) != found_part + (unsigned)partnroff ||
+			    strcmp(disk, found_disk))
+				continue;
+			snprintf(path, sizeof path, "/sys/class/block/%s/dev", de->d_name);
+			if (sysfs_read(path, v, sizeof v) == 0 && dev_of(de->d_name, &out->dev) == 0) {
+				snprintf(out->name, sizeof out->name, "%s", de->d_name);
+				r = 0;
+			}
+			break;
+		}
+		closedir(d);
+	}
+	if (r == 0)
+		node_path(out->name, out->path, sizeof out->path);
+	return r;
+}
+
+static long
+now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+}
+
+int
+blockdev_wait(const char *spec, int timeout_ms, struct blockdev *out)
+{
+	struct sys_sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 /* kernel events */ };
+	long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+
+	/* listen first, then look: no event can fall between the two */
+	int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, SYS_NETLINK_KOBJECT_UEVENT);
+	if (nl >= 0 && bind(nl, (struct sockaddr *)&sa, sizeof sa) < 0) {
+		(void)io_close(nl);
+		nl = -1;
+	}
+	int r;
+	bool look = true;
+	for (;;) {
+		if (look) {
+			r = blockdev_find(spec, out);
+			if (r != -ENOENT)
+				break;
+		}
+		long left = deadline < 0 ? -1 : deadline - now_ms();
+		if (deadline >= 0 && left <= 0) {
+			r = -ETIMEDOUT;
+			break;
+		}
+		if (nl < 0) {
+			/* no netlink: look again in a while */
+			struct timespec ts = { 0, 100 * 1000000L };
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		struct pollfd p = { nl, POLLIN, 0 };
+		int n = poll(&p, 1, left < 0 || left > 1000000 ? -1 : (int)left);
+		if (n < 0 && errno != EINTR) {
+			r = -errno;
+			break;
+		}
+		/* drain; any block event may be ours (a partition table read
+		 * late changes what matches), so look again after each batch */
+		char buf[8192];
+		look = false;
+		for (;;) {
+			ssize_t k = recv(nl, buf, sizeof buf - 1, MSG_DONTWAIT);
+			if (k <= 0)
+				break;
+			buf[k] = '\0';
+			for (char *q = buf; q < buf + k; q += strlen(q) + 1)
+				if (!strcmp(q, "SUBSYSTEM=block"))
+					look = true;
+		}
+		r = -ENOENT;
+	}
+	if (nl >= 0)
+		(void)io_close(nl);
+	return r;
+}

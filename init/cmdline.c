@@ -1,0 +1,149 @@
+/* cmdline.c: see cmdline.h */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmdline.h"
+
+static bool
+space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+bool
+cmdline_next(char **s, char **param, char **val)
+{
+	char *args = *s;
+	size_t i, equals = 0;
+	bool in_quote = false, quoted = false;
+
+	while (space(*args))
+		args++;
+	if (!*args)
+		return false;
+	if (*args == '"') {
+		args++;
+		in_quote = quoted = true;
+	}
+	for (i = 0; args[i]; i++) {
+		if (space(args[i]) && !in_quote)
+			break;
+		if (!equals && args[i] == '=')
+			equals = i;
+		if (args[i] == '"')
+			in_quote = !in_quote;
+	}
+	*param = args;
+	if (!equals) {
+		*val = NULL;
+	} else {
+		args[equals] = '\0';
+		*val = args + equals + 1;
+		if (**val == '"') {
+			(*val)++;
+			if (i && args[i - 1] == '"')
+				args[i - 1] = '\0';
+		}
+	}
+	if (quoted && i && args[i - 1] == '"')
+		args[i - 1] = '\0';
+	if (args[i]) {
+		args[i] = '\0';
+		*s = args + i + 1;
+	} else {
+		*s = args + i;
+	}
+	return true;
+}
+
+/* a decimal int, or DEF when absent or malformed */
+static int
+num(const char *v, int def)
+{
+	char *end;
+
+	if (!v || !*v)
+		return def;
+	long x = strtol(v, &end, 10);
+	if (*end || x < -1000000 || x > 1000000)
+		return def;
+	return (int)x;
+}
+
+int
+cmdline_parse(struct boot_opts *o, const char *text)
+{
+	int r = 0;
+	char *s, *param, *val;
+
+	memset(o, 0, sizeof *o);
+	o->ro = true;
+	o->rootwait_secs = -1;
+	o->loglevel = -1;
+	size_t n = strlen(text);
+	if (n > CMDLINE_MAX) {
+		n = CMDLINE_MAX;
+		r = -E2BIG;
+	}
+	memcpy(o->buf, text, n);
+	o->buf[n] = '\0';
+	s = o->buf;
+	while (cmdline_next(&s, &param, &val)) {
+		if (!strcmp(param, "--") && !val)
+			break;
+		if (o->n_words < CMDLINE_MAX_WORDS) {
+			o->words[o->n_words].key = param;
+			o->words[o->n_words++].val = val;
+		} else {
+			r = -E2BIG;
+		}
+		if (!strcmp(param, "root") && val)
+			o->root = val;
+		else if (!strcmp(param, "rootfstype") && val)
+			o->rootfstype = val;
+		else if (!strcmp(param, "rootflags") && val)
+			o->rootflags = val;
+		else if (!strcmp(param, "ro") && !val)
+			o->ro = true;
+		else if (!strcmp(param, "rw") && !val)
+			o->ro = false;
+		else if (!strcmp(param, "rootwait")) {
+			o->rootwait = true;
+			o->rootwait_secs = val ? num(val, -1) : -1;
+		} else if (!strcmp(param, "rootdelay"))
+			o->rootdelay = num(val, 0);
+		else if (!strcmp(param, "init") && val)
+			o->init = val;
+		else if (!strcmp(param, "panic"))
+			o->panic = num(val, 0);
+		else if (!strcmp(param, "quiet") && !val)
+			o->quiet = true;
+		else if (!strcmp(param, "loglevel"))
+			o->loglevel = num(val, -1);
+		else if (!strcmp(param, "elevator") && val)
+			o->elevator = val;
+		else if (!strcmp(param, "popinit.image") && val) {
+			/* a comma list; commas never occur in the specs we take */
+			for (char *spec = val, *next; spec; spec = next) {
+				next = strchr(spec, ',');
+				if (next)
+					*next++ = '\0';
+				if (!*spec)
+					continue;
+				if (o->n_images < CMDLINE_MAX_IMAGES)
+					o->images[o->n_images++] = spec;
+				else
+					r = -E2BIG;
+			}
+		} else if (!strcmp(param, "popinit.keep-mounts"))
+			o->keep_mounts = true;
+		else if (!strcmp(param, "popinit.shell"))
+			o->shell = true;
+		else if (!strcmp(param, "popinit.break"))
+			o->break_at = val ? val : "";
+		else if (!strcmp(param, "popinit.run") && val)
+			o->run = val;
+	}
+	return r;
+}

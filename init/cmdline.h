@@ -1,0 +1,52 @@
+/* cmdline.h: the kernel command line, as popinit reads it.
+ *
+ * Words are split as the kernel's next_arg() splits them: on white space,
+ * except inside double quotes; a value's surrounding quotes are dropped
+ * ("name=\"a b\"" is name, a b).  Everything after a lone "--" is for the
+ * init, not for the kernel or popinit.  For repeated keys the last wins,
+ * except popinit.image=, whose values accumulate.
+ */
+#ifndef POPINIT_CMDLINE_H
+#define POPINIT_CMDLINE_H
+
+#include <stdbool.h>
+
+#define CMDLINE_MAX 4096
+#define CMDLINE_MAX_IMAGES 32
+#define CMDLINE_MAX_WORDS 256
+
+struct boot_opts {
+	const char *root;		/* root=, NULL if absent */
+	const char *rootfstype;		/* a comma list */
+	const char *rootflags;
+	bool ro;			/* ro/rw: default ro, last wins */
+	bool rootwait;
+	int rootwait_secs;		/* rootwait=N; -1: forever */
+	int rootdelay;			/* seconds */
+	const char *init;		/* init= */
+	int panic;			/* panic=: 0 stay, > 0 reboot after N s, < 0 at once */
+	bool quiet;
+	int loglevel;			/* -1: not given */
+	const char *images[CMDLINE_MAX_IMAGES];	/* popinit.image= specs */
+	int n_images;
+	bool keep_mounts;		/* popinit.keep-mounts */
+	bool shell;			/* popinit.shell: emergency shell on failure */
+	const char *break_at;		/* popinit.break=STAGE */
+	const char *run;		/* popinit.run=PATH */
+	const char *elevator;		/* elevator= */
+	/* every word, for the modules' MODULE.PARAM= and the like */
+	struct { const char *key, *val; } words[CMDLINE_MAX_WORDS];
+	int n_words;
+	char buf[CMDLINE_MAX + 1];
+};
+
+/* cmdline_parse: split TEXT (copied) into O.  Returns 0, or -E2BIG when
+ * TEXT or its word count exceeds the limits (what fits is kept). */
+int cmdline_parse(struct boot_opts *o, const char *text);
+
+/* cmdline_next: the kernel's next_arg(): split the next word off *S
+ * (modified in place), giving PARAM and VAL (NULL without '=').
+ * Returns false at the end. */
+bool cmdline_next(char **s, char **param, char **val);
+
+#endif
