@@ -201,3 +201,19 @@ if make -s -C "$top" B=build/test/min CODECS="gzip xz zstd" > min.build 2>&1; th
 else
 	fail build/codecs-subset "$(tail -3 min.build | tr '\n' ' ')"
 fi
+
+# a running program replaced by an image (ETXTBSY): written beside and
+# renamed over; the program keeps running; nothing left behind
+mkdir -p busy/bin
+cp "$(command -v sleep)" busy/bin/sleep
+busy/bin/sleep 30 & sp=$!
+sleep 0.2
+printf 'replaced\n' > src/new
+printf 'file /bin/sleep %s/src/new 0755 0 0\n' "$w" > busy.list
+"$p" mkimage -t 7 -o busy.cpio busy.list
+"$p" unpack --root busy busy.cpio 2> busy.err; rc=$?
+if [ $rc -eq 0 ] && [ "$(cat busy/bin/sleep)" = replaced ] && kill -0 $sp 2>/dev/null &&
+   [ "$(stat -c %Y busy/bin/sleep)" = 7 ] && [ -z "$(ls busy/bin | grep -v '^sleep$')" ]; then
+	pass unpack/replaces-running-program
+else fail unpack/replaces-running-program "rc=$rc $(cat busy.err) $(ls busy/bin)"; fi
+kill $sp 2>/dev/null

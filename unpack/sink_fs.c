@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -35,9 +36,17 @@ struct sink_fs {
 	bool fd_crc;
 	uint32_t fd_check, fd_mtime;
 	uint64_t fd_offset;
+	bool fd_temp;			/* writing fd_name + TEMP_SUFFIX */
 	struct sink_stats stats;
 	char fd_name[CPIO_PATH_MAX];
+	char temp_name[CPIO_PATH_MAX + 16];
 };
+
+/* a file being executed cannot be opened for writing (ETXTBSY): it is
+ * written beside, then renamed over, as package managers replace a
+ * running program.  The kernel never meets this: nothing runs while it
+ * unpacks.  popinit does, when an image brings a new /init. */
+#define TEMP_SUFFIX ".popinit-new"
 
 struct sink_fs *
 sink_fs_new(struct cpio_error *err)
@@ -118,6 +127,9 @@ close_file(struct sink_fs *s)
 	if (s->fd >= 0) {
 		(void)io_close(s->fd);
 		s->fd = -1;
+		/* cut short: the running program stays */
+		if (s->fd_temp)
+			(void)unlink(s->temp_name);
 	}
 }
 
@@ -133,7 +145,15 @@ do_file(struct sink_fs *s, const struct cpio_entry *e)
 	int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NONBLOCK | O_LARGEFILE;
 	if (ml != 1)
 		flags |= O_TRUNC;
+	s->fd_temp = false;
 	s->fd = sys_open(e->name, flags, e->mode & 07777);
+	if (s->fd == -ETXTBSY) {
+		snprintf(s->temp_name, sizeof s->temp_name, "%s%s", e->name, TEMP_SUFFIX);
+		(void)unlink(s->temp_name);
+		s->fd = sys_open(s->temp_name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOCTTY,
+				 e->mode & 07777);
+		s->fd_temp = s->fd >= 0;
+	}
 	if (s->fd < 0) {
 		s->fd = -1;
 		return 0;	/* skipped, as the kernel does */
@@ -228,6 +248,10 @@ sink_fs_end(void *ctx, uint32_t sum)
 	(void)futimens(s->fd, t);
 	int r = io_close(s->fd);
 	s->fd = -1;
+	if (!r && s->fd_temp && rename(s->temp_name, s->fd_name) < 0) {
+		r = -errno;
+		(void)unlink(s->temp_name);
+	}
 	if (r < 0) {
 		cpio_fail(s->error, "write error", NULL, r, s->fd_name, s->fd_offset);
 		return -1;

@@ -1,0 +1,101 @@
+/* payload.c: the tiny static init the boot tests hand over to.  It prints
+ * what it was given and what it sees, as "@@" lines on the console, then
+ * powers the machine off.
+ *
+ *   @@PAYLOAD pid=1 argv0=/sbin/init
+ *   @@ARG 1=foo                      every argument
+ *   @@ENV bar=baz                    every environment variable
+ *   @@PROC already-mounted=no        whether /proc was there before it
+ *   @@MOUNT / tmpfs                  /proc/self/mounts
+ *   @@FILE /etc/x=second             the first line of each file given by
+ *                                    the environment variable PAYLOAD_FILES
+ *                                    or the files in /etc/payload.files
+ *   @@ABSENT /initramfs.d            paths in /etc/payload.absent that are gone
+ *   @@PRESENT /x                     ... or still there
+ *   @@PAYLOAD-END
+ *
+ * BALLAST makes it a large binary, to show that a file just unpacked can
+ * be executed at once (no ETXTBSY).
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/reboot.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef BALLAST
+#define BALLAST 1
+#endif
+/* initialised, so it lands in the file, not in .bss */
+volatile const unsigned char ballast[BALLAST] = { 1 };
+
+static void
+lines(const char *list, const char *tag, int mode)
+{
+	char path[512];
+	FILE *f = fopen(list, "r");
+
+	if (!f)
+		return;
+	while (fgets(path, sizeof path, f)) {
+		path[strcspn(path, "\n")] = '\0';
+		if (!path[0])
+			continue;
+		if (mode == 0) {
+			char line[256] = "";
+			FILE *g = fopen(path, "r");
+			if (g) {
+				if (!fgets(line, sizeof line, g))
+					line[0] = '\0';
+				line[strcspn(line, "\n")] = '\0';
+				fclose(g);
+				printf("@@%s %s=%s\n", tag, path, line);
+			} else {
+				printf("@@%s %s MISSING\n", tag, path);
+			}
+		} else {
+			struct stat st;
+			printf("@@%s %s\n", lstat(path, &st) == 0 ? "PRESENT" : "ABSENT", path);
+		}
+	}
+	fclose(f);
+}
+
+int
+main(int argc, char **argv, char **envp)
+{
+	struct stat st;
+	char buf[8192];
+
+	printf("\n@@PAYLOAD pid=%d argv0=%s ballast=%d\n", (int)getpid(), argv[0], (int)ballast[0]);
+	for (int i = 1; i < argc; i++)
+		printf("@@ARG %d=%s\n", i, argv[i]);
+	for (char **e = envp; *e; e++)
+		printf("@@ENV %s\n", *e);
+	int had_proc = stat("/proc/self", &st) == 0;
+	printf("@@PROC already-mounted=%s\n", had_proc ? "yes" : "no");
+	if (!had_proc) {
+		mkdir("/proc", 0555);
+		mount("proc", "/proc", "proc", 0, NULL);
+	}
+	int fd = open("/proc/self/mounts", O_RDONLY);
+	if (fd >= 0) {
+		ssize_t n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n")) {
+			char dev[128], dir[256], type[64];
+			if (sscanf(l, "%127s %255s %63s", dev, dir, type) == 3)
+				printf("@@MOUNT %s %s\n", dir, type);
+		}
+	}
+	lines("/etc/payload.files", "FILE", 0);
+	lines("/etc/payload.absent", "ABSENT", 1);
+	printf("@@PAYLOAD-END\n");
+	fflush(stdout);
+	sync();
+	reboot(RB_POWER_OFF);
+	return 0;
+}
