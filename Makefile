@@ -57,11 +57,13 @@ DEP_STAMPS = $(DEP_NAMES:%=$(DEPS)/.stamp-%)
 LIB_SRCS    = $(wildcard lib/*.c)
 UNPACK_SRCS = unpack/cpio.c unpack/links.c unpack/image.c unpack/decomp.c unpack/pipe.c \
               unpack/sink_fs.c unpack/sink_list.c unpack/unpack.c $(CODEC_SRCS)
+MODLOAD_SRCS = modload/moddb.c modload/modconf.c modload/plan.c modload/modfile.c modload/scan.c \
+              modload/modload.c modload/coldplug.c
 BOOT_SRCS   = boot/mkimage.c
 INIT_SRCS   = init/popinit.c init/cmd_unpack.c init/cmd_mkimage.c init/main.c init/cmdline.c \
               init/mounts.c init/images.c init/root.c init/blockdev.c init/probe.c \
-              init/switchroot.c init/die.c init/run.c
-SRCS        = $(LIB_SRCS) $(UNPACK_SRCS) $(BOOT_SRCS) $(INIT_SRCS)
+              init/switchroot.c init/die.c init/run.c init/cmd_modprobe.c
+SRCS        = $(LIB_SRCS) $(UNPACK_SRCS) $(MODLOAD_SRCS) $(BOOT_SRCS) $(INIT_SRCS)
 OBJS        = $(SRCS:%.c=$(B)/obj/%.o)
 
 all: $(B)/popinit

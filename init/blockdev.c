@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "../lib/io.h"
+#include "../lib/str.h"
 #include "../lib/sys.h"
 #include "blockdev.h"
 #include "probe.h"
@@ -51,7 +52,7 @@ node_path(const char *name, char *out, size_t size)
 	char path[320], ue[1024];
 
 	snprintf(out, size, "/dev/%s", name);
-	snprintf(path, sizeof path, "/sys/class/block/%s/uevent", name);
+	str_printf(path, sizeof path, "/sys/class/block/%s/uevent", name);
 	if (sysfs_read(path, ue, sizeof ue) == 0) {
 		for (char *l = strtok(ue, "\n"); l; l = strtok(NULL, "\n"))
 			if (!strncmp(l, "DEVNAME=", 8))
@@ -83,7 +84,7 @@ dev_of(const char *name, dev_t *dev)
 {
 	char path[320], v[32];
 
-	snprintf(path, sizeof path, "/sys/class/block/%s/dev", name);
+	str_printf(path, sizeof path, "/sys/class/block/%s/dev", name);
 	if (sysfs_read(path, v, sizeof v) < 0 || parse_majmin(v, dev) < 0)
 		return -ENOENT;
 	return 0;
@@ -95,10 +96,10 @@ part_of(const char *name, char *disk, size_t size)
 {
 	char path[320], v[32], link[256];
 
-	snprintf(path, sizeof path, "/sys/class/block/%s/partition", name);
+	str_printf(path, sizeof path, "/sys/class/block/%s/partition", name);
 	if (sysfs_read(path, v, sizeof v) < 0)
 		return 0;
-	snprintf(path, sizeof path, "/sys/class/block/%s", name);
+	str_printf(path, sizeof path, "/sys/class/block/%s", name);
 	ssize_t n = readlink(path, link, sizeof link - 1);
 	if (n < 0)
 		return 0;
@@ -132,7 +133,7 @@ match_part(const char *name, const char *key, const char *want, bool label)
 	if (!n)
 		return false;
 	unsigned ss = 512;
-	snprintf(path, sizeof path, "/sys/class/block/%s/queue/logical_block_size", disk);
+	str_printf(path, sizeof path, "/sys/class/block/%s/queue/logical_block_size", disk);
 	if (sysfs_read(path, v, sizeof v) == 0 && atoi(v) >= 512)
 		ss = (unsigned)atoi(v);
 	int fd = open_node(disk);
@@ -267,7 +268,7 @@ blockdev_find(const char *spec, struct blockdev *out)
 			if (de->d_name[0] == '.' || part_of(de->d_name, disk, sizeof disk) != found_part + (unsigned)partnroff ||
 			    strcmp(disk, found_disk))
 				continue;
-			snprintf(path, sizeof path, "/sys/class/block/%s/dev", de->d_name);
+			str_printf(path, sizeof path, "/sys/class/block/%s/dev", de->d_name);
 			if (sysfs_read(path, v, sizeof v) == 0 && dev_of(de->d_name, &out->dev) == 0) {
 				snprintf(out->name, sizeof out->name, "%s", de->d_name);
 				r = 0;

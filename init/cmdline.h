@@ -44,9 +44,4 @@ struct boot_opts {
  * TEXT or its word count exceeds the limits (what fits is kept). */
 int cmdline_parse(struct boot_opts *o, const char *text);
 
-/* cmdline_next: the kernel's next_arg(): split the next word off *S
- * (modified in place), giving PARAM and VAL (NULL without '=').
- * Returns false at the end. */
-bool cmdline_next(char **s, char **param, char **val);
-
 #endif

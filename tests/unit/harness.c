@@ -180,8 +180,9 @@ split_check(run_fn run, const uint8_t *buf, size_t len, unsigned opts, size_t li
 
 	*bad = NULL;
 	size_t stride = len > limit && limit ? len / limit : 1;
+	size_t edge = limit / 4 < 64 ? limit / 4 : 64;
 	for (size_t k = 0; k <= len && !*bad; k++) {
-		if (stride > 1 && k > 64 && k + 64 < len && k % stride)
+		if (stride > 1 && k > edge && k + edge < len && k % stride)
 			continue;
 		struct split sp = { &k, 1, 0 };
 		char *got = run(buf, len, &sp, opts);

@@ -34,7 +34,7 @@ char *run_image(const uint8_t *buf, size_t len, const struct split *sp, unsigned
 
 /* split_check: run RUN whole, then cut in two at every offset in [0, len]
  * (or, when len > LIMIT, at about LIMIT offsets spread over it and all of
- * the first and last 64), then 1 byte at a time, then a few random cuts.
+ * the first and last min(64, LIMIT / 4)), then 1 byte at a time, then a few random cuts.
  * Returns the record of the whole run (malloc'd); *bad gets NULL or a
  * description of the first run that differed (malloc'd). */
 typedef char *(*run_fn)(const uint8_t *, size_t, const struct split *, unsigned);

@@ -6,6 +6,8 @@ int t_failed;
 int
 main(void)
 {
+	/* line by line: a crash loses no result already printed */
+	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_cpio();
 	test_image();
 	test_links();

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "../../unpack/image.h"
 #include "harness.h"
@@ -25,7 +28,10 @@ static const struct codec codecs[] = {
 	{ "xz", { "xz", "--check=crc32", "--lzma2=dict=1MiB", "-c", NULL },
 	  "XZ-compressed data is corrupt" },
 	{ "lzo", { "lzop", "-9", "-c", NULL }, "file corrupted" },
-	{ "lz4", { "lz4", "-l", "-9", "-c", NULL }, "data corrupted" },
+	/* lib/decompress_unlz4.c decodes a block cut short from memory past
+	 * the end of the image; with the zeros that follow an image there
+	 * (page padding), LZ4_decompress_safe() fails: "Decoding failed" */
+	{ "lz4", { "lz4", "-l", "-9", "-c", NULL }, "Decoding failed" },
 	{ "zstd", { "zstd", "-19", "-q", "-c", NULL }, "ZSTD-compressed data is truncated" },
 };
 #define NCODECS (sizeof codecs / sizeof *codecs)
@@ -97,10 +103,15 @@ small(struct mk_buf *b, const char *name, const char *data)
 	mk_add(b, &(struct mk_entry){ .mode = 0100644, .nlink = 1, .name = name, .data = data });
 }
 
+/* false when decoding lzo kills the process (see probe_lzo) */
+static bool lzo_ok = true;
+
 static int
 squeeze(const struct codec *c, const struct mk_buf *in, struct mk_buf *out)
 {
 	out->len = 0;
+	if (!strcmp(c->name, "lzo") && !lzo_ok)
+		return -1;
 	if (compress(c->argv, in->p, in->len, out) == 0)
 		return 0;
 	char name[64];
@@ -136,6 +147,39 @@ check_has(const char *name, const char *rec, const char *needle)
 
 /* ---------------------------------------------------------------- */
 
+/* minilzo reads and writes 4 bytes at unaligned addresses on x86, by
+ * design; built with -fsanitize=alignment and no recovery, as
+ * tests/unit.sh builds it, the first lzo member aborts the process.
+ * Try in a child first, and leave lzo out if it dies. */
+static void
+probe_lzo(void)
+{
+	struct mk_buf a = { 0 }, z = { 0 };
+
+	archive(&a, "probe");
+	if (squeeze(codec("lzo"), &a, &z)) {
+		lzo_ok = false;
+		return;
+	}
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0)
+			dup2(null, 2);
+		char *r = whole(&z, 0);
+		_exit(has(r, "error: none") ? 0 : 2);
+	}
+	int st = 0;
+	lzo_ok = pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	T_CHECK("unit/image/lzo-decoder-survives", lzo_ok,
+		"decoding lzop output %s; under UBSan minilzo's unaligned 4-byte loads abort "
+		"(build minilzo.c with -fno-sanitize=alignment); the other lzo tests are skipped",
+		WIFSIGNALED(st) ? "killed the process" : "failed");
+	mk_free(&a);
+	mk_free(&z);
+}
+
 /* each codec: the record is the plain archive's, however it is fed */
 static void
 test_codecs(void)
@@ -151,7 +195,7 @@ test_codecs(void)
 		if (squeeze(&codecs[i], &a, &z))
 			continue;
 		snprintf(name, sizeof name, "unit/image/split-%s", codecs[i].name);
-		char *r = split(name, &z, RUN_CRC, 150);
+		char *r = split(name, &z, RUN_CRC, !strcmp(codecs[i].name, "lzma") ? 100 : 200);
 		snprintf(name, sizeof name, "unit/image/%s-same-as-plain", codecs[i].name);
 		T_CHECK(name, !strcmp(r, plain), "record:\n%s\nplain:\n%s", r, plain);
 		free(r);
@@ -227,7 +271,7 @@ test_concat(void)
 	mk_trailer(&img);
 	mk_fill(&img, 0, 4096);
 
-	char *r = split("unit/image/split-concatenation", &img, 0, 400);
+	char *r = split("unit/image/split-concatenation", &img, 0, 160);
 	int order = 1;
 	const char *at = r;
 	for (size_t i = 0; i < n; i++) {
@@ -345,14 +389,20 @@ test_top_loop(void)
 	for (size_t i = 0; i < sizeof magic / sizeof *magic; i++) {
 		b.len = 0;
 		mk_bytes(&b, magic[i].bytes, magic[i].len);
-		char *bad = NULL;
-		r = split_check(run_image, b.p, b.len, 0, 100, &bad);
+		struct split one = { NULL, 0, 1 };
+		char *r1 = run_image(b.p, b.len, &one, 0);
+		r = whole(&b, 0);
 		char want[160];
 		snprintf(want, sizeof want, "error: \"%s\"", magic[i].msg);
-		T_CHECK(magic[i].name, has(r, want) && !bad, "%s %s", bad ? bad : "", r);
-		free(bad);
+		T_CHECK(magic[i].name, has(r, want) && has(r1, want), "%s", has(r, want) ? r1 : r);
+		free(r1);
 		free(r);
 	}
+
+	/* where a decoder failed does not depend on how the input came */
+	b.len = 0;
+	mk_bytes(&b, "\x1f\x8b\x07\0\0\0\0\0\0\0\0\0", 12);
+	free(split("unit/image/split-decoder-error-offset", &b, 0, 100));
 
 	mk_free(&b);
 	mk_free(&g);
@@ -500,7 +550,7 @@ test_truncated(void)
 		char want[128];
 		snprintf(want, sizeof want, "error: \"%s\"", codecs[i].truncated);
 		size_t last = z.len > 16 ? z.len - 16 : z.len;
-		for (size_t len = z.len / 2; len < last; len += 97) {
+		for (size_t len = z.len / 2; len < last; len += 197) {
 			cut.len = 0;
 			mk_bytes(&cut, z.p, len);
 			char *r = whole(&cut, 0);
@@ -518,7 +568,7 @@ test_truncated(void)
 		cut.len = 0;
 		mk_bytes(&cut, z.p, z.len * 2 / 3);
 		snprintf(name, sizeof name, "unit/image/split-%s-truncated", codecs[i].name);
-		free(split(name, &cut, 0, 60));
+		free(split(name, &cut, 0, 40));
 	}
 
 	/* B7: a plain archive cut short: no error, a late note */
@@ -704,6 +754,18 @@ test_lz4(void)
 		has(r, "error: \"invalid magic at start of compressed archive\""), "%s", r);
 	free(r);
 
+	/* no zero word: the next 4 bytes ("0707") are read as a chunk size
+	 * and that many bytes decoded: the cpio header is not LZ4 data
+	 * (the kernel says so in tests/corpus/lz4-then-plain-no-nul) */
+	b.len = 0;
+	mk_bytes(&b, z.p, z.len);
+	mk_align(&b, 4);
+	mk_bytes(&b, p.p, p.len);
+	r = whole(&b, 0);
+	T_CHECK("unit/image/lz4-then-plain-without-zero-word", has(r, "name=\"l\"") && !has(r, "name=\"p\"") &&
+		has(r, "error: \"Decoding failed\""), "%s", r);
+	free(r);
+
 	/* only the magic: an empty stream, which as a first member leaves
 	 * the parser in Start */
 	b.len = 0;
@@ -874,6 +936,7 @@ test_kernel_decoders(void)
 void
 test_image(void)
 {
+	probe_lzo();
 	test_codecs();
 	test_big();
 	test_concat();

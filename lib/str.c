@@ -1,0 +1,22 @@
+/* str.c: see str.h */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+
+#include "str.h"
+
+int
+str_printf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= size) {
+		if (size)
+			buf[0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	return n;
+}

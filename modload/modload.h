@@ -1,0 +1,85 @@
+/* modload.h: kernel modules, resolved as modprobe resolves them and loaded
+ * with finit_module(2), without kmod: its text files are read directly.
+ *
+ *   DIR/modules.dep        "kernel/fs/ext4/ext4.ko: kernel/lib/crc16.ko ..."
+ *                          (every dependency; the last is loaded first)
+ *   DIR/modules.alias      "alias PATTERN MODULE" (fnmatch patterns)
+ *   DIR/modules.softdep    "softdep MODULE pre: A B post: C"
+ *   DIR/modules.builtin    "kernel/block/mq-deadline.ko" (built in: loaded)
+ *   DIR/modules.builtin.modinfo   "module.alias=NAME" records, NUL-separated
+ *   DIR/modules.symbols    "alias symbol:NAME MODULE"
+ *   /etc/modprobe.d/ (and /run, /usr/local/lib, /lib, /usr/lib): alias,
+ *   blacklist, options, softdep; the kernel command line: MODULE.PARAM=V,
+ *   modprobe.blacklist=, module_blacklist=
+ *
+ * Without modules.dep the modules' own .modinfo (depends=, alias=) is read.
+ * Names are compared with '-' and '_' equal, as modprobe does.
+ */
+#ifndef POPINIT_MODLOAD_H
+#define POPINIT_MODLOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct moddb;
+
+/* moddb_open: the database of the modules in DIR (/lib/modules/VERSION).
+ * CMDLINE, if not NULL, is the kernel command line (options, blacklists).
+ * CONFROOT prefixes the modprobe.d directories ("" for the real ones).
+ * Returns NULL with *err set. */
+struct moddb *moddb_open(const char *dir, const char *confroot, const char *cmdline, int *err);
+void moddb_close(struct moddb *db);
+
+/* one step of a load plan */
+struct mod_step {
+	const char *name;	/* module name, normalized */
+	const char *path;	/* of the .ko relative to the db's dir; NULL: built in */
+	const char *options;	/* parameters, "" if none */
+	bool required;		/* a failure matters (not a softdep) */
+};
+
+/* moddb_plan: what loading NAME takes, in modprobe --show-depends order:
+ * STEPS gets up to MAX steps; returns their count (may exceed MAX), 0 if
+ * NAME is blacklisted (found by alias only), -ENOENT if unknown.
+ * EXTRA options apply to NAME's own module. */
+int moddb_plan(struct moddb *db, const char *name, const char *extra, struct mod_step *steps, int max);
+/* moddb_plan_free: what a plan of N (<= MAX) steps holds */
+void moddb_plan_free(struct mod_step *steps, int n);
+
+/* The loader: independent modules load concurrently on THREADS threads,
+ * each after its dependencies; no module is attempted twice. */
+struct modload;
+struct modload *modload_new(struct moddb *db, int threads);
+/* modload_request: load NAME and what it needs (asynchronously).
+ * Returns 0, -ENOENT (unknown name) or 1 (blacklisted: skipped). */
+int modload_request(struct modload *ml, const char *name, const char *extra);
+/* modload_wait: until nothing is loading; returns the count of required
+ * modules that failed */
+int modload_wait(struct modload *ml);
+void modload_free(struct modload *ml);
+/* modload_loaded: how many modules this loader loaded (EEXIST excluded) */
+int modload_loaded(const struct modload *ml);
+
+/* the failures so far: for the caller to report */
+struct modload_fail {
+	const char *name;
+	int err;		/* negative errno */
+	bool required;		/* a dependency or a requested module */
+	const char *dep;	/* not tried: this dependency failed */
+};
+const struct modload_fail *modload_failures(const struct modload *ml, int *n);
+
+/* modload_coldplug: load the drivers of every device of /sys/devices
+ * (their modalias files), and of the devices that loading reveals, until
+ * no new device appears.  Returns the count of modaliases seen. */
+int modload_coldplug(struct modload *ml);
+
+/* mod_finit: load the module file PATH (plain or .ko.xz/.gz/.zst) with
+ * OPTIONS; 0, or -errno (-EEXIST: already loaded). */
+int mod_finit(const char *path, const char *options);
+/* mod_why: a likely cause for a load error */
+const char *mod_why(int err);
+/* mod_normalize: '-' to '_' in a module name, up to its first '.' */
+void mod_normalize(char *name);
+
+#endif

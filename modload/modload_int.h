@@ -1,0 +1,40 @@
+/* modload_int.h: the loader's insides (modload.c, coldplug.c). */
+#ifndef POPINIT_MODLOAD_INT_H
+#define POPINIT_MODLOAD_INT_H
+
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "moddb.h"
+
+#define MODLOAD_MAX_FAIL 64
+
+struct job {
+	int state;
+	int err;
+	bool required;
+	int pending;		/* prerequisites not done */
+	int *waiters, nwaiters;
+	const char *path;	/* relative; NULL for a built-in */
+	char *options;
+	int dep_err;		/* a required prerequisite failed with this */
+	const char *dep_name;
+};
+
+struct modload {
+	struct moddb *db;
+	pthread_mutex_t lock;
+	pthread_cond_t work, idle;
+	struct job *jobs;
+	int njobs;
+	int *ready, nready, ready_cap;
+	int pending;		/* jobs not done */
+	bool stop;
+	pthread_t threads[16];
+	int nthreads;
+	int loaded, failed_required;
+	struct modload_fail fail[MODLOAD_MAX_FAIL];
+	int nfail;
+};
+
+#endif
