@@ -62,7 +62,7 @@ MODLOAD_SRCS = modload/moddb.c modload/modconf.c modload/plan.c modload/modfile.
 BOOT_SRCS   = boot/mkimage.c
 INIT_SRCS   = init/popinit.c init/cmd_unpack.c init/cmd_mkimage.c init/main.c init/cmdline.c \
               init/mounts.c init/images.c init/root.c init/blockdev.c init/probe.c \
-              init/switchroot.c init/die.c init/run.c init/cmd_modprobe.c
+              init/switchroot.c init/die.c init/run.c init/cmd_modprobe.c init/modules.c init/cmd_probe.c
 SRCS        = $(LIB_SRCS) $(UNPACK_SRCS) $(MODLOAD_SRCS) $(BOOT_SRCS) $(INIT_SRCS)
 OBJS        = $(SRCS:%.c=$(B)/obj/%.o)
 

@@ -27,6 +27,15 @@ struct image_stats {
 };
 int boot_images(const struct boot_opts *o, const char *root, bool devices, struct image_stats *st);
 
+/* modules.c: the modules of ROOT's /lib/modules (coldplug, lists,
+ * elevator); boot_module(): one more (the root's filesystem);
+ * boot_elevator(): the scheduler on every disk there is now;
+ * boot_modules_end(): the loader stopped, the kernel's helper restored */
+int boot_modules(const struct boot_opts *o, const char *root, const char *cmdline);
+int boot_module(const char *name);
+void boot_elevator(const struct boot_opts *o);
+void boot_modules_end(void);
+
 /* root.c: mount the root given by root= on DIR; 0 or -1 (logged) */
 int boot_mount_root(const struct boot_opts *o, const char *dir);
 

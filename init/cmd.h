@@ -7,6 +7,7 @@ int cmd_list(int argc, char **argv);
 int cmd_mkimage(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_modprobe(int argc, char **argv);
+int cmd_probe(int argc, char **argv);
 int cmd_switch_root(int argc, char **argv);
 
 /* cmd_open_image: open PATH for reading ("-": stdin); fd or -errno */

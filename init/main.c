@@ -4,7 +4,7 @@
  *   2. the kernel command line
  *   3. the images: the files of /initramfs.d, then popinit.image= paths
  *   4. unpack them into rootfs (or into the new root for root=tmpfs)
- *   5. (modules)
+ *   5. modules: the kernel's requests, elevator=, lists, coldplug
  *   6. images on block devices (popinit.image=LABEL=... and the like)
  *   7. sync, then one of:
  *      - an image replaced /init: exec it, as the kernel would have
@@ -28,13 +28,14 @@
 #define NEWROOT "/root"
 
 static struct boot_opts opts;
+static char cmdline_text[CMDLINE_MAX + 1];
 
 static void
 read_cmdline(struct boot_opts *o)
 {
-	char text[CMDLINE_MAX + 1];
+	char *text = cmdline_text;
 	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -errno : io_read_full(fd, text, sizeof text - 1);
+	ssize_t n = fd < 0 ? -errno : io_read_full(fd, text, sizeof cmdline_text - 1);
 
 	if (fd >= 0)
 		(void)io_close(fd);
@@ -81,6 +82,8 @@ init_argv(char **argv, const char *path)
 static void
 hand_over(const struct boot_opts *o, const char *path, char **argv, char **envp)
 {
+	boot_elevator(o);
+	boot_modules_end();
 	sync();
 	log_info("handing over to %s after %llu ms", path, (unsigned long long)boot_time_ms());
 	if (!o->keep_mounts)
@@ -117,7 +120,8 @@ boot_main(int argc, char **argv, char **envp)
 	uint64_t t0 = boot_time_ms();
 	if (boot_images(o, target, false, &st) < 0)
 		boot_fail(o, "unpacking the images failed");
-	/* 5: modules load here */
+	if (boot_modules(o, target, cmdline_text) < 0)
+		log_warn("going on without modules");
 	if (boot_images(o, target, true, &st) < 0)
 		boot_fail(o, "unpacking the images failed");
 	sync();
@@ -144,6 +148,8 @@ boot_main(int argc, char **argv, char **envp)
 			boot_fail(o, "no init in the new root (%s, /sbin/init, /etc/init, /bin/init, /bin/sh): not switching",
 				  o->init ? o->init : "no init=");
 		boot_break(o, "switch");
+		boot_elevator(o);
+		boot_modules_end();
 		log_info("switching root to %s, init %s, after %llu ms", o->root, init,
 			 (unsigned long long)boot_time_ms());
 		const char *what;

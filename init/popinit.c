@@ -23,6 +23,7 @@ static const struct {
 	{ "mkimage", cmd_mkimage, "[-o OUT] [-c CODEC] [-t EPOCH] [-C] LIST   gen_init_cpio list to newc" },
 	{ "run", cmd_run, "[--] CMD [ARGS...]           run CMD under a reaping, signal-forwarding PID 1" },
 	{ "modprobe", cmd_modprobe, "[-n] [-v] [-q] [-a] [-d ROOT] [-S VER] NAME [PARAM...]   load a module" },
+	{ "probe", cmd_probe, "FILE...                      filesystem and partitions, as popinit sees them" },
 	{ "switch-root", cmd_switch_root, "NEWROOT [INIT [ARGS...]]  make NEWROOT / and exec INIT (PID 1 only)" },
 };
 

@@ -14,6 +14,7 @@
 
 #include "../lib/io.h"
 #include "../lib/log.h"
+#include "../lib/str.h"
 #include "blockdev.h"
 #include "boot.h"
 #include "probe.h"
@@ -106,6 +107,11 @@ boot_mount_root(const struct boot_opts *o, const char *dir)
 	int last = -ENODEV;
 	char *save = NULL;
 	for (char *t = strtok_r(types, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		/* the filesystem is a module, as everything is on Debian */
+		char alias[64];
+		if (str_printf(alias, sizeof alias, "fs-%s", t) > 0 && boot_module(alias) == -ENOENT &&
+		    (!strcmp(t, "ext2") || !strcmp(t, "ext3")))
+			(void)boot_module("fs-ext4");
 		last = try_mount(bd.path, dir, t, flags, o->rootflags);
 		if (!last)
 			return 0;

@@ -19,6 +19,7 @@ run() {
 run sh "$top/tests/unit.sh"
 run sh "$top/tests/cli.sh"
 run sh "$top/tests/modprobe.sh"
+run sh "$top/tests/probe.sh"
 run sh "$top/tests/oracle/compare.sh"
 
 pass=$(grep -c '^PASS ' "$log")

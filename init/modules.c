@@ -1,0 +1,251 @@
+/* modules.c: step 5 of the boot plan: the modules of the unpacked images.
+ *
+ *   /lib/modules/$(uname -r) of the tree the images went to; then
+ *   - the kernel asks popinit for modules it wants (/proc/sys/kernel/modprobe
+ *     points at popinit until the hand-over)
+ *   - elevator=NAME: its scheduler module, set on every disk
+ *   - modules-load=, rd.modules-load=, the .conf files of /etc/modules-load.d
+ *   - coldplug: the drivers of every device present and of those revealed
+ *   - the root filesystem's module, once its type is known (root.c)
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "../lib/io.h"
+#include "../lib/log.h"
+#include "../lib/str.h"
+#include "../modload/modload.h"
+#include "boot.h"
+
+#define HELPER_DIR "/run/popinit"
+#define HELPER HELPER_DIR "/modprobe"
+#define SYSCTL_MODPROBE "/proc/sys/kernel/modprobe"
+
+static struct moddb *db;
+static struct modload *ml;
+static char old_helper[256];
+
+static void
+write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC | O_TRUNC);
+	if (fd < 0)
+		return;
+	(void)io_write_full(fd, text, strlen(text));
+	(void)io_close(fd);
+}
+
+/* kernel requests (fs-*, crypto-*, *-iosched...) come to popinit */
+static void
+helper_on(void)
+{
+	int fd = open(SYSCTL_MODPROBE, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = io_read_full(fd, old_helper, sizeof old_helper - 1);
+		old_helper[n > 0 ? n : 0] = '\0';
+		old_helper[strcspn(old_helper, "\n")] = '\0';
+		(void)io_close(fd);
+	}
+	(void)mkdir(HELPER_DIR, 0755);
+	if (symlink("/init", HELPER) < 0 && errno != EEXIST) {
+		log_warn("unable to link %s: %s", HELPER, strerror(errno));
+		return;
+	}
+	write_file(SYSCTL_MODPROBE, HELPER "\n");
+}
+
+static void
+report(void)
+{
+	int nf;
+	const struct modload_fail *f = modload_failures(ml, &nf);
+
+	for (int i = 0; i < nf; i++) {
+		if (f[i].dep)
+			log_warn("module %s not loaded: its dependency %s failed", f[i].name, f[i].dep);
+		else if (f[i].required && f[i].err != -ENODEV)
+			log_warn("unable to load module %s: %s (%s)", f[i].name, strerror(-f[i].err), mod_why(f[i].err));
+		else
+			log_debug("module %s: %s", f[i].name, strerror(-f[i].err));
+	}
+}
+
+/* names from a modules-load.d file or a comma list */
+static void
+request_list(char *text, const char *seps)
+{
+	char *save = NULL;
+
+	for (char *t = strtok_r(text, seps, &save); t; t = strtok_r(NULL, seps, &save)) {
+		if (*t == '#' || *t == ';')
+			continue;
+		int r = modload_request(ml, t, NULL);
+		if (r == -ENOENT)
+			log_warn("module %s not found", t);
+	}
+}
+
+static void
+modules_load_d(const char *root)
+{
+	char dir[4096];
+	struct dirent **names;
+
+	str_printf(dir, sizeof dir, "%s/etc/modules-load.d", strcmp(root, "/") ? root : "");
+	int n = scandir(dir, &names, NULL, alphasort);
+	for (int i = 0; i < n; i++) {
+		size_t l = strlen(names[i]->d_name);
+		char path[4352];
+		if (l > 5 && !strcmp(names[i]->d_name + l - 5, ".conf") &&
+		    str_printf(path, sizeof path, "%s/%s", dir, names[i]->d_name) > 0) {
+			char *text = NULL;
+			int fd = open(path, O_RDONLY | O_CLOEXEC);
+			struct stat st;
+			if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size < 65536 && (text = malloc((size_t)st.st_size + 1))) {
+				ssize_t k = io_read_full(fd, text, (size_t)st.st_size);
+				text[k > 0 ? k : 0] = '\0';
+				/* one name a line; comments start with # or ; */
+				for (char *l2 = text, *next; l2 && *l2; l2 = next) {
+					next = strchr(l2, '\n');
+					if (next)
+						*next++ = '\0';
+					char *c = l2 + strspn(l2, " \t");
+					c[strcspn(c, " \t\r")] = '\0';
+					if (*c && *c != '#' && *c != ';')
+						request_list(c, " ");
+				}
+			}
+			free(text);
+			if (fd >= 0)
+				(void)io_close(fd);
+		}
+		free(names[i]);
+	}
+	if (n >= 0)
+		free(names);
+}
+
+void
+boot_elevator(const struct boot_opts *o)
+{
+	if (!o->elevator)
+		return;
+	DIR *d = opendir("/sys/block");
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		char path[320], cur[256];
+		if (de->d_name[0] == '.' ||
+		    str_printf(path, sizeof path, "/sys/block/%s/queue/scheduler", de->d_name) < 0)
+			continue;
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t n = io_read_full(fd, cur, sizeof cur - 1);
+		(void)io_close(fd);
+		cur[n > 0 ? n : 0] = '\0';
+		char want[64];
+		str_printf(want, sizeof want, "[%s]", o->elevator);
+		/* "none" alone: a disk without schedulers; or already set */
+		if (!strcmp(cur, "none\n") || strstr(cur, want))
+			continue;
+		fd = open(path, O_WRONLY | O_CLOEXEC);
+		int r = fd < 0 ? -errno : io_write_full(fd, o->elevator, strlen(o->elevator));
+		if (fd >= 0)
+			(void)io_close(fd);
+		if (r < 0)
+			log_warn("unable to set the %s scheduler on %s: %s", o->elevator, de->d_name, strerror(-r));
+		else
+			log_info("%s: scheduler %s", de->d_name, o->elevator);
+	}
+	if (d)
+		closedir(d);
+}
+
+int
+boot_modules(const struct boot_opts *o, const char *root, const char *cmdline)
+{
+	struct utsname u;
+	char dir[4096];
+	int err;
+
+	if (uname(&u) < 0 || str_printf(dir, sizeof dir, "%s/lib/modules/%s", strcmp(root, "/") ? root : "",
+					u.release) < 0)
+		return 0;
+	uint64_t t0 = boot_time_ms();
+	db = moddb_open(dir, strcmp(root, "/") ? root : "", cmdline, &err);
+	if (!db) {
+		if (err != -ENOENT)
+			log_warn("unable to read the modules of %s: %s", dir, strerror(-err));
+		else
+			log_debug("no modules in %s", dir);
+		return 0;
+	}
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	ml = modload_new(db, cpus > 0 ? (int)cpus + 1 : 2);
+	if (!ml) {
+		log_warn("unable to start the module loader");
+		moddb_close(db);
+		db = NULL;
+		return -1;
+	}
+	if (!strcmp(root, "/"))
+		helper_on();
+	if (o->elevator) {
+		char name[80];
+		str_printf(name, sizeof name, "%s-iosched", o->elevator);
+		if (modload_request(ml, name, NULL) == -ENOENT && modload_request(ml, o->elevator, NULL) == -ENOENT)
+			log_warn("elevator=%s: no such scheduler module", o->elevator);
+		/* loaded before the disks' drivers: new disks may get it */
+		(void)modload_wait(ml);
+	}
+	for (int i = 0; i < o->n_words; i++) {
+		const char *k = o->words[i].key;
+		if (o->words[i].val && (!strcmp(k, "modules-load") || !strcmp(k, "rd.modules-load"))) {
+			char list[1024];
+			str_printf(list, sizeof list, "%s", o->words[i].val);
+			request_list(list, ",");
+		}
+	}
+	modules_load_d(root);
+	(void)modload_wait(ml);
+	int aliases = modload_coldplug(ml);
+	report();
+	log_info("loaded %d modules (%d devices) in %llu ms", modload_loaded(ml), aliases,
+		 (unsigned long long)(boot_time_ms() - t0));
+	boot_elevator(o);
+	return 0;
+}
+
+int
+boot_module(const char *name)
+{
+	if (!ml)
+		return -ENOENT;
+	int r = modload_request(ml, name, NULL);
+	if (r >= 0)
+		(void)modload_wait(ml);
+	report();
+	return r;
+}
+
+void
+boot_modules_end(void)
+{
+	if (old_helper[0]) {
+		write_file(SYSCTL_MODPROBE, old_helper);
+		(void)unlink(HELPER);
+		(void)rmdir(HELPER_DIR);
+		old_helper[0] = '\0';
+	}
+	modload_free(ml);
+	ml = NULL;
+	moddb_close(db);
+	db = NULL;
+}
