@@ -92,11 +92,26 @@ hand_over(const struct boot_opts *o, const char *path, char **argv, char **envp)
 	boot_fail(o, "unable to exec %s: %s", path, strerror(-e));
 }
 
+/* steps 3, 4 and 6: the images of rootfs, or those on block devices */
+static void
+unpack_phase(const struct boot_opts *o, const char *target, bool devices)
+{
+	struct image_stats st = { 0 };
+	uint64_t t0 = boot_time_ms();
+
+	if (boot_images(o, target, devices, &st) < 0)
+		boot_fail(o, "unpacking the images failed");
+	if (st.images)
+		log_info("unpacked %d image%s%s, %llu KB, %llu files in %llu ms", st.images,
+			 st.images == 1 ? "" : "s", devices ? " from block devices" : "",
+			 (unsigned long long)(st.bytes / 1024), (unsigned long long)st.files,
+			 (unsigned long long)(boot_time_ms() - t0));
+}
+
 int
 boot_main(int argc, char **argv, char **envp)
 {
 	struct boot_opts *o = &opts;
-	struct image_stats st = { 0 };
 	struct stat self;
 	char init[4096];
 	(void)argc;
@@ -117,18 +132,12 @@ boot_main(int argc, char **argv, char **envp)
 	}
 
 	boot_break(o, "unpack");
-	uint64_t t0 = boot_time_ms();
-	if (boot_images(o, target, false, &st) < 0)
-		boot_fail(o, "unpacking the images failed");
+	unpack_phase(o, target, false);
+	boot_break(o, "modules");
 	if (boot_modules(o, target, cmdline_text) < 0)
 		log_warn("going on without modules");
-	if (boot_images(o, target, true, &st) < 0)
-		boot_fail(o, "unpacking the images failed");
+	unpack_phase(o, target, true);
 	sync();
-	if (st.images)
-		log_info("unpacked %d image%s, %llu KB, %llu files in %llu ms", st.images,
-			 st.images == 1 ? "" : "s", (unsigned long long)(st.bytes / 1024),
-			 (unsigned long long)st.files, (unsigned long long)(boot_time_ms() - t0));
 
 	/* an image brought its own /init: it owns the rest of the boot */
 	struct stat now;

@@ -7,6 +7,7 @@
  *   @@ENV bar=baz                    every environment variable
  *   @@PROC already-mounted=no        whether /proc was there before it
  *   @@MOUNT / tmpfs                  /proc/self/mounts
+ *   @@MODULE ext4                    /proc/modules
  *   @@FILE /etc/x=second             the first line of each file given by
  *                                    the environment variable PAYLOAD_FILES
  *                                    or the files in /etc/payload.files
@@ -89,6 +90,16 @@ main(int argc, char **argv, char **envp)
 			char dev[128], dir[256], type[64];
 			if (sscanf(l, "%127s %255s %63s", dev, dir, type) == 3)
 				printf("@@MOUNT %s %s\n", dir, type);
+		}
+	}
+	fd = open("/proc/modules", O_RDONLY);
+	if (fd >= 0) {
+		ssize_t n = read(fd, buf, sizeof buf - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = '\0';
+		for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n")) {
+			l[strcspn(l, " ")] = '\0';
+			printf("@@MODULE %s\n", l);
 		}
 	}
 	lines("/etc/payload.files", "FILE", 0);

@@ -56,6 +56,33 @@ want() { [ $# -eq 0 ] && return 0; for s in $sel; do [ "$s" = "$1" ] && return 0
 sel=${*:-all}
 want_s() { [ "$sel" = all ] || want "$1"; }
 
+# modules NAME COMPRESS MODULE...: an image with these modules of Debian's
+# kernel and what they need, depmod'ed (COMPRESS: none, xz or zst)
+kver=$(ls "$top/build/kernel/lib/modules" | head -n 1)
+kmods=$top/build/kernel/lib/modules/$kver
+[ -f "$kmods/modules.dep" ] || depmod -b "$top/build/kernel" "$kver"
+modules() {
+	n=$1 comp=$2; shift 2
+	t=$w/mods-$n
+	rm -rf "$t"; mkdir -p "$t/lib/modules/$kver"
+	for f in modules.order modules.builtin modules.builtin.modinfo; do cp "$kmods/$f" "$t/lib/modules/$kver/"; done
+	for m; do
+		modprobe --show-depends -d "$top/build/kernel" -S "$kver" "$m" 2>/dev/null | sed -n 's/^insmod \([^ ]*\).*/\1/p'
+	done | sort -u | while read -r ko; do
+		rel=${ko#"$kmods"/}
+		mkdir -p "$t/lib/modules/$kver/$(dirname "$rel")"
+		case $comp in
+		xz) xz --check=crc32 -c "$ko" > "$t/lib/modules/$kver/$rel.xz" ;;
+		zst) zstd -q -c "$ko" > "$t/lib/modules/$kver/$rel.zst" ;;
+		*) cp "$ko" "$t/lib/modules/$kver/$rel" ;;
+		esac
+	done
+	depmod -b "$t" "$kver"
+	(cd "$t" && find . | sed 's|^\.||' | grep . | while read -r f; do
+		if [ -d "$t$f" ]; then echo "dir $f 0755 0 0"; else echo "file $f $t$f 0644 0 0"; fi
+	done) | "$p" mkimage -t 100000 -c zstd -o "$w/$n.img" -
+}
+
 printf '/etc/x\n' > "$w/files"
 printf '/initramfs.d\n/initramfs.d/10-payload.img\n/init\n' > "$w/absent"
 
@@ -132,4 +159,80 @@ if want_s missing-root; then
 	boot missing-root "root=/dev/vdz rootwait=3"
 	expect missing-root 'popinit: fatal: root device /dev/vdz not found after 3[0-9]{3} ms' \
 		'popinit: fatal: no root file system' 'popinit: fatal: rebooting now \(panic=-1\)' '!@@PAYLOAD'
+fi
+
+# a root disk: rootdir NAME: $w/NAME.root holds the payload as /sbin/init
+rootdir() {
+	r=$w/$1.root
+	rm -rf "$r"; mkdir -p "$r/sbin" "$r/etc" "$r/proc" "$r/dev" "$r/sys" "$r/run"
+	cp "$w/payload" "$r/sbin/init"
+}
+extdisk() { # extdisk NAME: $w/NAME.disk, ext4 from $w/NAME.root
+	rm -f "$w/$1.disk"
+	truncate -s 64M "$w/$1.disk"
+	mkfs.ext4 -q -F -U "$2" -L popinit-root -d "$w/$1.root" "$w/$1.disk"
+}
+disk() { echo "-drive file=$w/$1.disk,format=raw,if=virtio"; }
+
+ROOTUUID=6c0d6f2e-6f70-4e69-8e69-74726f6f7430
+modules m-plain none virtio_pci virtio_blk ext4 bfq kyber-iosched e1000
+
+# issue 4: only root= and rootwait: coldplug loads virtio_pci, virtio_blk,
+# then ext4 (probed) with its dependencies
+if want_s root-ext4; then
+	rootdir root-ext4
+	printf '/sys/block/vda/queue/scheduler\n' > "$w/root-ext4.root/etc/payload.files"
+	extdisk root-ext4 $ROOTUUID
+	base root-ext4 "file /initramfs.d/10-modules.img $w/m-plain.img 0644 0 0"
+	boot root-ext4 "root=/dev/vda rootwait" $(disk root-ext4)
+	expect root-ext4 '^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@MOUNT / ext4$' '^@@MODULE virtio_blk$' \
+		'^@@MODULE virtio_pci$' '^@@MODULE ext4$' '^@@MODULE jbd2$' '^@@MODULE e1000$' \
+		'popinit: loaded [0-9]+ modules' '!@@MODULE bfq$'
+fi
+
+# elevator=, a module parameter, a blacklist, root by UUID
+if want_s root-uuid-bfq; then
+	rootdir root-uuid-bfq
+	printf '/sys/block/vda/queue/scheduler\n/sys/module/virtio_blk/parameters/queue_depth\n' \
+		> "$w/root-uuid-bfq.root/etc/payload.files"
+	printf '/sys/module/e1000\n' > "$w/root-uuid-bfq.root/etc/payload.absent"
+	extdisk root-uuid-bfq $ROOTUUID
+	base root-uuid-bfq "file /initramfs.d/10-modules.img $w/m-plain.img 0644 0 0"
+	boot root-uuid-bfq "root=UUID=$ROOTUUID rootwait elevator=bfq virtio_blk.queue_depth=64 modprobe.blacklist=e1000" \
+		$(disk root-uuid-bfq)
+	expect root-uuid-bfq '^@@PAYLOAD pid=1 ' '^@@MOUNT / ext4$' '^@@FILE /sys/block/vda/queue/scheduler=.*\[bfq\]' \
+		'^@@FILE /sys/module/virtio_blk/parameters/queue_depth=64$' '^@@ABSENT /sys/module/e1000$' '^@@MODULE bfq$'
+fi
+
+# compressed modules, decompressed by popinit (6.1 has no in-kernel
+# module decompression)
+for c in xz zst; do
+	if want_s "modules-$c"; then
+		modules "m-$c" $c virtio_pci virtio_blk ext4
+		rootdir "modules-$c"
+		extdisk "modules-$c" $ROOTUUID
+		base "modules-$c" "file /initramfs.d/10-modules.img $w/m-$c.img 0644 0 0"
+		boot "modules-$c" "root=LABEL=popinit-root rootwait" $(disk "modules-$c")
+		expect "modules-$c" '^@@PAYLOAD pid=1 ' '^@@MOUNT / ext4$' '^@@MODULE virtio_blk$' '^@@MODULE ext4$'
+	fi
+done
+
+# issue 3: an image on a raw GPT partition, found by its name
+if want_s partlabel; then
+	printf 'from the partition\n' > "$w/frompart"
+	img part.img <<L
+dir /sbin 0755 0 0
+file /sbin/init $w/payload 0755 0 0
+dir /etc 0755 0 0
+file /etc/x $w/frompart 0644 0 0
+file /etc/payload.files $w/files 0644 0 0
+L
+	rm -f "$w/partlabel.disk"
+	truncate -s 16M "$w/partlabel.disk"
+	printf 'label: gpt\nsize=4M, name="popinit-b"\nsize=4M, name="popinit-a"\n' | sfdisk -q "$w/partlabel.disk"
+	start=$(sfdisk -J "$w/partlabel.disk" | python3 -c 'import json,sys; print(json.load(sys.stdin)["partitiontable"]["partitions"][1]["start"])')
+	dd if="$w/part.img" of="$w/partlabel.disk" bs=512 seek="$start" conv=notrunc status=none
+	base partlabel "file /initramfs.d/10-modules.img $w/m-plain.img 0644 0 0"
+	boot partlabel "popinit.image=PARTLABEL=popinit-a rootwait=10" $(disk partlabel)
+	expect partlabel '^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@FILE /etc/x=from the partition$'
 fi
