@@ -20,6 +20,8 @@ run sh "$top/tests/unit.sh"
 run sh "$top/tests/cli.sh"
 run sh "$top/tests/modprobe.sh"
 run sh "$top/tests/probe.sh"
+run sh "$top/tests/pid1.sh"
+run sh "$top/tests/boot/run.sh"
 run sh "$top/tests/oracle/compare.sh"
 
 pass=$(grep -c '^PASS ' "$log")

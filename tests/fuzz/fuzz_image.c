@@ -7,7 +7,8 @@
  * cycle through sizes[] (each + 1; 4093 when there are none), then (if
  * small) 1 byte at a time, each time into a sink_mem (tests/unit).  Every
  * run must leave the same record: entries, data hashes, the error with its
- * offset, the late note.  A difference aborts, with both records printed.
+ * offset, the late note.  A difference aborts, with both records printed,
+ * and so do callbacks in an order the sink contract forbids.
  * ctl bit 3: the sink checks 070702 sums as the kernel does.
  *
  * Known differences can be masked while they are open (FUZZ_MASK env,
@@ -106,6 +107,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	char *whole = run_image(img, len, NULL, opts);
 	mask(whole);
+	/* sink_mem's "BAD" lines: callbacks out of order */
+	if (strstr(whole, "BAD ")) {
+		fprintf(stderr, "fuzz_image: callbacks out of order\n%s", whole);
+		abort();
+	}
 
 	/* the chunked run: cuts at the running sums of sizes[] */
 	size_t ncuts = 0, cap = 64;

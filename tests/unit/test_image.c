@@ -147,6 +147,33 @@ check_has(const char *name, const char *rec, const char *needle)
 
 /* ---------------------------------------------------------------- */
 
+/* in_child: FN(ARG) in a child process, stderr to /dev/null: its exit
+ * status (FN's return), or -1 if it died (a sanitizer, a signal) */
+static int
+in_child(int (*fn)(const void *), const void *arg)
+{
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		if (null >= 0)
+			dup2(null, 2);
+		_exit(fn(arg));
+	}
+	int st = 0;
+	if (pid < 0 || waitpid(pid, &st, 0) != pid)
+		return -1;
+	/* the sanitizers exit with 1 */
+	return WIFEXITED(st) && WEXITSTATUS(st) != 1 ? WEXITSTATUS(st) : -1;
+}
+
+static int
+decodes_ok(const void *arg)
+{
+	char *r = whole(arg, 0);
+	return has(r, "error: none") ? 0 : 2;
+}
+
 /* minilzo reads and writes 4 bytes at unaligned addresses on x86, by
  * design; built with -fsanitize=alignment and no recovery, as
  * tests/unit.sh builds it, the first lzo member aborts the process.
@@ -161,21 +188,12 @@ probe_lzo(void)
 		lzo_ok = false;
 		return;
 	}
-	fflush(stdout);
-	pid_t pid = fork();
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		if (null >= 0)
-			dup2(null, 2);
-		char *r = whole(&z, 0);
-		_exit(has(r, "error: none") ? 0 : 2);
-	}
-	int st = 0;
-	lzo_ok = pid > 0 && waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0;
+	int rc = in_child(decodes_ok, &z);
+	lzo_ok = rc == 0;
 	T_CHECK("unit/image/lzo-decoder-survives", lzo_ok,
 		"decoding lzop output %s; under UBSan minilzo's unaligned 4-byte loads abort "
 		"(build minilzo.c with -fno-sanitize=alignment); the other lzo tests are skipped",
-		WIFSIGNALED(st) ? "killed the process" : "failed");
+		rc < 0 ? "killed the process" : "failed");
 	mk_free(&a);
 	mk_free(&z);
 }
@@ -613,6 +631,14 @@ test_truncated(void)
 	mk_free(&cut);
 }
 
+static int
+gzip_short_trailer(const void *arg)
+{
+	char *r = whole(arg, 0);
+	return has(r, "name=\"g\"") && has(r, "error: none") &&
+		has(r, "late: \"gzip trailer truncated\"") ? 0 : 2;
+}
+
 /* gzip: what the kernel checks and what it does not */
 static void
 test_gzip(void)
@@ -672,6 +698,16 @@ test_gzip(void)
 	r = whole(&b, 0);
 	check_has("unit/image/gzip-fextra-read-as-deflate", r, "error: \"uncompression error\"");
 	free(r);
+
+	/* the deflate data ends, then the image, 3 bytes into the trailer:
+	 * the tree is complete, the trailer is a late note (the kernel would
+	 * step 8 bytes past the deflate data, past the end of the image) */
+	b.len = 0;
+	mk_bytes(&b, z.p, z.len - 5);
+	struct mk_buf *arg = &b;
+	int rc = in_child(gzip_short_trailer, arg);
+	T_CHECK("unit/image/gzip-truncated-trailer-late", rc == 0, "%s",
+		rc < 0 ? "the process died (a sanitizer: run it alone to see)" : "wrong record");
 
 	/* two members: two segments, each with its own trailer */
 	b.len = 0;
@@ -897,6 +933,29 @@ test_kernel_decoders(void)
 		check_has("unit/image/bzip2-bad-block-crc-integrity-error", r,
 			  "error: \"Data integrity error when decompressing.\"");
 		free(r);
+	}
+
+	/* lib/decompress_unzstd.c calls zstd_decompress_stream() with all of
+	 * the image and a 128 KiB output buffer, and flushes nothing from a
+	 * call that fails: a small frame whose checksum is wrong unpacks
+	 * nothing, however the image is read */
+	if (!squeeze(codec("zstd"), &a, &z)) {
+		b.len = 0;
+		mk_bytes(&b, z.p, z.len);
+		b.p[b.len - 1] ^= 0x55;		/* the content checksum */
+		int bad = 0;
+		char why[200] = "";
+		for (size_t k = 0; k <= b.len; k += k < 16 ? 1 : 7) {
+			struct split at = { &k, 1, 0 }, one = { NULL, 0, 1 };
+			r = run_image(b.p, b.len, k == b.len ? &one : &at, 0);
+			if (!has(r, "error: \"ZSTD-compressed data is corrupt\"") || has(r, "entry ")) {
+				bad++;
+				snprintf(why, sizeof why, "%s %zu: %.120s", k == b.len ? "1-byte reads, or" : "cut at",
+					 k, r);
+			}
+			free(r);
+		}
+		T_CHECK("unit/image/zstd-bad-checksum-unpacks-nothing", !bad, "%d of the runs: %s", bad, why);
 	}
 
 	/* lib/decompress_unlzma.c writes its output in pieces of the

@@ -1,0 +1,49 @@
+#!/bin/sh
+# pid1.sh: popinit run as PID 1 of a PID namespace (unshare): zombies are
+# reaped, signals are forwarded, the child's status is the exit status,
+# as tini does.  PASS/FAIL lines.  Needs root (unshare -p).
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+p=$top/build/popinit
+w=$top/build/test/pid1
+rm -rf "$w"; mkdir -p "$w"
+
+# an orphan that dies while its parent lives on: reaped by PID 1
+out=$(unshare -pf --mount-proc "$p" run -- sh -c '
+	sh -c "sleep 0.2 & exit 0"
+	sleep 1
+	z=0
+	for s in /proc/[0-9]*/stat; do
+		read -r line < "$s" 2>/dev/null || continue
+		case $line in *") Z "*) z=$((z + 1)) ;; esac
+	done
+	echo "pid=$$ zombies=$z"
+	exit 3' 2>&1)
+rc=$?
+if [ $rc -eq 3 ] && echo "$out" | grep -q '^pid=[0-9]* zombies=0$'; then echo "PASS pid1/reaps-zombies-exit-status"
+else echo "FAIL pid1/reaps-zombies-exit-status: rc=$rc $out"; fi
+
+# a signal to PID 1 reaches the child
+# (not INT: a background job ignores it from its shell, and sh cannot trap
+# a signal ignored on entry)
+for sig in TERM HUP USR1 USR2; do
+	unshare -pf --mount-proc "$p" run -- sh -c "trap 'echo got-$sig; exit 7' $sig; echo ready; while :; do sleep 0.05; done" \
+		> "$w/$sig.out" 2>&1 &
+	u=$!
+	for i in 1 2 3 4 5 6 7 8 9 10; do grep -q ready "$w/$sig.out" && break; sleep 0.1; done
+	# the popinit process: unshare's child, PID 1 inside
+	pp=$(pgrep -P $u -f "$p run" | head -n 1)
+	kill -s $sig "$pp" 2>/dev/null
+	wait $u; rc=$?
+	if [ $rc -eq 7 ] && grep -q "^got-$sig$" "$w/$sig.out"; then echo "PASS pid1/forwards-SIG$sig"
+	else echo "FAIL pid1/forwards-SIG$sig: rc=$rc $(cat "$w/$sig.out")"; fi
+done
+
+# killed by a signal: 128 + its number
+unshare -pf --mount-proc "$p" run -- sh -c 'kill -KILL $$' > /dev/null 2>&1
+rc=$?
+if [ $rc -eq 137 ]; then echo "PASS pid1/status-of-killed-child"; else echo "FAIL pid1/status-of-killed-child: rc=$rc"; fi
+
+# not PID 1: a subreaper, orphans still reaped
+out=$("$p" run -- sh -c 'sh -c "sleep 0.2 & exit 0"; sleep 1; echo done' 2>&1); rc=$?
+if [ $rc -eq 0 ] && [ "$out" = done ]; then echo "PASS pid1/subreaper-when-not-pid1"; else echo "FAIL pid1/subreaper-when-not-pid1: rc=$rc $out"; fi
