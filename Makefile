@@ -4,6 +4,7 @@
 #   make CODECS="gzip xz zstd"   fewer codecs, smaller binary
 #   make check           the test suite (ends with "N passed, N failed")
 #   make size            the binary's size and the share of each part
+#   make boot            boot Debian's kernel in QEMU with popinit as /init
 #   make oracle          re-record the kernel's listings (boots QEMU)
 #
 # Third-party libraries are built from Debian source packages into
@@ -92,6 +93,9 @@ size: $(B)/popinit
 check: all $(B)/test/treelist
 	@sh tests/run.sh
 
+boot: all
+	@sh boot/demo.sh
+
 oracle: all $(B)/test/treelist
 	@sh tests/oracle/record.sh
 
@@ -102,7 +106,7 @@ distclean:
 	rm -rf $(B)
 
 FORCE:
-.PHONY: all size check oracle clean distclean FORCE
+.PHONY: all size check boot oracle clean distclean FORCE
 -include $(OBJS:.o=.d)
 
 # test tools (host side)
