@@ -5,6 +5,7 @@
 #   make check           the test suite (ends with "N passed, N failed")
 #   make size            the binary's size and the share of each part
 #   make boot            boot Debian's kernel in QEMU with popinit as /init
+#   make bench           module loading: popinit against kmod, in QEMU
 #   make oracle          re-record the kernel's listings (boots QEMU)
 #
 # Third-party libraries are built from Debian source packages into
@@ -96,6 +97,9 @@ check: all $(B)/test/treelist
 boot: all
 	@sh boot/demo.sh
 
+bench: all
+	@sh tests/bench/modload.sh
+
 oracle: all $(B)/test/treelist
 	@sh tests/oracle/record.sh
 
@@ -106,7 +110,7 @@ distclean:
 	rm -rf $(B)
 
 FORCE:
-.PHONY: all size check boot oracle clean distclean FORCE
+.PHONY: all size check boot bench oracle clean distclean FORCE
 -include $(OBJS:.o=.d)
 
 # test tools (host side)

@@ -4,7 +4,8 @@
  * argument is one.  -n (or -D, --show-depends) prints the plan in
  * `modprobe --show-depends` form ("insmod PATH OPTIONS", "builtin NAME")
  * and loads nothing.  The kernel runs it as "modprobe -q -- NAME" when
- * /proc/sys/kernel/modprobe points at popinit.
+ * /proc/sys/kernel/modprobe points at popinit.  -j N loads on N threads
+ * (default 4).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -39,7 +40,7 @@ int
 cmd_modprobe(int argc, char **argv)
 {
 	bool dry = false, all = false, quiet = false;
-	int verbose = 0, i;
+	int verbose = 0, i, jobs = 4;
 	const char *root = "", *version = NULL;
 	struct utsname u;
 
@@ -59,6 +60,8 @@ cmd_modprobe(int argc, char **argv)
 			all = true;
 		} else if (!strcmp(a, "-b") || !strcmp(a, "--use-blacklist")) {
 			/* the blacklist always applies to aliases; accepted */
+		} else if (!strcmp(a, "-j") && i + 1 < argc) {
+			jobs = atoi(argv[++i]);
 		} else if ((!strcmp(a, "-d") || !strcmp(a, "-S")) && i + 1 < argc) {
 			if (a[1] == 'd')
 				root = argv[++i];
@@ -108,7 +111,7 @@ cmd_modprobe(int argc, char **argv)
 		snprintf(extra + l, sizeof extra - l, "%s%s", l ? " " : "", argv[k]);
 	}
 	int code = EXIT_OK;
-	struct modload *ml = dry ? NULL : modload_new(db, 4);
+	struct modload *ml = dry ? NULL : modload_new(db, jobs);
 	if (!dry && !ml) {
 		log_fatal("modprobe: out of memory");
 		moddb_close(db);

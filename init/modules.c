@@ -188,7 +188,7 @@ boot_modules(const struct boot_opts *o, const char *root, const char *cmdline)
 		return 0;
 	}
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	ml = modload_new(db, cpus > 0 ? (int)cpus + 1 : 2);
+	ml = modload_new(db, cpus > 0 ? (int)cpus : 1);
 	if (!ml) {
 		log_warn("unable to start the module loader");
 		moddb_close(db);
