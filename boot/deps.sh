@@ -113,7 +113,9 @@ build() {
 	bzip2)	# BZ_NO_STDIO: popinit supplies bz_internal_error()
 		cc_lib bz2 "-DBZ_NO_STDIO -D_FILE_OFFSET_BITS=64" "$d/bzlib.c" \
 			"$d/decompress.c" "$d/huffman.c" "$d/crctable.c" "$d/randtable.c"
-		cp "$d/bzlib.h" "$out/include/" ;;
+		# the private header too: popinit reads the decoder's state to
+		# tell a bad CRC from bad data, as the kernel's messages do
+		cp "$d/bzlib.h" "$d/bzlib_private.h" "$out/include/" ;;
 	lzo)	# minilzo carries LZO1X decompression and nothing else we need
 		cc_lib minilzo "-I$d/include/lzo" "$d/minilzo/minilzo.c"
 		cp "$d/minilzo/minilzo.h" "$d/include/lzo/lzoconf.h" "$d/include/lzo/lzodefs.h" "$out/include/" ;;

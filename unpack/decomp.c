@@ -5,7 +5,20 @@
 
 /* lib/decompress.c's table, in its order; 1f 9e is the "old gzip" magic,
  * which the kernel matches and its gunzip then refuses */
+#ifdef HAVE_GZIP
+static int
+gzip_old_init(struct dec *d)
+{
+	d->msg = "Not a gzip file";
+	return DEC_FAIL;
+}
+#endif
+
+#ifdef HAVE_GZIP
+static const struct dec_codec dec_gzip_old = { "gzip", { 0x1f, 0x9e }, gzip_old_init, NULL, NULL, NULL };
+#else
 static const struct dec_codec dec_gzip_old = { "gzip", { 0x1f, 0x9e }, NULL, NULL, NULL, NULL };
+#endif
 
 static const struct dec_codec *const dec_table[] = {
 	&dec_gzip, &dec_gzip_old, &dec_bzip2, &dec_lzma, &dec_xz, &dec_lzo, &dec_lz4, &dec_zstd,
@@ -29,10 +42,6 @@ dec_start(struct dec *d, const struct dec_codec *codec, dec_emit_fn emit, void *
 	d->codec = codec;
 	d->emit = emit;
 	d->emit_ctx = ctx;
-	if (codec == &dec_gzip_old) {
-		d->msg = "Not a gzip file";
-		return DEC_FAIL;
-	}
 	return codec->init(d);
 }
 

@@ -75,7 +75,9 @@ lz4_push(struct dec *d, const uint8_t *in, size_t len, size_t *used)
 				return DEC_END;
 			}
 			if (v > (uint32_t)LZ4_compressBound(LZ4_LEGACY_BLOCK)) {
-				d->msg = "data corrupted";
+				/* the kernel checks no bound on a whole buffer: it
+				 * decodes, and fails there */
+				d->msg = "Decoding failed";
 				d->why = "block longer than LZ4_compressBound(8 MiB)";
 				return DEC_FAIL;
 			}

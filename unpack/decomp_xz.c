@@ -5,17 +5,31 @@
  * CRC64 and SHA-256, which change nothing in what is unpacked.
  * Its lzma decoder (lib/decompress_unlzma.c) reads the 13-byte header
  * (properties, dictionary size, uncompressed size or -1) and LZMA data up
- * to the end marker or the size.
+ * to the end marker or the size.  It writes into a buffer of
+ * min(dictionary, size) bytes and hands that out only when it is full and
+ * at a clean end: data decoded before an error, since the last full
+ * buffer, is lost.  popinit buffers the same way.
  */
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <lzma.h>
 
 #include "decomp.h"
 
+/* the kernel vmallocs the whole window at once; past this, popinit
+ * assumes the kernel's allocation fails */
+#define LZMA_WINDOW_MAX (256u << 20)
+
 struct xz {
 	lzma_stream s;
 	bool alone;
+	/* alone: the header, the window size, what the window holds */
+	uint8_t head[13];
+	size_t head_len;
+	uint64_t window;
+	uint8_t *win;
+	size_t win_len, win_cap;
 	uint8_t out[DEC_CHUNK];
 };
 
@@ -72,20 +86,85 @@ xz_message(const struct xz *x, lzma_ret r)
 	}
 }
 
+static uint64_t
+le64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* alone: output goes through the window, out when it is full */
+static int
+window_out(struct dec *d, struct xz *x, const uint8_t *buf, size_t n)
+{
+	if (!x->window) {
+		if (x->head_len < 13)
+			return 0;	/* no output can come before the header */
+		uint64_t dict = le64(x->head + 1) & 0xffffffffu, size = le64(x->head + 5);
+		x->window = dict ? dict : 1;
+		if (size < x->window)
+			x->window = size ? size : 1;
+		if (x->window > LZMA_WINDOW_MAX) {
+			d->msg = NULL;	/* initramfs.c: "decompressor failed" */
+			d->why = "LZMA dictionary too large";
+			return -1;
+		}
+	}
+	while (n) {
+		size_t room = (size_t)x->window - x->win_len, k = n < room ? n : room;
+		if (x->win_len + k > x->win_cap) {
+			size_t cap = x->win_cap ? x->win_cap : 64 * 1024;
+			while (cap < x->win_len + k)
+				cap *= 2;
+			if (cap > x->window)
+				cap = (size_t)x->window;
+			uint8_t *w = realloc(x->win, cap);
+			if (!w) {
+				d->msg = NULL;
+				d->why = "out of memory for the LZMA window";
+				return -1;
+			}
+			x->win = w;
+			x->win_cap = cap;
+		}
+		memcpy(x->win + x->win_len, buf, k);
+		x->win_len += k;
+		buf += k;
+		n -= k;
+		if (x->win_len == x->window) {
+			if (dec_out(d, x->win, x->win_len) < 0)
+				return -1;
+			x->win_len = 0;
+		}
+	}
+	return 0;
+}
+
 static int
 xz_push(struct dec *d, const uint8_t *in, size_t len, size_t *used)
 {
 	struct xz *x = d->priv;
 
+	if (x->alone && x->head_len < sizeof x->head) {
+		size_t k = sizeof x->head - x->head_len < len ? sizeof x->head - x->head_len : len;
+		memcpy(x->head + x->head_len, in, k);
+		x->head_len += k;
+	}
 	x->s.next_in = in;
 	x->s.avail_in = len;
 	for (;;) {
 		x->s.next_out = x->out;
 		x->s.avail_out = sizeof x->out;
 		lzma_ret r = lzma_code(&x->s, LZMA_RUN);
-		if (dec_out(d, x->out, sizeof x->out - x->s.avail_out) < 0)
+		size_t n = sizeof x->out - x->s.avail_out;
+		if (x->alone ? window_out(d, x, x->out, n) < 0 : dec_out(d, x->out, n) < 0)
 			return DEC_FAIL;
 		if (r == LZMA_STREAM_END) {
+			if (x->alone && dec_out(d, x->win, x->win_len) < 0)
+				return DEC_FAIL;
 			*used = len - x->s.avail_in;
 			return DEC_END;
 		}
@@ -116,8 +195,10 @@ xz_fini(struct dec *d)
 {
 	struct xz *x = d->priv;
 
-	if (x)
+	if (x) {
 		lzma_end(&x->s);
+		free(x->win);
+	}
 	free(x);
 	d->priv = NULL;
 }

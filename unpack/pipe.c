@@ -37,6 +37,7 @@ struct pipe {
 	const char *root;
 	struct sink_fs *fs;
 	struct cpio_error werr;		/* the writer's error */
+	struct cpio_error wlate;	/* what it could not do as the kernel does */
 	struct cpio_error *rerr;	/* the reader's */
 	struct cpio_sink sink;
 	struct sink_stats stats;
@@ -262,7 +263,7 @@ pipe_start(const char *root, int *err, const char **what)
 	if (!p)
 		return NULL;
 	p->ring = malloc(PIPE_RING);
-	p->fs = sink_fs_new(&p->werr);
+	p->fs = sink_fs_new(&p->werr, &p->wlate);
 	p->root = root;
 	if (!p->ring || !p->fs)
 		goto fail;
@@ -303,7 +304,7 @@ pipe_sink(struct pipe *p, struct cpio_error *err)
 }
 
 int
-pipe_image_end(struct pipe *p, struct cpio_error *err)
+pipe_image_end(struct pipe *p, struct cpio_error *err, struct cpio_error *late)
 {
 	struct rec h = { REC_IMAGE_END, 0, 0, 0 };
 
@@ -317,6 +318,8 @@ pipe_image_end(struct pipe *p, struct cpio_error *err)
 	while (!p->image_done)
 		pthread_cond_wait(&p->idle, &p->lock);
 	int r = 0;
+	*late = p->wlate;
+	memset(&p->wlate, 0, sizeof p->wlate);
 	if (p->werr.msg) {
 		*err = p->werr;		/* earlier in the archive than any reader error */
 		memset(&p->werr, 0, sizeof p->werr);

@@ -23,8 +23,9 @@ struct pipe *pipe_start(const char *root, int *err, const char **what);
 const struct cpio_sink *pipe_sink(struct pipe *p, struct cpio_error *err);
 /* pipe_image_end: wait until the writer has applied everything queued and
  * ended the image (dir mtimes); a writer error, if any, is copied to ERR
- * (it comes first in archive order) and 1 returned, else 0. */
-int pipe_image_end(struct pipe *p, struct cpio_error *err);
+ * (it comes first in archive order) and 1 returned, else 0.  LATE gets
+ * what the writer could not do the kernel's way (msg NULL: nothing). */
+int pipe_image_end(struct pipe *p, struct cpio_error *err, struct cpio_error *late);
 const struct sink_stats *pipe_stats(struct pipe *p);
 /* pipe_stop: end the thread; every file it opened is closed by then */
 void pipe_stop(struct pipe *p);

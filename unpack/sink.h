@@ -26,8 +26,9 @@ struct sink_stats {
  * buffer.  Must be called from the thread that called sink_fs_enter(). */
 struct sink_fs;
 
-/* sink_fs_new: allocate the sink, errors reported into ERR. */
-struct sink_fs *sink_fs_new(struct cpio_error *err);
+/* sink_fs_new: allocate the sink, errors reported into ERR, and into LATE
+ * what the kernel does but userspace cannot (the tree differs there). */
+struct sink_fs *sink_fs_new(struct cpio_error *err, struct cpio_error *late);
 void sink_fs_free(struct sink_fs *s);
 /* sink_fs_enter: confine the calling thread to ROOT (unshare CLONE_FS,
  * chroot, chdir).  Returns 0 or a negative errno. */

@@ -29,7 +29,7 @@ struct dir_mtime {
 };
 
 struct sink_fs {
-	struct cpio_error *error;
+	struct cpio_error *error, *late;
 	struct links links;
 	struct dir_mtime *dirs;		/* LIFO, as the kernel's dir_list */
 	int fd;				/* the regular file being written */
@@ -49,13 +49,14 @@ struct sink_fs {
 #define TEMP_SUFFIX ".popinit-new"
 
 struct sink_fs *
-sink_fs_new(struct cpio_error *err)
+sink_fs_new(struct cpio_error *err, struct cpio_error *late)
 {
 	struct sink_fs *s = calloc(1, sizeof *s);
 
 	if (!s)
 		return NULL;
 	s->error = err;
+	s->late = late;
 	s->fd = -1;
 	return s;
 }
@@ -72,13 +73,22 @@ sink_fs_enter(struct sink_fs *s, const char *root)
 	return 0;
 }
 
+/* The kernel looks names up with kern_path(), which takes "" for the
+ * directory it stands in, the root: its chown, chmod, utimes and stat of an
+ * entry named "" reach the root.  Creating "" fails, as it does here. */
+static const char *
+looked_up(const char *name)
+{
+	return *name ? name : ".";
+}
+
 static void
 set_mtime(const char *name, uint32_t mtime)
 {
 	struct timespec t[2] = { { .tv_sec = mtime }, { .tv_sec = mtime } };
 
 	/* init_utimes: not following a final symlink; failures ignored */
-	(void)utimensat(AT_FDCWD, name, t, AT_SYMLINK_NOFOLLOW);
+	(void)utimensat(AT_FDCWD, looked_up(name), t, AT_SYMLINK_NOFOLLOW);
 }
 
 /* clean_path: remove what is at NAME when its type differs from FMODE's */
@@ -87,7 +97,7 @@ clean_path(const char *name, uint32_t fmode)
 {
 	struct stat st;
 
-	if (!lstat(name, &st) && ((st.st_mode ^ fmode) & S_IFMT)) {
+	if (!lstat(looked_up(name), &st) && ((st.st_mode ^ fmode) & S_IFMT)) {
 		if (S_ISDIR(st.st_mode))
 			(void)rmdir(name);	/* fails when not empty: kept */
 		else
@@ -182,7 +192,11 @@ sink_fs_entry(void *ctx, const struct cpio_entry *e)
 		clean_path(e->name, 0);
 		if (symlink(e->target, e->name) == 0)
 			s->stats.symlinks++;
-		(void)lchown(e->name, e->uid, e->gid);
+		else if (!e->target[0] && e->name[0])
+			/* the kernel's vfs_symlink() takes "", symlink(2) does not */
+			cpio_fail(s->late, "symlink with an empty target not created", "userspace cannot make one",
+				  0, e->name, e->offset);
+		(void)lchown(looked_up(e->name), e->uid, e->gid);
 		set_mtime(e->name, e->mtime);
 		return 0;
 	}
@@ -192,8 +206,8 @@ sink_fs_entry(void *ctx, const struct cpio_entry *e)
 	if (S_ISDIR(e->mode)) {
 		if (mkdir(e->name, e->mode & 07777) == 0)
 			s->stats.dirs++;
-		(void)chown(e->name, e->uid, e->gid);
-		(void)chmod(e->name, e->mode & 07777);
+		(void)chown(looked_up(e->name), e->uid, e->gid);
+		(void)chmod(looked_up(e->name), e->mode & 07777);
 		size_t n = strlen(e->name) + 1;
 		struct dir_mtime *d = malloc(sizeof *d + n);
 		if (!d)
@@ -212,8 +226,8 @@ sink_fs_entry(void *ctx, const struct cpio_entry *e)
 			dev_t dev = S_ISBLK(e->mode) || S_ISCHR(e->mode) ? e->rdev : 0;
 			if (mknod(e->name, e->mode, dev) == 0)
 				s->stats.nodes++;
-			(void)chown(e->name, e->uid, e->gid);
-			(void)chmod(e->name, e->mode & 07777);
+			(void)chown(looked_up(e->name), e->uid, e->gid);
+			(void)chmod(looked_up(e->name), e->mode & 07777);
 			set_mtime(e->name, e->mtime);
 		}
 	}

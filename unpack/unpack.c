@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "../lib/io.h"
@@ -64,9 +65,15 @@ unpacker_run(struct unpacker *u, int fd, struct unpack_result *res)
 	res->read_err = unpack_read_image(im, fd, &res->bytes_in);
 	/* a writer error comes before any error of the reader; it names
 	 * the file, which is where it happened */
-	bool writer = pipe_image_end(u->pipe, &im->err) > 0;
+	struct cpio_error wlate;
+	bool writer = pipe_image_end(u->pipe, &im->err, &wlate) > 0;
 	res->err = im->err;
 	res->late = im->late;
+	if (!res->late.msg && wlate.msg) {
+		res->late.msg = wlate.msg;
+		res->late.offset = wlate.offset;
+		snprintf(res->late.what, sizeof res->late.what, "%s", wlate.what);
+	}
 	if (res->err.msg && !writer)
 		image_where(im, res->where, sizeof res->where);
 	return res->err.msg || res->late.msg || res->read_err ? -1 : 0;

@@ -52,7 +52,7 @@ printf 'deep\n' > deep/a/b/file
 ln -s /etc/conf abs
 ln -s nowhere dangling
 ln -s deep/a dirlink
-# mtimes: files first, then directories deepest first; all distinct
+# mtimes: files, then directories deepest first (fixed, far from now)
 n=1600000000
 find . -mindepth 1 ! -type d | LC_ALL=C sort | while IFS= read -r p; do
 	n=$((n + 1000)); touch -h -d "@$n" "$p"

@@ -3,6 +3,16 @@
 
 int t_failed;
 
+void
+t_fail(const char *name, const char *why, const char *file, int line)
+{
+	t_failed++;
+	printf("FAIL %s: ", name);
+	for (const char *c = why; *c; c++)
+		putchar(*c == '\n' ? '|' : *c);
+	printf(" (%s:%d)\n", file, line);
+}
+
 int
 main(void)
 {

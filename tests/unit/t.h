@@ -1,5 +1,7 @@
 /* t.h: the unit tests' few helpers.  Each check prints one line,
- * "PASS name" or "FAIL name: why"; tests/run.sh counts them. */
+ * "PASS name" or "FAIL name: why"; tests/run.sh counts them.  The why is
+ * kept on that line: newlines in it (records) are shown as '|', and it
+ * is cut at T_WHY_MAX bytes. */
 #ifndef POPINIT_T_H
 #define POPINIT_T_H
 
@@ -8,14 +10,18 @@
 
 extern int t_failed;
 
+#define T_WHY_MAX 2000
+
+/* t_fail: print "FAIL NAME: WHY (FILE:LINE)" on one line */
+void t_fail(const char *name, const char *why, const char *file, int line);
+
 #define T_CHECK(name, cond, ...) do { \
 	if (cond) { \
 		printf("PASS %s\n", (name)); \
 	} else { \
-		t_failed++; \
-		printf("FAIL %s: ", (name)); \
-		printf(__VA_ARGS__); \
-		printf(" (%s:%d)\n", __FILE__, __LINE__); \
+		char t_why_[T_WHY_MAX + 1]; \
+		snprintf(t_why_, sizeof t_why_, __VA_ARGS__); \
+		t_fail((name), t_why_, __FILE__, __LINE__); \
 	} \
 } while (0)
 
