@@ -236,3 +236,20 @@ L
 	boot partlabel "popinit.image=PARTLABEL=popinit-a rootwait=10" $(disk partlabel)
 	expect partlabel '^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@FILE /etc/x=from the partition$'
 fi
+
+# a real third-party early userspace: a Debian initramfs-tools image in
+# /initramfs.d replaces /init; popinit execs it; it finds the root disk
+# itself and runs its /sbin/init
+if want_s initramfs-tools; then
+	if ITOOLS_MODULES="virtio_pci virtio_blk ext4" sh "$top/tests/corpus/initramfs-tools.regen" "$w/itools.img" 2> "$w/itools.err"; then
+		rootdir initramfs-tools
+		printf '/etc/x\n' > "$w/initramfs-tools.root/etc/payload.files"
+		printf 'on the root disk\n' > "$w/initramfs-tools.root/etc/x"
+		extdisk initramfs-tools $ROOTUUID
+		base initramfs-tools "file /initramfs.d/50-initramfs-tools.img $w/itools.img 0644 0 0"
+		boot initramfs-tools "root=/dev/vda rw quiet" $(disk initramfs-tools)
+		expect initramfs-tools '^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@MOUNT / ext4$' '^@@FILE /etc/x=on the root disk$'
+	else
+		echo "FAIL boot/initramfs-tools: could not build the image: $(tail -2 "$w/itools.err" | tr '\n' ' ')"
+	fi
+fi
