@@ -3,7 +3,11 @@
  * The kernel reads the frame header first (an incomplete one is its own
  * error), accepts windows up to 2^ZSTD_WINDOWLOG_MAX, and stops at the end
  * of the first frame.  Skippable frames have another magic and are never
- * seen here.
+ * seen here.  With all its input at hand, each of the kernel's decoding
+ * calls fills its 128 KiB output buffer, which it hands out only if the
+ * call succeeds: when the frame turns out bad (a wrong checksum, corrupt
+ * data) the data since the last full buffer is lost.  popinit hands out
+ * whole 128 KiB pieces the same way, the rest at the end of the frame.
  */
 #include <stdbool.h>
 #include <stdlib.h>
@@ -14,11 +18,14 @@
 
 #include "decomp.h"
 
+#define ZSTD_PIECE (128 * 1024)	/* the kernel's ZSTD_IOBUF_SIZE */
+
 struct zs {
 	ZSTD_DCtx *dctx;
+	size_t held;			/* output in out[], not handed out yet */
 	size_t head_len;	/* the first bytes, for the frame header */
 	uint8_t head[ZSTD_FRAMEHEADERSIZE_MAX];
-	uint8_t out[DEC_CHUNK];
+	uint8_t out[ZSTD_PIECE];
 };
 
 static int
@@ -68,15 +75,19 @@ zs_push(struct dec *d, const uint8_t *in, size_t len, size_t *used)
 		z->head_len += n;
 	}
 	for (;;) {
-		ZSTD_outBuffer ob = { z->out, sizeof z->out, 0 };
+		ZSTD_outBuffer ob = { z->out, sizeof z->out, z->held };
 		size_t r = ZSTD_decompressStream(z->dctx, &ob, &ib);
 		if (ZSTD_isError(r)) {
 			d->msg = zs_message(r);
 			d->why = ZSTD_getErrorName(r);
-			return DEC_FAIL;
+			return DEC_FAIL;	/* the held piece is lost */
 		}
-		if (dec_out(d, z->out, ob.pos) < 0)
-			return DEC_FAIL;
+		z->held = ob.pos;
+		if (r == 0 || z->held == sizeof z->out) {
+			if (dec_out(d, z->out, z->held) < 0)
+				return DEC_FAIL;
+			z->held = 0;
+		}
 		if (r == 0) {
 			*used = ib.pos;
 			return DEC_END;

@@ -174,7 +174,7 @@ image_finish(struct image *im)
 			/* bytes the decoder took but left to the top loop */
 			uint8_t tail[8];
 			size_t tail_len = im->d.tail_len < sizeof tail ? im->d.tail_len : sizeof tail;
-			if (r == DEC_END)
+			if (r == DEC_END && tail_len)
 				memcpy(tail, im->d.tail, tail_len);
 			segment_done(im, r);
 			if (r == DEC_END && tail_len) {
