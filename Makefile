@@ -70,7 +70,9 @@ OBJS        = $(SRCS:%.c=$(B)/obj/%.o)
 
 all: $(B)/popinit
 
-# a changed recipe rebuilds the libraries
+# a changed recipe rebuilds the libraries; the stamps are kept (make
+# would delete them as intermediate files, and rebuild every time)
+.PRECIOUS: $(DEPS)/.stamp-%
 $(DEPS)/.stamp-%: boot/deps.sh
 	@rm -f $@
 	sh boot/deps.sh $(DEPS) $(CC) $(HOST) $*
