@@ -16,7 +16,7 @@
 
 #include "../lib/io.h"
 #include "../lib/str.h"
-#include "../lib/sys.h"
+#include "../lib/uevent.h"
 #include "blockdev.h"
 #include "probe.h"
 
@@ -291,18 +291,21 @@ now_ms(void)
 	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
 }
 
+/* a uevent field that may change what matches: any block device's */
+static void
+block_field(void *ctx, const char *field)
+{
+	if (!strcmp(field, "SUBSYSTEM=block"))
+		*(bool *)ctx = true;
+}
+
 int
 blockdev_wait(const char *spec, int timeout_ms, struct blockdev *out)
 {
-	struct sys_sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 /* kernel events */ };
 	long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
 
 	/* listen first, then look: no event can fall between the two */
-	int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, SYS_NETLINK_KOBJECT_UEVENT);
-	if (nl >= 0 && bind(nl, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		(void)io_close(nl);
-		nl = -1;
-	}
+	int nl = uevent_open();
 	int r;
 	bool look = true;
 	for (;;) {
@@ -328,19 +331,10 @@ blockdev_wait(const char *spec, int timeout_ms, struct blockdev *out)
 			r = -errno;
 			break;
 		}
-		/* drain; any block event may be ours (a partition table read
-		 * late changes what matches), so look again after each batch */
-		char buf[8192];
+		/* any block event may be ours (a partition table read late
+		 * changes what matches): look again after each batch */
 		look = false;
-		for (;;) {
-			ssize_t k = recv(nl, buf, sizeof buf - 1, MSG_DONTWAIT);
-			if (k <= 0)
-				break;
-			buf[k] = '\0';
-			for (char *q = buf; q < buf + k; q += strlen(q) + 1)
-				if (!strcmp(q, "SUBSYSTEM=block"))
-					look = true;
-		}
+		uevent_drain(nl, block_field, &look);
 		r = -ENOENT;
 	}
 	if (nl >= 0)

@@ -13,11 +13,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include "../lib/io.h"
-#include "../lib/sys.h"
+#include "../lib/uevent.h"
 #include "modload_int.h"
 
 struct seen {
@@ -90,34 +89,35 @@ scan(struct modload *ml, struct seen *s, int dfd, int depth)
 	closedir(d);
 }
 
-/* MODALIAS= of the uevents waiting on NL */
+struct drain_ctx {
+	struct modload *ml;
+	struct seen *s;
+};
+
+/* the MODALIAS= of a uevent */
+static void
+modalias_field(void *ctx, const char *field)
+{
+	struct drain_ctx *c = ctx;
+
+	if (!strncmp(field, "MODALIAS=", 9) && field[9])
+		request(c->ml, c->s, field + 9);
+}
+
 static void
 drain(struct modload *ml, struct seen *s, int nl)
 {
-	char buf[8192];
+	struct drain_ctx c = { ml, s };
 
-	for (;;) {
-		ssize_t k = recv(nl, buf, sizeof buf - 1, MSG_DONTWAIT);
-		if (k <= 0)
-			break;
-		buf[k] = '\0';
-		for (char *q = buf; q < buf + k; q += strlen(q) + 1)
-			if (!strncmp(q, "MODALIAS=", 9) && q[9])
-				request(ml, s, q + 9);
-	}
+	uevent_drain(nl, modalias_field, &c);
 }
 
 int
 modload_coldplug(struct modload *ml)
 {
 	struct seen s = { NULL, 0, 0, 0 };
-	struct sys_sockaddr_nl sa = { .nl_family = AF_NETLINK, .nl_groups = 1 };
-	int nl = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, SYS_NETLINK_KOBJECT_UEVENT);
+	int nl = uevent_open();	/* before the first scan: nothing falls between */
 
-	if (nl >= 0 && bind(nl, (struct sockaddr *)&sa, sizeof sa) < 0) {
-		(void)io_close(nl);
-		nl = -1;
-	}
 	for (int pass = 0; pass < 16; pass++) {
 		s.fresh = 0;
 		int dfd = open("/sys/devices", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
