@@ -76,8 +76,8 @@ add_options(struct moddb *db, const char *mod, const char *opts)
 	return 0;
 }
 
-static int
-add_softdep(struct moddb *db, const char *mod, char *rest)
+int
+modconf_add_softdep(struct moddb *db, const char *mod, char *rest)
 {
 	struct softdep sd = { mod, NULL, NULL, 0, 0 };
 	int mode = 0;	/* tokens before pre:/post: are ignored, as kmod does */
@@ -107,11 +107,9 @@ add_softdep(struct moddb *db, const char *mod, char *rest)
 static int
 parse_conf(struct moddb *db, char *text)
 {
-	/* join continued lines first */
-	for (char *p = text; (p = strstr(p, "\\\n"));) {
-		p[0] = ' ';
-		p[1] = ' ';
-	}
+	/* join continued lines first: the backslash and newline go */
+	for (char *p = text; (p = strstr(p, "\\\n"));)
+		memmove(p, p + 2, strlen(p + 2) + 1);
 	for (char *l = text, *next; l && *l; l = next) {
 		next = strchr(l, '\n');
 		if (next)
@@ -143,11 +141,14 @@ parse_conf(struct moddb *db, char *text)
 			char *rest = save ? save + strspn(save, " \t") : NULL;
 			if (rest) {
 				rest[strcspn(rest, "\r")] = '\0';
+				for (char *t = rest; *t; t++)
+					if (*t == '\t')
+						*t = ' ';	/* as kmod stores them */
 				r = add_options(db, a, rest);
 			}
 		} else if (!strcmp(cmd, "softdep")) {
 			underscores(a);
-			r = add_softdep(db, a, save ? save : (char *)"");
+			r = modconf_add_softdep(db, a, save ? save : (char *)"");
 		}
 		if (r < 0)
 			return r;
@@ -300,7 +301,7 @@ modconf_blacklisted(const struct moddb *db, const char *name)
 char *
 modconf_options(const struct moddb *db, const char *name, const char *alias, const char *extra)
 {
-	size_t len = 1 + (extra ? strlen(extra) + 1 : 0);
+	size_t len = 2 + (extra ? strlen(extra) + 1 : 0);
 
 	for (int i = 0; i < db->noptions; i++)
 		if (!strcmp(db->options[i].modname, name) || (alias && !strcmp(db->options[i].modname, alias)))
@@ -316,8 +317,12 @@ modconf_options(const struct moddb *db, const char *name, const char *alias, con
 			p += sprintf(p, "%s%s", p > s ? " " : "", db->options[i].options);
 		}
 	}
+	/* kmod joins them as "OPTIONS EXTRA": the space stays when EXTRA is
+	 * empty (modprobe --show-depends shows it; the kernel skips it) */
+	if (p > s)
+		*p++ = ' ', *p = '\0';
 	if (extra && *extra)
-		sprintf(p, "%s%s", p > s ? " " : "", extra);
+		strcpy(p, extra);
 	return s;
 }
 

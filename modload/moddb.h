@@ -90,6 +90,8 @@ bool modconf_blacklisted(const struct moddb *db, const char *name);
  * malloc'd string ("" if none), EXTRA appended */
 char *modconf_options(const struct moddb *db, const char *name, const char *alias, const char *extra);
 const struct softdep *modconf_softdep(const struct moddb *db, const char *name);
+/* modconf_add_softdep: "pre: A B post: C" (REST, kept by the caller) */
+int modconf_add_softdep(struct moddb *db, const char *mod, char *rest);
 
 /* moddb_keep: keep TEXT (malloc'd) until the db closes */
 int moddb_keep(struct moddb *db, char *text);

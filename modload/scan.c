@@ -83,6 +83,13 @@ walk(struct moddb *db, const char *rel, struct direct **direct, int depth)
 		for (size_t i = 0; info && i < len; i += strlen(info + i) + 1) {
 			if (!strncmp(info + i, "depends=", 8)) {
 				nd[k].depends = strdup(info + i + 8);
+			} else if (!strncmp(info + i, "softdep=", 8)) {
+				/* what depmod writes to modules.softdep */
+				char *sd = strdup(info + i + 8);
+				if (!sd || moddb_keep(db, sd) < 0)
+					r = -ENOMEM;
+				else
+					r = modconf_add_softdep(db, db->mods[k].name, sd);
 			} else if (!strncmp(info + i, "alias=", 6)) {
 				/* kept in the db's own text: append to it */
 				char *a = strdup(info + i + 6);

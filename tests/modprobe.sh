@@ -32,3 +32,44 @@ for name in ext4 jbd2 virtio_blk virtio-blk virtio_pci virtio_scsi bfq bfq-iosch
 		echo "FAIL modprobe/plan-$(echo "$name" | cut -c1-40): kmod ($wrc): $(echo "$want" | tr '\n' '|' | cut -c1-300) popinit ($grc): $(echo "$got" | tr '\n' '|' | cut -c1-300)"
 	fi
 done
+
+# modprobe.d configuration: options, alias, softdep and blacklist, read
+# from ROOT/etc/modprobe.d by popinit and given to kmod with -C
+cfg=$top/build/test/modprobe-root
+rm -rf "$cfg"; mkdir -p "$cfg/etc/modprobe.d" "$cfg/lib/modules"
+ln -s "$top/build/kernel/lib/modules/$v" "$cfg/lib/modules/$v"
+cat > "$cfg/etc/modprobe.d/popinit-test.conf" <<'C'
+# a comment
+options ext4 debug_want_extra_isize=32
+options virtio-blk queue_depth=64 \
+	num_request_queues=2
+alias my-disk-driver virtio_blk
+softdep bfq pre: kyber-iosched post: loop
+blacklist e1000
+C
+for name in ext4 virtio_blk my-disk-driver bfq e1000 'pci:v00008086d0000100Esv*sd*bc*sc*i*'; do
+	want=$(modprobe -C "$cfg/etc/modprobe.d" --show-depends -d "$top/build/kernel" -S "$v" "$name" 2>/dev/null)
+	got=$("$p" modprobe -n -q -d "$cfg" -S "$v" "$name" 2>/dev/null | sed "s|$cfg/lib/modules|$top/build/kernel/lib/modules|")
+	if [ "$want" = "$got" ]; then echo "PASS modprobe/config-$(echo "$name" | cut -c1-20)"
+	else echo "FAIL modprobe/config-$name: kmod: $(echo "$want" | tr '\n' '|') popinit: $(echo "$got" | tr '\n' '|')"; fi
+done
+
+# no modules.dep: the modules' own depends= give the same plan
+nodep=$top/build/test/modprobe-nodep
+rm -rf "$nodep"; mkdir -p "$nodep/lib/modules/$v"
+for m in ext4 virtio_blk virtio_pci; do
+	modprobe --show-depends -d "$top/build/kernel" -S "$v" "$m" | sed -n 's/^insmod \([^ ]*\).*/\1/p'
+done | sort -u | while read -r ko; do
+	rel=${ko#"$top/build/kernel/lib/modules/$v/"}
+	mkdir -p "$nodep/lib/modules/$v/$(dirname "$rel")"
+	cp "$ko" "$nodep/lib/modules/$v/$rel"
+done
+for m in virtio_blk virtio_pci jbd2; do
+	want=$(modprobe --show-depends -d "$top/build/kernel" -S "$v" "$m" | sed "s|$top/build/kernel/lib/modules/$v/||" | sort)
+	got=$("$p" modprobe -n -d "$nodep" -S "$v" "$m" 2>&1 | sed "s|$nodep/lib/modules/$v/||" | sort)
+	# the set and the last one (the module itself) are kmod's
+	wl=$(modprobe --show-depends -d "$top/build/kernel" -S "$v" "$m" | tail -n 1 | sed "s|.*/||")
+	gl=$("$p" modprobe -n -d "$nodep" -S "$v" "$m" 2>/dev/null | tail -n 1 | sed "s|.*/||")
+	if [ -n "$got" ] && [ "$want" = "$got" ] && [ "$wl" = "$gl" ]; then echo "PASS modprobe/no-modules-dep-$m"
+	else echo "FAIL modprobe/no-modules-dep-$m: kmod: $(echo "$want" | tr '\n' '|') popinit: $(echo "$got" | tr '\n' '|')"; fi
+done

@@ -20,12 +20,14 @@ mask="${FUZZ_MASK-decoder-offset,decoder-error}"
 mkdir -p "$out/seeds" "$out/corpus" "$out/artifacts"
 
 lzo=$(ls -d "$top"/build/deps/src/lzo2-*/ 2>/dev/null | head -n 1)
-[ -n "$lzo" ] || { echo "FAIL fuzz/image: no lzo2 source in build/deps/src (run make first)"; exit 1; }
+bz=$(ls -d "$top"/build/deps/src/bzip2-*/ 2>/dev/null | head -n 1)
+[ -n "$lzo" ] && [ -n "$bz" ] ||
+	{ echo "FAIL fuzz/image: no lzo2 or bzip2 source in build/deps/src (run make first)"; exit 1; }
 command -v "$cc" > /dev/null || { echo "FAIL fuzz/image: no $cc"; exit 1; }
 
 flags="-std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-prototypes
        -DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD
-       -I$lzo/include/lzo -I$lzo/minilzo"
+       -I$lzo/include/lzo -I$lzo/minilzo -I$bz"
 # minilzo loads and stores 4 bytes at unaligned addresses by design (x86):
 # no -fsanitize=alignment for it
 if ! $cc $flags -fsanitize=fuzzer-no-link,address -c -o "$out/minilzo.o" "$lzo/minilzo/minilzo.c" \

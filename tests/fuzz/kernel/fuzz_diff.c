@@ -1,0 +1,273 @@
+/* fuzz_diff.c: libFuzzer target: popinit's image reader (unpack/image.c
+ * and its decoders) against the kernel's own unpack_to_rootfs() (kinit.c:
+ * init/initramfs.c and lib/decompress_*.c of Linux 6.1, built for
+ * userspace), both written down as the filesystem calls the kernel makes
+ * when every call succeeds.  A difference aborts, both records printed.
+ *
+ * The popinit side turns the cpio_sink callbacks into those calls the way
+ * do_name(), do_copy() and do_symlink() do (the hardlink table is popinit's
+ * links.c; directory mtimes last, newest first).
+ *
+ * DIFF_MASK (comma-separated) names the known differences not to stop at:
+ *   decoder-error-path  both fail, one of them in a decoder: popinit's
+ *                       decoder libraries notice corrupt data at other
+ *                       points than the kernel's, so emit more or less
+ *                       before failing (xz, zstd, bzip2), or name it
+ *                       otherwise (zstd 1.5.4's error codes vs 1.5.2's)
+ *   xz-settings         the kernel refuses an xz stream (a check other
+ *                       than CRC32 or none, a filter other than LZMA2 and
+ *                       BCJ) that popinit takes
+ *   lz4-cut-block       an lz4 block cut short by the end of the image:
+ *                       the kernel decodes the zeros after it ("Decoding
+ *                       failed"), popinit says "data corrupted"
+ * DIFF_SHOW=1 prints both records; DIFF_NOABORT=1 never aborts. */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../../../unpack/image.h"
+#include "../../../unpack/links.h"
+
+char *kernel_unpack(const unsigned char *buf, size_t len, int *ub);
+
+struct kern {
+	char *text;
+	size_t len, cap;
+	struct links links;
+	struct cpio_error *err;
+	bool crc;
+	uint32_t check, mtime;
+	uint64_t bytes, hash;
+	struct dir { char *name; uint32_t mtime; } *dirs;
+	size_t ndirs;
+};
+
+static void
+out(struct kern *k, const char *s)
+{
+	size_t n = strlen(s);
+	if (k->len + n + 1 > k->cap) {
+		k->cap = (k->len + n + 1) * 2;
+		k->text = realloc(k->text, k->cap);
+	}
+	memcpy(k->text + k->len, s, n + 1);
+	k->len += n;
+}
+
+static void outf(struct kern *k, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void
+outf(struct kern *k, const char *fmt, ...)
+{
+	char b[700];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(b, sizeof b, fmt, ap);
+	va_end(ap);
+	out(k, b);
+}
+
+static void
+q(struct kern *k, const char *tag, const char *s)
+{
+	char *buf = malloc(4200 * 4 + 4);
+	size_t j = 0;
+	for (size_t i = 0; s[i] && i < 4200; i++) {
+		unsigned char c = s[i];
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\')
+			buf[j++] = c;
+		else
+			j += sprintf(buf + j, "\\x%02x", c);
+	}
+	buf[j] = 0;
+	out(k, tag);
+	out(k, "\"");
+	out(k, buf);
+	out(k, "\"");
+	free(buf);
+}
+
+static int
+k_entry(void *ctx, const struct cpio_entry *e)
+{
+	struct kern *k = ctx;
+	int err = 0;
+	const char *old = NULL;
+	unsigned mode = e->mode & 0xffff;
+
+	if (S_ISREG(e->mode)) {
+		int ml = 0;
+		if (e->nlink >= 2) {
+			old = links_find(&k->links, e, &err);
+			if (old) {
+				q(k, "link ", old);
+				q(k, " ", e->name);
+				out(k, "\n");
+				ml = 1;
+			}
+		}
+		q(k, "open ", e->name);
+		outf(k, " trunc=%d mode=0%o\n", ml != 1, mode);
+		outf(k, "fchown %u %u\n", e->uid, e->gid);
+		outf(k, "fchmod 0%o\n", mode);
+		if (e->filesize)
+			outf(k, "truncate %lld\n", (long long)e->filesize);
+		k->crc = e->crc;
+		k->check = e->check;
+		k->mtime = e->mtime;
+		k->bytes = 0;
+		k->hash = 0xcbf29ce484222325ull;
+	} else if (S_ISDIR(e->mode)) {
+		q(k, "mkdir ", e->name);
+		outf(k, " 0%o\n", mode);
+		q(k, "chown ", e->name);
+		outf(k, " %u %u 0\n", e->uid, e->gid);
+		q(k, "chmod ", e->name);
+		outf(k, " 0%o\n", mode);
+		k->dirs = realloc(k->dirs, (k->ndirs + 1) * sizeof *k->dirs);
+		k->dirs[k->ndirs].name = strdup(e->name);
+		k->dirs[k->ndirs++].mtime = e->mtime;
+	} else if (S_ISBLK(e->mode) || S_ISCHR(e->mode) || S_ISFIFO(e->mode) || S_ISSOCK(e->mode)) {
+		if (e->nlink >= 2)
+			old = links_find(&k->links, e, &err);
+		if (old) {
+			q(k, "link ", old);
+			q(k, " ", e->name);
+			out(k, "\n");
+		} else {
+			q(k, "mknod ", e->name);
+			outf(k, " 0%o 0x%x\n", mode, e->rdev);
+			q(k, "chown ", e->name);
+			outf(k, " %u %u 0\n", e->uid, e->gid);
+			q(k, "chmod ", e->name);
+			outf(k, " 0%o\n", mode);
+			q(k, "utime ", e->name);
+			outf(k, " %lld\n", (long long)e->mtime);
+		}
+	} else if (S_ISLNK(e->mode)) {
+		q(k, "symlink ", e->target);
+		q(k, " ", e->name);
+		out(k, "\n");
+		q(k, "chown ", e->name);
+		outf(k, " %u %u 1\n", e->uid, e->gid);
+		q(k, "utime ", e->name);
+		outf(k, " %lld\n", (long long)e->mtime);
+	}
+	return err ? -1 : 0;
+}
+
+static int
+k_data(void *ctx, const void *buf, size_t len)
+{
+	struct kern *k = ctx;
+	const unsigned char *b = buf;
+	for (size_t i = 0; i < len; i++)
+		k->hash = (k->hash ^ b[i]) * 0x100000001b3ull;
+	k->bytes += len;
+	return 0;
+}
+
+static int
+k_end(void *ctx, uint32_t sum)
+{
+	struct kern *k = ctx;
+	outf(k, "futime %lld\n", (long long)k->mtime);
+	outf(k, "close bytes=%llu fnv=%016llx\n", (unsigned long long)k->bytes, (unsigned long long)k->hash);
+	if (k->crc && sum != k->check) {
+		cpio_fail(k->err, "bad data checksum", NULL, 0, NULL, 0);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+k_trailer(void *ctx)
+{
+	struct kern *k = ctx;
+	links_reset(&k->links);
+	return 0;
+}
+
+static char *
+popinit_unpack(const uint8_t *buf, size_t len, size_t chunk)
+{
+	static struct image im;
+	struct kern k;
+	struct cpio_sink sink = { k_entry, k_data, k_end, k_trailer, &k };
+
+	memset(&k, 0, sizeof k);
+	out(&k, "");
+	image_init(&im, &sink);
+	k.err = &im.err;
+	for (size_t at = 0; at < len; at += chunk)
+		if (image_push(&im, buf + at, len - at < chunk ? len - at : chunk) < 0)
+			break;
+	image_finish(&im);
+	while (k.ndirs--) {
+		q(&k, "utime ", k.dirs[k.ndirs].name);
+		outf(&k, " %lld\n", (long long)k.dirs[k.ndirs].mtime);
+		free(k.dirs[k.ndirs].name);
+	}
+	free(k.dirs);
+	links_reset(&k.links);
+	outf(&k, "error: %s\n", im.err.msg ? im.err.msg : "none");
+	return k.text;
+}
+
+static int
+parser_msg(const char *e)
+{
+	static const char *const own[] = {
+		"no cpio magic", "incorrect cpio method used", "broken padding", "malformed archive",
+		"junk within compressed archive", "junk at the end of compressed archive",
+		"invalid magic at start of compressed archive", "bad data checksum", "write error", "none",
+	};
+	for (size_t i = 0; i < sizeof own / sizeof *own; i++)
+		if (!strncmp(e, own[i], strlen(own[i])))
+			return 1;
+	return 0;
+}
+
+/* both failed, and one of them in a decoder: the decoders' own error
+ * paths (how much they emit before they notice) */
+static int
+decoder_error_path(const char *a, const char *b)
+{
+	const char *ea = strstr(a, "error: "), *eb = strstr(b, "error: ");
+	while (ea && strstr(ea + 1, "error: "))
+		ea = strstr(ea + 1, "error: ");
+	while (eb && strstr(eb + 1, "error: "))
+		eb = strstr(eb + 1, "error: ");
+	if (!ea || !eb || !strncmp(ea + 7, "none", 4) || !strncmp(eb + 7, "none", 4))
+		return 0;
+	return !parser_msg(ea + 7) || !parser_msg(eb + 7);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	int ub = 0;
+	char *want = kernel_unpack(data, size, &ub);
+	char *got = popinit_unpack(data, size, size ? size : 1);
+
+	const char *mask = getenv("DIFF_MASK");
+	int masked = mask && ((strstr(mask, "decoder-error-path") && decoder_error_path(want, got)) ||
+			      (strstr(mask, "xz-settings") &&
+			       strstr(want, "error: Input was encoded with settings that are not supported")) ||
+			      (strstr(mask, "lz4-cut-block") && strstr(want, "error: Decoding failed") &&
+			       strstr(got, "error: data corrupted")));
+	if (!ub && !masked && strcmp(want, got) && !getenv("DIFF_NOABORT")) {
+		fprintf(stderr, "fuzz_diff: popinit and the kernel differ (%zu bytes)\n--- kernel\n%s--- popinit\n%s---\n",
+			size, want, got);
+		abort();
+	}
+	if (getenv("DIFF_SHOW"))
+		printf("%s--- kernel above, popinit below%s\n%s", want, ub ? " (kernel UB)" : "", got);
+	free(want);
+	free(got);
+	return 0;
+}

@@ -1,0 +1,150 @@
+#!/bin/sh
+# run.sh: differential fuzzing of popinit against the kernel's own code:
+# init/initramfs.c and lib/decompress_*.c of Linux 6.1 (with lib/xz,
+# lib/zstd, lib/zlib_inflate), built for userspace from Debian's
+# linux-source-6.1 (nothing of it is kept in this tree), see kinit.c.
+#
+#   sh tests/fuzz/kernel/run.sh [SECONDS]     default 60
+#
+# KSRC_TAR: the linux-source-6.1.tar.xz to use (default: Debian's place,
+# /usr/src, then the research copy under /tmp/k).  Seeds: tests/corpus/*.img.
+# DIFF_MASK (see fuzz_diff.c) names known differences not to stop at; by
+# default the open ones.  DIFF_MASK= compares everything.
+# Prints one line, PASS or FAIL; mismatches in build/fuzz/kernel/artifacts.
+set -u
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+here=$top/tests/fuzz/kernel
+secs=${1:-60}
+out=$top/build/fuzz/kernel
+cc=${FUZZ_CC:-clang-14}
+name=fuzz/kernel-diff
+
+tar=${KSRC_TAR:-}
+for t in /usr/src/linux-source-6.1.tar.xz /tmp/k/src/usr/src/linux-source-6.1.tar.xz; do
+	[ -n "$tar" ] || { [ -f "$t" ] && tar=$t; }
+done
+[ -n "$tar" ] && [ -f "$tar" ] ||
+	{ echo "FAIL $name: no linux-source-6.1.tar.xz (apt-get download linux-source-6.1; KSRC_TAR=...)"; exit 1; }
+lzo=$(ls -d "$top"/build/deps/src/lzo2-*/ 2>/dev/null | head -n 1)
+bz=$(ls -d "$top"/build/deps/src/bzip2-*/ 2>/dev/null | head -n 1)
+[ -n "$lzo" ] && [ -n "$bz" ] || { echo "FAIL $name: no lzo2 or bzip2 source in build/deps/src (run make first)"; exit 1; }
+command -v "$cc" > /dev/null || { echo "FAIL $name: no $cc"; exit 1; }
+
+mkdir -p "$out/obj" "$out/inc/linux/decompress" "$out/inc/asm" "$out/corpus" "$out/artifacts"
+log=$out/build.log
+: > "$log"
+fail() { echo "FAIL $name: $1 (see build/fuzz/kernel/build.log)"; exit 1; }
+
+# the kernel's files, once
+k=$out/src/linux-source-6.1
+if [ ! -f "$k/init/initramfs.c" ]; then
+	mkdir -p "$out/src"
+	tar -C "$out/src" -xJf "$tar" --wildcards 'linux-source-6.1/init/initramfs.c' \
+		'linux-source-6.1/lib/decompress*.c' 'linux-source-6.1/lib/xz/*' 'linux-source-6.1/lib/zstd/*' \
+		'linux-source-6.1/lib/zlib_inflate/*' 'linux-source-6.1/lib/xxhash.c' \
+		'linux-source-6.1/include/linux/xz.h' 'linux-source-6.1/include/linux/zstd*.h' \
+		'linux-source-6.1/include/linux/xxhash.h' 'linux-source-6.1/include/linux/zutil.h' \
+		'linux-source-6.1/include/linux/zlib.h' 'linux-source-6.1/include/linux/zconf.h' >> "$log" 2>&1 ||
+		fail "cannot extract $tar"
+fi
+
+# headers: the kernel's own where they are plain C, else stubs over kshim.h
+inc=$out/inc
+for h in init async fs slab types fcntl delay string dirent syscalls utime file memblock mm namei \
+	 init_syscalls task_work umh kernel module export compiler bitops initrd kexec crc32 crc32poly \
+	 math64 swab unaligned stddef vmalloc; do
+	echo '#include "kshim.h"' > "$inc/linux/$h.h"
+done
+echo '#include "kshim.h"' > "$inc/asm/unaligned.h"
+echo '#include "kshim.h"' > "$inc/linux/decompress/mm.h"
+echo '#include "kshim_lz4.h"' > "$inc/linux/lz4.h"
+echo '#include "kshim_lzo.h"' > "$inc/linux/lzo.h"
+cat > "$inc/linux/decompress/generic.h" <<'EOF'
+#include "kshim.h"
+typedef int (*decompress_fn)(unsigned char *inbuf, long len, long (*fill)(void *, unsigned long),
+			     long (*flush)(void *, unsigned long), unsigned char *outbuf, long *posp,
+			     void (*error)(char *x));
+decompress_fn decompress_method(const unsigned char *inbuf, long len, const char **name);
+EOF
+for d in bunzip2:bunzip2 unlzma:unlzma unlz4:unlz4 unlzo:unlzo unxz:unxz inflate:gunzip unzstd:unzstd; do
+	printf '#include "generic.h"\nint %s(unsigned char *, long, long (*)(void *, unsigned long), long (*)(void *, unsigned long), unsigned char *, long *, void (*)(char *));\n' \
+		"${d#*:}" > "$inc/linux/decompress/${d%%:*}.h"
+done
+for h in xz zstd zstd_errors zstd_lib xxhash zutil zlib zconf; do cp "$k/include/linux/$h.h" "$inc/linux/"; done
+
+# the copies run.sh changes (ORACLE, see kinit.c)
+sed -n '1,/^static int __initdata do_retain_initrd/p' "$k/init/initramfs.c" | sed '$d' |
+awk '
+/^\tnext_header = \(next_header \+ 3\) & ~3;$/ { print; getline; print; print "\tnext_state = Reset;\t/* ORACLE: B19 as popinit */"; next }
+/^\t\tbuf \+= my_inptr;$/ { print "\t\tif (my_inptr > len) { kor_ub = 2; break; }\t/* ORACLE: past the end */" }
+{ print }' > "$out/obj/initramfs_cut.c"
+awk '
+/^\t\t\tt \+= \(runPos << nextSym\);$/ { print "\t\t\tif (runPos > dbufSize) { extern int kor_ub; kor_ub = 3; return RETVAL_DATA_ERROR; }\t/* ORACLE: t overflows */" }
+{ print }' "$k/lib/decompress_bunzip2.c" > "$out/obj/decompress_bunzip2.c"
+[ "$(grep -c ORACLE "$out/obj/initramfs_cut.c")" = 2 ] && grep -q ORACLE "$out/obj/decompress_bunzip2.c" ||
+	fail "the kernel files are not the ones expected (ORACLE patches did not apply)"
+
+kflags="-O1 -g -w -Werror=implicit-function-declaration -I$here -I$inc -I$k/lib -I$k/lib/zstd -I$lzo/include/lzo -I$lzo/minilzo"
+xzflags="-D__KERNEL__ -DCONFIG_XZ_DEC_X86 -DCONFIG_XZ_DEC_POWERPC -DCONFIG_XZ_DEC_IA64 -DCONFIG_XZ_DEC_ARM
+	 -DCONFIG_XZ_DEC_ARMTHUMB -DCONFIG_XZ_DEC_SPARC -DCONFIG_XZ_DEC_BCJ"
+objs=
+build() {	# build OBJ SRC FLAGS...
+	o=$out/obj/$1; s=$2; shift 2
+	gcc $kflags "$@" -c -o "$o" "$s" >> "$log" 2>&1 || fail "cannot build $(basename "$s")"
+	objs="$objs $o"
+}
+build kinit.o "$here/kinit.c" -I"$out/obj"
+build bunzip2.o "$out/obj/decompress_bunzip2.c"
+for d in unlzma unlz4 unlzo inflate unzstd; do build $d.o "$k/lib/decompress_$d.c"; done
+build unxz.o "$k/lib/decompress_unxz.c" -D__KERNEL__
+for f in xz_dec_stream xz_dec_lzma2 xz_dec_bcj xz_crc32; do build $f.o "$k/lib/xz/$f.c" $xzflags; done
+for f in inflate inftrees inffast infutil; do build zi_$f.o "$k/lib/zlib_inflate/$f.c"; done
+for f in "$k"/lib/zstd/common/*.c "$k"/lib/zstd/decompress/*.c "$k/lib/zstd/zstd_decompress_module.c" "$k/lib/xxhash.c"; do
+	build zs_$(basename "$f" .c).o "$f"
+done
+build minilzo.o "$lzo/minilzo/minilzo.c"
+# one object, only kernel_unpack() seen from outside (its zstd and
+# minilzo would clash with popinit's)
+ld -r -o "$out/obj/kor_all.o" $objs >> "$log" 2>&1 &&
+	objcopy --keep-global-symbol=kernel_unpack "$out/obj/kor_all.o" "$out/obj/kor.o" >> "$log" 2>&1 ||
+	fail "cannot link kor.o"
+
+$cc $kflags -c -o "$out/obj/minilzo_pop.o" -fsanitize=fuzzer-no-link,address "$lzo/minilzo/minilzo.c" >> "$log" 2>&1 ||
+	fail "cannot build minilzo"
+if ! $cc -std=gnu11 -g -O1 -D_GNU_SOURCE -Wall -Wextra \
+	-DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD \
+	-I"$lzo/include/lzo" -I"$lzo/minilzo" -I"$bz" \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o "$out/fuzz_diff" \
+	"$here/fuzz_diff.c" "$top/unpack/cpio.c" "$top/unpack/image.c" "$top/unpack/links.c" \
+	"$top/unpack/decomp.c" "$top/unpack/decomp_gzip.c" "$top/unpack/decomp_xz.c" \
+	"$top/unpack/decomp_zstd.c" "$top/unpack/decomp_bzip2.c" "$top/unpack/decomp_lz4.c" \
+	"$top/unpack/decomp_lzo.c" "$out/obj/minilzo_pop.o" "$out/obj/kor.o" \
+	-lz -llzma -lzstd -llz4 -lbz2 >> "$log" 2>&1; then
+	fail "cannot build fuzz_diff"
+fi
+
+seeds=$out/seeds
+mkdir -p "$seeds"
+n=0
+for img in "$top"/tests/corpus/*.img; do
+	[ -f "$img" ] || continue
+	head -c 65536 "$img" > "$seeds/$(basename "$img")"
+	n=$((n + 1))
+done
+printf '070701' > "$seeds/magic"
+
+export ASAN_OPTIONS=detect_leaks=0	# the kernel leaks the file of a cut archive
+export DIFF_MASK="${DIFF_MASK-decoder-error-path,xz-settings,lz4-cut-block}"
+"$out/fuzz_diff" -max_len=65536 -rss_limit_mb=4096 -malloc_limit_mb=4096 -timeout=20 \
+	-print_final_stats=1 -artifact_prefix="$out/artifacts/" -max_total_time="$secs" \
+	"$out/corpus" "$seeds" > "$out/fuzz.log" 2>&1
+rc=$?
+runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/fuzz.log")
+if [ $rc -eq 0 ]; then
+	echo "PASS $name: ${runs:-?} runs in ${secs}s from $n corpus images, popinit = kernel${DIFF_MASK:+ (masked: $DIFF_MASK)}"
+else
+	art=$(ls -t "$out/artifacts/" 2>/dev/null | head -n 1)
+	why=$(grep -m 1 -E 'differ|ERROR: |runtime error' "$out/fuzz.log")
+	echo "FAIL $name: $why; input build/fuzz/kernel/artifacts/$art (DIFF_SHOW=1 DIFF_NOABORT=1 $out/fuzz_diff FILE shows both)"
+	exit 1
+fi
