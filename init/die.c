@@ -29,15 +29,15 @@ boot_exec(const char *path, char *const argv[], char *const envp[])
 }
 
 static void
-shell(const char *why)
+shell(int level, const char *why)
 {
 	struct stat st;
 
 	if (stat("/bin/sh", &st) < 0 || !(st.st_mode & 0111)) {
-		log_err("no /bin/sh for an emergency shell");
+		log_msg(level, "no /bin/sh for a shell (%s)", why);
 		return;
 	}
-	log_err("starting /bin/sh (%s); exit it to go on", why);
+	log_msg(level, "starting /bin/sh (%s); exit it to go on", why);
 	pid_t pid = fork();
 	if (pid < 0) {
 		log_err("unable to fork the shell: %s", strerror(errno));
@@ -64,7 +64,7 @@ void
 boot_break(const struct boot_opts *o, const char *stage)
 {
 	if (o->break_at && (!*o->break_at || !strcmp(o->break_at, stage)))
-		shell(stage);
+		shell(LOG_WARN, stage);
 }
 
 static void
@@ -87,7 +87,7 @@ boot_fail(const struct boot_opts *o, const char *fmt, ...)
 	va_end(ap);
 	log_fatal("%s", msg);
 	if (o && o->shell)
-		shell("the boot failed");
+		shell(LOG_ERR, "the boot failed");
 	sync();
 	int panic = o ? o->panic : 0;
 	if (panic < 0) {

@@ -7,7 +7,10 @@
  *   @@ENV bar=baz                    every environment variable
  *   @@PROC already-mounted=no        whether /proc was there before it
  *   @@MOUNT / tmpfs                  /proc/self/mounts
+ *   @@MOUNTOPT / rw,relatime         and its options
  *   @@MODULE ext4                    /proc/modules
+ *   @@WROTE /x=0                     each "PATH VALUE" line of /etc/payload.write
+ *                                    written first (0, or the errno)
  *   @@FILE /etc/x=second             the first line of each file given by
  *                                    the environment variable PAYLOAD_FILES
  *                                    or the files in /etc/payload.files
@@ -15,9 +18,13 @@
  *   @@PRESENT /x                     ... or still there
  *   @@PAYLOAD-END
  *
+ * Not PID 1 (an emergency shell of popinit.break=), it exits instead of
+ * powering off.
+ *
  * BALLAST makes it a large binary, to show that a file just unpacked can
  * be executed at once (no ETXTBSY).
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -87,9 +94,12 @@ main(int argc, char **argv, char **envp)
 		close(fd);
 		buf[n > 0 ? n : 0] = '\0';
 		for (char *l = strtok(buf, "\n"); l; l = strtok(NULL, "\n")) {
-			char dev[128], dir[256], type[64];
-			if (sscanf(l, "%127s %255s %63s", dev, dir, type) == 3)
+			char dev[128], dir[256], type[64], opts[256];
+			int k = sscanf(l, "%127s %255s %63s %255s", dev, dir, type, opts);
+			if (k >= 3)
 				printf("@@MOUNT %s %s\n", dir, type);
+			if (k == 4)
+				printf("@@MOUNTOPT %s %s\n", dir, opts);
 		}
 	}
 	fd = open("/proc/modules", O_RDONLY);
@@ -102,10 +112,26 @@ main(int argc, char **argv, char **envp)
 			printf("@@MODULE %s\n", l);
 		}
 	}
+	FILE *w = fopen("/etc/payload.write", "r");
+	while (w && fgets(buf, sizeof buf, w)) {
+		char path[512], value[256];
+		if (sscanf(buf, "%511s %255s", path, value) != 2)
+			continue;
+		int e = 0, wfd = open(path, O_WRONLY);
+		if (wfd < 0 || write(wfd, value, strlen(value)) < 0)
+			e = errno;
+		if (wfd >= 0)
+			close(wfd);
+		printf("@@WROTE %s=%d\n", path, e);
+	}
+	if (w)
+		fclose(w);
 	lines("/etc/payload.files", "FILE", 0);
 	lines("/etc/payload.absent", "ABSENT", 1);
 	printf("@@PAYLOAD-END\n");
 	fflush(stdout);
+	if (getpid() != 1)
+		return 0;
 	sync();
 	reboot(RB_POWER_OFF);
 	return 0;

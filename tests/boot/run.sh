@@ -175,19 +175,66 @@ extdisk() { # extdisk NAME: $w/NAME.disk, ext4 from $w/NAME.root
 disk() { echo "-drive file=$w/$1.disk,format=raw,if=virtio"; }
 
 ROOTUUID=6c0d6f2e-6f70-4e69-8e69-74726f6f7430
-modules m-plain none virtio_pci virtio_blk ext4 bfq kyber-iosched e1000
+modules m-plain none virtio_pci virtio_blk ext4 bfq kyber-iosched e1000 loop nls_utf8
 
 # issue 4: only root= and rootwait: coldplug loads virtio_pci, virtio_blk,
-# then ext4 (probed) with its dependencies
+# then ext4 (probed) with its dependencies; nothing else is asked for
 if want_s root-ext4; then
 	rootdir root-ext4
 	printf '/sys/block/vda/queue/scheduler\n' > "$w/root-ext4.root/etc/payload.files"
 	extdisk root-ext4 $ROOTUUID
 	base root-ext4 "file /initramfs.d/10-modules.img $w/m-plain.img 0644 0 0"
 	boot root-ext4 "root=/dev/vda rootwait" $(disk root-ext4)
-	expect root-ext4 '^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@MOUNT / ext4$' '^@@MODULE virtio_blk$' \
-		'^@@MODULE virtio_pci$' '^@@MODULE ext4$' '^@@MODULE jbd2$' '^@@MODULE e1000$' \
-		'popinit: loaded [0-9]+ modules' '!@@MODULE bfq$'
+	expect root-ext4 '^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@MOUNT / ext4$' '^@@MOUNTOPT / ro,' \
+		'^@@MODULE virtio_blk$' '^@@MODULE virtio_pci$' '^@@MODULE ext4$' '^@@MODULE jbd2$' '^@@MODULE e1000$' \
+		'popinit: loaded [0-9]+ modules' '!@@MODULE bfq$' '!@@MODULE loop$'
+fi
+
+# modules-load= and /etc/modules-load.d; root by GPT PARTUUID, rootfstype,
+# rootflags, rw
+if want_s root-partuuid; then
+	rootdir root-partuuid
+	mkdir -p "$w/root-partuuid.etc/etc/modules-load.d"
+	printf '# a comment\nnls_utf8\n' > "$w/root-partuuid.etc/etc/modules-load.d/test.conf"
+	img mlist.img <<L
+dir /etc 0755 0 0
+dir /etc/modules-load.d 0755 0 0
+file /etc/modules-load.d/test.conf $w/root-partuuid.etc/etc/modules-load.d/test.conf 0644 0 0
+L
+	extdisk root-partuuid $ROOTUUID
+	rm -f "$w/gpt.disk"; truncate -s 80M "$w/gpt.disk"
+	printf 'label: gpt\nsize=4M, name="other"\nsize=70M, name="root", uuid=0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n' |
+		sfdisk -q "$w/gpt.disk"
+	start=$(sfdisk -J "$w/gpt.disk" | python3 -c 'import json,sys; print(json.load(sys.stdin)["partitiontable"]["partitions"][1]["start"])')
+	dd if="$w/root-partuuid.disk" of="$w/gpt.disk" bs=512 seek="$start" conv=notrunc status=none
+	base root-partuuid "file /initramfs.d/10-modules.img $w/m-plain.img 0644 0 0" \
+		"file /initramfs.d/20-list.img $w/mlist.img 0644 0 0"
+	boot root-partuuid "root=PARTUUID=0F1E2D3C-4B5A-6978-8796-A5B4C3D2E1F0 rootwait rootfstype=xfs,ext4 rootflags=commit=7 rw modules-load=loop" \
+		-drive "file=$w/gpt.disk,format=raw,if=virtio"
+	expect root-partuuid '^@@PAYLOAD pid=1 ' '^@@MOUNT / ext4$' '^@@MOUNTOPT / rw,.*commit=7' \
+		'^@@MODULE loop$' '^@@MODULE nls_utf8$' 'popinit: mounted /dev/vda2 \(ext4\) on /root'
+fi
+
+# MBR PARTUUID (SSSSSSSS-PP); popinit.break=root runs /bin/sh (the payload
+# again, not PID 1) with popinit's mounts, where a scheduler written to
+# sysfs makes the kernel ask popinit (its modprobe helper) for kyber
+if want_s break-helper; then
+	rootdir break-helper
+	extdisk break-helper $ROOTUUID
+	rm -f "$w/mbr.disk"; truncate -s 80M "$w/mbr.disk"
+	printf 'label: dos\nlabel-id: 0x5eed1234\nsize=70M, type=83\n' | sfdisk -q "$w/mbr.disk"
+	start=$(sfdisk -J "$w/mbr.disk" | python3 -c 'import json,sys; print(json.load(sys.stdin)["partitiontable"]["partitions"][0]["start"])')
+	dd if="$w/break-helper.disk" of="$w/mbr.disk" bs=512 seek="$start" conv=notrunc status=none
+	printf '/sys/block/vda/queue/scheduler kyber\n' > "$w/write"
+	printf '/sys/block/vda/queue/scheduler\n/proc/sys/kernel/modprobe\n' > "$w/bfiles"
+	printf '/sys/module/kyber_iosched\n' > "$w/babsent"
+	base break-helper "file /initramfs.d/10-modules.img $w/m-plain.img 0644 0 0" "dir /bin 0755 0 0" \
+		"file /bin/sh $w/payload 0755 0 0" "dir /etc 0755 0 0" "file /etc/payload.write $w/write 0644 0 0" \
+		"file /etc/payload.files $w/bfiles 0644 0 0"
+	boot break-helper "root=PARTUUID=5eed1234-01 rootwait popinit.break=root" -drive "file=$w/mbr.disk,format=raw,if=virtio"
+	expect break-helper '^@@PAYLOAD pid=[0-9]+ argv0=sh ' '^@@WROTE /sys/block/vda/queue/scheduler=0$' \
+		'^@@FILE /sys/block/vda/queue/scheduler=.*\[kyber\]' '^@@FILE /proc/sys/kernel/modprobe=/run/popinit/modprobe$' \
+		'^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@MODULE kyber_iosched$' '^@@MOUNT / ext4$'
 fi
 
 # elevator=, a module parameter, a blacklist, root by UUID
