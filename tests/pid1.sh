@@ -47,3 +47,40 @@ if [ $rc -eq 137 ]; then echo "PASS pid1/status-of-killed-child"; else echo "FAI
 # not PID 1: a subreaper, orphans still reaped
 out=$("$p" run -- sh -c 'sh -c "sleep 0.2 & exit 0"; sleep 1; echo done' 2>&1); rc=$?
 if [ $rc -eq 0 ] && [ "$out" = done ]; then echo "PASS pid1/subreaper-when-not-pid1"; else echo "FAIL pid1/subreaper-when-not-pid1: rc=$rc $out"; fi
+
+# switch-root as PID 1 of PID and mount namespaces: a tmpfs becomes "/"
+# through pivot_root (the namespace's root is not rootfs), the pseudo
+# filesystems move along, the new root's init runs as PID 1
+musl-gcc -static -Os -o "$w/payload" "$top/tests/boot/payload.c"
+out=$(unshare -pfm --mount-proc sh -c '
+	set -e
+	mkdir -p "$1/nr"
+	mount -t tmpfs tmpfs "$1/nr"
+	mkdir -p "$1/nr/sbin" "$1/nr/etc"
+	cp "$1/payload" "$1/nr/sbin/init"
+	exec "$2" switch-root "$1/nr" /sbin/init' sh "$w" "$p" 2>&1)
+if echo "$out" | grep -q '^@@PAYLOAD pid=1 argv0=/sbin/init ' && echo "$out" | grep -q '^@@MOUNT / tmpfs$' &&
+   echo "$out" | grep -q '^@@MOUNT /proc proc$'; then
+	echo "PASS pid1/switch-root-in-namespace"
+else
+	echo "FAIL pid1/switch-root-in-namespace: $(echo "$out" | grep -v '^@@ENV' | head -8 | tr '\n' '|')"
+fi
+
+# switch-root refuses a root without an init, before touching anything
+out=$(unshare -pfm --mount-proc sh -c '
+	mkdir -p "$1/empty"; mount -t tmpfs tmpfs "$1/empty"
+	exec "$2" switch-root "$1/empty"' sh "$w" "$p" 2>&1)
+rc=$?
+if [ $rc -eq 100 ] && echo "$out" | grep -q "switch-root: no executable init in $w/empty"; then
+	echo "PASS pid1/switch-root-refuses-without-init"
+else
+	echo "FAIL pid1/switch-root-refuses-without-init: rc=$rc $(echo "$out" | tr '\n' '|')"
+fi
+
+# and refuses when not PID 1
+out=$(unshare -pfm --mount-proc sh -c '"$1" switch-root /; echo "rc=$?"' sh "$p" 2>&1)
+if echo "$out" | grep -q 'switch-root: not PID 1' && echo "$out" | grep -q '^rc=100$'; then
+	echo "PASS pid1/switch-root-refuses-when-not-pid1"
+else
+	echo "FAIL pid1/switch-root-refuses-when-not-pid1: $(echo "$out" | tr '\n' '|')"
+fi
