@@ -217,3 +217,25 @@ if [ $rc -eq 0 ] && [ "$(cat busy/bin/sleep)" = replaced ] && kill -0 $sp 2>/dev
 	pass unpack/replaces-running-program
 else fail unpack/replaces-running-program "rc=$rc $(cat busy.err) $(ls busy/bin)"; fi
 kill $sp 2>/dev/null
+
+# bounded memory: the same peak for a 32 MB and a 256 MB image (gzip and
+# zstd), far below either (a file of zeros is quick to make and unpack)
+if command -v /usr/bin/time > /dev/null 2>&1; then
+	for c in gzip zstd; do
+		for mb in 32 256; do
+			mkdir -p mem; head -c $((mb << 20)) /dev/zero > mem/big
+			printf 'file /big %s/mem/big 0644 0 0\n' "$w" > mem.list
+			"$p" mkimage -t 1 -c "$c" -o "mem-$mb.$c" mem.list
+			rm -f mem/big
+			rm -rf memroot; mkdir memroot
+			/usr/bin/time -f %M -o "mem-$mb.$c.rss" "$p" unpack --root memroot "mem-$mb.$c"
+			rm -rf memroot "mem-$mb.$c"
+		done
+		a=$(cat "mem-32.$c.rss"); b=$(cat "mem-256.$c.rss")
+		if [ "$b" -lt 24576 ] && [ $((b - a)) -lt 2048 ]; then pass "unpack/bounded-memory-$c"
+		else fail "unpack/bounded-memory-$c" "peak RSS $a KB for 32 MB, $b KB for 256 MB"; fi
+		echo "cli/unpack/bounded-memory-$c: peak RSS $a KB (32 MB image), $b KB (256 MB image)" >&2
+	done
+else
+	fail unpack/bounded-memory "no /usr/bin/time"
+fi
