@@ -100,7 +100,7 @@ int
 cmd_unpack(int argc, char **argv)
 {
 	const char *root = "/", *what;
-	int verbose = 0, first, err, code = EXIT_OK;
+	int verbose = 0, first, err, code = EXIT_OK, late = EXIT_OK;
 	uint64_t t0 = now_ms(), bytes = 0;
 
 	if (parse_args(argc, argv, &root, &verbose, &first) < 0)
@@ -124,11 +124,12 @@ cmd_unpack(int argc, char **argv)
 		bytes += res.bytes_in;
 		if (r < 0) {
 			int c = cmd_report(argv[i], &res);
-			/* late problems leave the kernel's tree: go on, fail at the end */
+			/* problems the kernel does not see leave its tree: go on
+			 * with the next image, fail at the end */
 			if (res.err.msg || res.read_err)
 				code = c;
-			else if (!code)
-				code = -c;
+			else
+				late = c;
 		}
 	}
 	const struct sink_stats *st = unpacker_stats(u);
@@ -139,7 +140,7 @@ cmd_unpack(int argc, char **argv)
 			 (unsigned long long)st->symlinks, (unsigned long long)st->nodes,
 			 (unsigned long long)(now_ms() - t0));
 	unpacker_free(u);
-	return code < 0 ? -code : code;
+	return code ? code : late;
 }
 
 struct list_ctx {
