@@ -110,6 +110,7 @@ static int
 do_start(struct cpio_parser *p, struct cursor *c)
 {
 	(void)c;
+	p->entry_start = p->this_header;
 	read_into(p, CPIO_HDR_LEN, CPIO_GOT_HEADER);
 	return 0;
 }

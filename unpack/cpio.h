@@ -75,6 +75,7 @@ struct cpio_parser {
 	enum cpio_state state, collect_next;
 	uint64_t this_header, next_header;	/* offsets in the segment */
 	uint64_t content_end;	/* end of the entry's data, before padding */
+	uint64_t entry_start;	/* where the entry being read began */
 	uint64_t body_left;
 	uint32_t sum;
 	size_t want, have;	/* Collect: bytes wanted, bytes held */

@@ -121,8 +121,9 @@ lz4_finish(struct dec *d)
 		return DEC_FAIL;
 	}
 	if (z->size) {
-		/* the kernel decodes past the end of its buffer, then says so */
-		d->msg = "data corrupted";
+		/* the kernel decodes a block that runs past the end of its
+		 * buffer, into what follows (page padding): that fails */
+		d->msg = "Decoding failed";
 		d->why = "the compressed data is truncated";
 		return DEC_FAIL;
 	}

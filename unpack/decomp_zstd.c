@@ -52,8 +52,6 @@ zs_message(size_t r)
 		return "ZSTD decompressor ran out of memory";
 	case ZSTD_error_prefix_unknown:
 		return "Input is not in the ZSTD format (wrong magic bytes)";
-	case ZSTD_error_frameParameter_windowTooLarge:
-		return "ZSTD-compressed data has too large a window size";
 	case ZSTD_error_dstSize_tooSmall:
 	case ZSTD_error_corruption_detected:
 	case ZSTD_error_checksum_wrong:
@@ -69,6 +67,33 @@ zs_push(struct dec *d, const uint8_t *in, size_t len, size_t *used)
 	struct zs *z = d->priv;
 	ZSTD_inBuffer ib = { in, len, 0 };
 
+	/* the kernel reads the frame header from all its input first: an
+	 * incomplete one is not judged on its first bytes (libzstd would) */
+	if (z->head_len < 4) {
+		size_t n = 4 - z->head_len < len ? 4 - z->head_len : len;
+		memcpy(z->head + z->head_len, in, n);
+		z->head_len += n;
+		if (z->head_len < 4) {
+			*used = len;
+			return DEC_MORE;
+		}
+		/* the magic, then the rest of this input */
+		ZSTD_inBuffer hb = { z->head, 4, 0 };
+		ZSTD_outBuffer ob = { z->out, sizeof z->out, z->held };
+		size_t r = ZSTD_decompressStream(z->dctx, &ob, &hb);
+		if (ZSTD_isError(r)) {
+			d->msg = zs_message(r);
+			d->why = ZSTD_getErrorName(r);
+			return DEC_FAIL;
+		}
+		z->held = ob.pos;
+		in += n;
+		len -= n;
+		size_t u = 0;
+		int rr = len ? zs_push(d, in, len, &u) : DEC_MORE;
+		*used = n + (rr == DEC_MORE ? len : u);
+		return rr;
+	}
 	if (z->head_len < sizeof z->head) {
 		size_t n = sizeof z->head - z->head_len < len ? sizeof z->head - z->head_len : len;
 		memcpy(z->head + z->head_len, in, n);
@@ -107,7 +132,7 @@ zs_finish(struct dec *d)
 	ZSTD_frameHeader fh;
 
 	/* the kernel parses the frame header from all the input there is */
-	if (ZSTD_getFrameHeader(&fh, z->head, z->head_len) > 0)
+	if (z->head_len < 4 || ZSTD_getFrameHeader(&fh, z->head, z->head_len) > 0)
 		d->msg = "ZSTD-compressed data has an incomplete frame header";
 	else
 		d->msg = "ZSTD-compressed data is truncated";

@@ -48,8 +48,10 @@ segment_done(struct image *im, int r)
 {
 	struct dec *d = &im->d;
 
-	if (r == DEC_FAIL && !im->err.msg)
-		cpio_fail(&im->err, d->msg ? d->msg : "decompressor failed", d->why, 0, NULL, d->in_total);
+	if (r == DEC_FAIL && !im->err.msg) {
+		cpio_fail(&im->err, d->msg ? d->msg : "decompressor failed", d->why, 0, NULL, 0);
+		im->err_in_decoder = true;
+	}
 	place(im);
 	if (im->cpio.state != CPIO_RESET)
 		cpio_fail(&im->err, "junk at the end of compressed archive",
@@ -186,7 +188,7 @@ image_finish(struct image *im)
 		}
 		if (!im->err.msg && im->mode == IMG_PLAIN && cpio_mid_entry(&im->cpio))
 			late(im, "truncated archive", im->cpio.state == CPIO_COPY ? im->cpio.e.name : NULL,
-			     im->cpio.e.offset);
+			     im->cpio.entry_start);
 	}
 	place(im);
 	if (im->decoding) {
@@ -199,7 +201,10 @@ image_finish(struct image *im)
 void
 image_where(const struct image *im, char *buf, size_t size)
 {
-	if (im->err_codec)
+	if (im->err_codec && im->err_in_decoder)
+		snprintf(buf, size, "the %s data at offset %llu", im->err_codec,
+			 (unsigned long long)im->err_seg_raw);
+	else if (im->err_codec)
 		snprintf(buf, size, "offset %llu of the %s data at offset %llu",
 			 (unsigned long long)im->err.offset, im->err_codec,
 			 (unsigned long long)im->err_seg_raw);

@@ -44,6 +44,7 @@ struct image {
 	bool decoding;		/* d holds a decoder */
 	bool in_plain;		/* the last segment reported was a plain one */
 	bool err_placed;	/* err_codec and err_seg_raw are set */
+	bool err_in_decoder;	/* the codec failed, not the archive in it */
 	const char *err_codec;	/* the error was in this codec's data, or NULL */
 	uint64_t err_seg_raw;
 	image_segment_fn segment;
