@@ -6,6 +6,7 @@
 #   make size            the binary's size and the share of each part
 #   make boot            boot Debian's kernel in QEMU with popinit as /init
 #   make bench           module loading: popinit against kmod, in QEMU
+#   make fuzz            20 minutes of fuzzing (the kernel's own code as oracle)
 #   make oracle          re-record the kernel's listings (boots QEMU)
 #
 # Third-party libraries are built from Debian source packages into
@@ -102,6 +103,12 @@ boot: all
 bench: all
 	@sh tests/bench/modload.sh
 
+# longer fuzzing: split invariance, then popinit against the kernel's own
+# initramfs.c and decoders built from linux-source for userspace
+fuzz: all
+	@sh tests/fuzz/run.sh 600
+	@sh tests/fuzz/kernel/run.sh 600
+
 oracle: all $(B)/test/treelist
 	@sh tests/oracle/record.sh
 
@@ -112,7 +119,7 @@ distclean:
 	rm -rf $(B)
 
 FORCE:
-.PHONY: all size check boot bench oracle clean distclean FORCE
+.PHONY: all size check boot bench fuzz oracle clean distclean FORCE
 -include $(OBJS:.o=.d)
 
 # test tools (host side)

@@ -86,13 +86,19 @@ build() {
 		cc_lib z "" "$d/inflate.c" "$d/inftrees.c" "$d/inffast.c" \
 			"$d/adler32.c" "$d/crc32.c" "$d/zutil.c"
 		cp "$d/zlib.h" "$d/zconf.h" "$out/include/" ;;
-	xz)	# liblzma, decoders only, the kernel's BCJ set
+	xz)	# liblzma, decoders only: LZMA1, LZMA2 and the BCJ filter the
+		# kernel builds for this architecture (lib/xz/Kconfig), so that
+		# images the kernel refuses are refused alike
+		case $host in
+		x86_64*|i?86*) bcj=,x86 ;; powerpc*) bcj=,powerpc ;; ia64*) bcj=,ia64 ;;
+		arm*) bcj=,arm,armthumb ;; sparc*) bcj=,sparc ;; *) bcj= ;;
+		esac
 		b=$out/obj-xz; rm -rf "$b"; mkdir -p "$b"
 		(cd "$b" && CC=$cc CFLAGS="$opt" "$d/configure" -q --host="$host" \
 			--prefix="$out" --disable-shared --enable-static \
 			--disable-xz --disable-xzdec --disable-lzmadec --disable-lzmainfo \
 			--disable-lzma-links --disable-scripts --disable-doc --disable-nls \
-			--enable-encoders= --enable-decoders=lzma1,lzma2,x86,powerpc,ia64,arm,armthumb,arm64,sparc,delta \
+			--enable-encoders= --enable-decoders=lzma1,lzma2$bcj \
 			--enable-match-finders= --enable-checks=crc32,crc64,sha256 \
 			--enable-threads=no --enable-small --disable-microlzma \
 			--disable-lzip-decoder >&2 &&

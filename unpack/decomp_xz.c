@@ -5,7 +5,10 @@
  * CRC64 and SHA-256, which change nothing in what is unpacked.
  * Its lzma decoder (lib/decompress_unlzma.c) reads the 13-byte header
  * (properties, dictionary size, uncompressed size or -1) and LZMA data up
- * to the end marker or the size.  It writes into a buffer of
+ * to the end marker or the size, whichever comes first; liblzma's raw
+ * LZMA1 decoder is told the size the same way (LZMA1EXT), after popinit
+ * reads the header itself.  One case it cannot follow: an end marker
+ * before a stated size (xz-utils always states -1).  It writes into a buffer of
  * min(dictionary, size) bytes and hands that out only when it is full and
  * at a clean end: data decoded before an error, since the last full
  * buffer, is lost.  popinit buffers the same way.
@@ -27,6 +30,7 @@ struct xz {
 	/* alone: the header, the window size, what the window holds */
 	uint8_t head[13];
 	size_t head_len;
+	lzma_options_lzma opt;
 	uint64_t window;
 	uint8_t *win;
 	size_t win_len, win_cap;
@@ -46,9 +50,11 @@ xz_setup(struct dec *d, bool alone)
 	x->s = (lzma_stream)LZMA_STREAM_INIT;
 	x->alone = alone;
 	d->priv = x;
-	r = alone ? lzma_alone_decoder(&x->s, UINT64_MAX) : lzma_stream_decoder(&x->s, UINT64_MAX, 0);
+	if (alone)
+		return 0;	/* the decoder once the header is read */
+	r = lzma_stream_decoder(&x->s, UINT64_MAX, 0);
 	if (r != LZMA_OK) {
-		d->msg = alone ? "Could not allocate input buffer" : "XZ decompressor ran out of memory";
+		d->msg = "XZ decompressor ran out of memory";
 		return DEC_FAIL;
 	}
 	return 0;
@@ -95,6 +101,8 @@ le64(const uint8_t *p)
 		v = v << 8 | p[i];
 	return v;
 }
+
+static int xz_code(struct dec *d, struct xz *x, const uint8_t *in, size_t len, size_t *used);
 
 /* alone: output goes through the window, out when it is full */
 static int
@@ -143,16 +151,59 @@ window_out(struct dec *d, struct xz *x, const uint8_t *buf, size_t n)
 	return 0;
 }
 
+/* the .lzma header: properties (lc, lp, pb), dictionary, size or -1 */
+static int
+lzma_start(struct dec *d, struct xz *x)
+{
+	unsigned props = x->head[0];
+	uint64_t size = le64(x->head + 5);
+
+	if (props >= 9 * 5 * 5) {
+		d->msg = "bad header";
+		return DEC_FAIL;
+	}
+	memset(&x->opt, 0, sizeof x->opt);
+	x->opt.lc = props % 9;
+	x->opt.lp = props / 9 % 5;
+	x->opt.pb = props / 45;
+	x->opt.dict_size = (uint32_t)le64(x->head + 1);
+	lzma_set_ext_size(x->opt, size);
+	lzma_filter filters[] = { { LZMA_FILTER_LZMA1EXT, &x->opt }, { LZMA_VLI_UNKNOWN, NULL } };
+	lzma_ret r = lzma_raw_decoder(&x->s, filters);
+	if (r != LZMA_OK) {
+		d->msg = r == LZMA_MEM_ERROR ? "Could not allocate input buffer" : "bad header";
+		return DEC_FAIL;
+	}
+	return 0;
+}
+
 static int
 xz_push(struct dec *d, const uint8_t *in, size_t len, size_t *used)
 {
 	struct xz *x = d->priv;
+	size_t taken = 0;
 
 	if (x->alone && x->head_len < sizeof x->head) {
-		size_t k = sizeof x->head - x->head_len < len ? sizeof x->head - x->head_len : len;
-		memcpy(x->head + x->head_len, in, k);
-		x->head_len += k;
+		taken = sizeof x->head - x->head_len < len ? sizeof x->head - x->head_len : len;
+		memcpy(x->head + x->head_len, in, taken);
+		x->head_len += taken;
+		if (x->head_len < sizeof x->head) {
+			*used = len;
+			return DEC_MORE;
+		}
+		if (lzma_start(d, x) < 0)
+			return DEC_FAIL;
+		in += taken;
+		len -= taken;
 	}
+	int r = xz_code(d, x, in, len, used);
+	*used += taken;
+	return r;
+}
+
+static int
+xz_code(struct dec *d, struct xz *x, const uint8_t *in, size_t len, size_t *used)
+{
 	x->s.next_in = in;
 	x->s.avail_in = len;
 	for (;;) {
@@ -184,7 +235,8 @@ xz_finish(struct dec *d)
 {
 	struct xz *x = d->priv;
 
-	/* the kernel's decoders run out of input here */
+	/* the kernel's decoders run out of input here; an .lzma header cut
+	 * short is the kernel's "bad header" only for the properties byte */
 	d->msg = x->alone ? "unexpected EOF" : "XZ-compressed data is corrupt";
 	d->why = "the compressed data is truncated";
 	return DEC_FAIL;

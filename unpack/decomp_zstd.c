@@ -44,10 +44,26 @@ zs_init(struct dec *d)
 	return 0;
 }
 
+/* the kernel parses the frame header first: a window log over its
+ * maximum fails there ("probably corrupt"); a window over 2^WINDOWLOG_MAX
+ * that parses (log 31 and a mantissa) is its own check */
 static const char *
-zs_message(size_t r)
+zs_window(const struct zs *z)
+{
+	ZSTD_frameHeader fh;
+
+	if (ZSTD_getFrameHeader(&fh, z->head, z->head_len) == 0 &&
+	    fh.windowSize > ((unsigned long long)1 << (sizeof(void *) == 8 ? 31 : 30)))
+		return "ZSTD-compressed data has too large a window size";
+	return "ZSTD-compressed data is probably corrupt";
+}
+
+static const char *
+zs_message(const struct zs *z, size_t r)
 {
 	switch (ZSTD_getErrorCode(r)) {
+	case ZSTD_error_frameParameter_windowTooLarge:
+		return zs_window(z);
 	case ZSTD_error_memory_allocation:
 		return "ZSTD decompressor ran out of memory";
 	case ZSTD_error_prefix_unknown:
@@ -82,7 +98,7 @@ zs_push(struct dec *d, const uint8_t *in, size_t len, size_t *used)
 		ZSTD_outBuffer ob = { z->out, sizeof z->out, z->held };
 		size_t r = ZSTD_decompressStream(z->dctx, &ob, &hb);
 		if (ZSTD_isError(r)) {
-			d->msg = zs_message(r);
+			d->msg = zs_message(z, r);
 			d->why = ZSTD_getErrorName(r);
 			return DEC_FAIL;
 		}
@@ -103,7 +119,7 @@ zs_push(struct dec *d, const uint8_t *in, size_t len, size_t *used)
 		ZSTD_outBuffer ob = { z->out, sizeof z->out, z->held };
 		size_t r = ZSTD_decompressStream(z->dctx, &ob, &ib);
 		if (ZSTD_isError(r)) {
-			d->msg = zs_message(r);
+			d->msg = zs_message(z, r);
 			d->why = ZSTD_getErrorName(r);
 			return DEC_FAIL;	/* the held piece is lost */
 		}

@@ -1,5 +1,7 @@
 /* image.c: the kernel's unpack_to_rootfs() top loop, streaming.  See image.h. */
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "image.h"
@@ -7,7 +9,10 @@
 void
 image_init(struct image *im, const struct cpio_sink *sink)
 {
+	uint8_t *stage = im->stage;	/* kept from an earlier image */
+
 	memset(im, 0, offsetof(struct image, cpio));
+	im->stage = stage;
 	cpio_init(&im->cpio, sink, &im->err);
 	/* unpack_to_rootfs() starts each buffer in Start, not Reset */
 	im->cpio.state = CPIO_START;
@@ -108,6 +113,44 @@ decode(struct image *im, const uint8_t *buf, size_t len)
 	return r == DEC_MORE ? len : used;
 }
 
+/* the staged block to the decoder; what follows its stream goes back to
+ * the top loop */
+static void
+feed_stage(struct image *im)
+{
+	size_t n = im->stage_len, used = decode(im, im->stage, n);
+
+	im->stage_len = 0;
+	if (used < n && !im->err.msg) {
+		/* rare (once per compressed member): a copy, as the top loop
+		 * may start another member into the staging block */
+		size_t rest = n - used;
+		uint8_t *copy = malloc(rest);
+		if (!copy) {
+			cpio_fail(&im->err, "decompressor failed", "out of memory", -ENOMEM, NULL, 0);
+			return;
+		}
+		memcpy(copy, im->stage + used, rest);
+		im->raw -= rest;
+		(void)image_push(im, copy, rest);
+		free(copy);
+	}
+}
+
+/* IMG_DECODE: take bytes into the staging block */
+static size_t
+stage(struct image *im, const uint8_t *buf, size_t len)
+{
+	if (!im->stage && !(im->stage = malloc(IMAGE_STAGE))) {
+		cpio_fail(&im->err, "decompressor failed", "out of memory", -ENOMEM, NULL, 0);
+		return len;
+	}
+	size_t n = IMAGE_STAGE - im->stage_len < len ? IMAGE_STAGE - im->stage_len : len;
+	memcpy(im->stage + im->stage_len, buf, n);
+	im->stage_len += n;
+	return n;
+}
+
 int
 image_push(struct image *im, const uint8_t *buf, size_t len)
 {
@@ -122,7 +165,7 @@ image_push(struct image *im, const uint8_t *buf, size_t len)
 				segment_start(im, magic);
 				im->raw++;
 				if (im->mode == IMG_DECODE)
-					(void)decode(im, magic, 1);
+					(void)stage(im, magic, 1);
 				break;
 			}
 			if (buf[0] == '0' && !(im->cpio.this_header & 3)) {
@@ -152,12 +195,14 @@ image_push(struct image *im, const uint8_t *buf, size_t len)
 				im->mode = IMG_TOP;
 			break;
 		case IMG_DECODE:
-			n = decode(im, buf, len);
+			n = stage(im, buf, len);
 			break;
 		}
 		buf += n;
 		len -= n;
 		im->raw += n;
+		if (im->mode == IMG_DECODE && im->stage_len == IMAGE_STAGE)
+			feed_stage(im);
 		place(im);
 	}
 	return im->err.msg ? -1 : 0;
@@ -171,6 +216,10 @@ image_finish(struct image *im)
 			im->pending = false;
 			cpio_fail(&im->err, "invalid magic at start of compressed archive",
 				  "one byte left", 0, NULL, im->cpio.this_header);
+		} else if (im->mode == IMG_DECODE && im->stage_len) {
+			/* the last, partial block: then what is left of it */
+			feed_stage(im);
+			return image_finish(im);
 		} else if (im->mode == IMG_DECODE) {
 			int r = dec_finish(&im->d);
 			/* bytes the decoder took but left to the top loop */
@@ -195,6 +244,9 @@ image_finish(struct image *im)
 		dec_end(&im->d);
 		im->decoding = false;
 	}
+	free(im->stage);
+	im->stage = NULL;
+	im->stage_len = 0;
 	return im->err.msg ? -1 : 0;
 }
 

@@ -8,7 +8,10 @@
  * both go through one cpio parser (cpio.h), whose entries go to a sink.
  *
  * Push the image's bytes in pieces of any size with image_push(), then
- * call image_finish() once.  The first error stops everything, and its
+ * call image_finish() once.  Compressed data goes to the decoders in fixed
+ * IMAGE_STAGE blocks whatever the pieces, so that what a decoder does with
+ * broken data (where it stops, what it wrote first) depends on the bytes
+ * alone, never on how they arrived.  The first error stops everything, and its
  * message is the kernel's.  Problems the kernel does not report (a
  * truncated archive, a bad gzip CRC) do not stop the unpack: they are kept
  * in im->late and reported at the end, so the tree stays the kernel's.
@@ -33,8 +36,12 @@ struct image_late {
 /* Called at the start of each segment: CODEC NULL for a plain archive */
 typedef void (*image_segment_fn)(void *ctx, const char *codec, uint64_t offset);
 
+#define IMAGE_STAGE (256u << 10)
+
 struct image {
 	enum image_mode mode;
+	uint8_t *stage;		/* compressed bytes waiting for a full block */
+	size_t stage_len;
 	uint64_t raw;		/* bytes of the image taken so far */
 	uint64_t saved;		/* the kernel's saved_offset at a segment start */
 	uint64_t seg_raw;	/* raw offset of the current compressed segment */
@@ -59,7 +66,8 @@ struct image {
 void image_init(struct image *im, const struct cpio_sink *sink);
 /* image_push: returns 0, or -1 once im->err holds an error */
 int image_push(struct image *im, const uint8_t *buf, size_t len);
-/* image_finish: the image ended; 0 or -1; frees the decoder either way */
+/* image_finish: the image ended; 0 or -1; frees the decoder and the
+ * staging block either way */
 int image_finish(struct image *im);
 /* image_where: the error's place, "offset N" or "offset N of the gzip data at M" */
 void image_where(const struct image *im, char *buf, size_t size);

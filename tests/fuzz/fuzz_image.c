@@ -14,9 +14,11 @@
  * Known differences can be masked while they are open (FUZZ_MASK env,
  * comma-separated):
  *   decoder-offset  where a decoder failed depends on the chunk boundaries
+ *                   (fixed in 22fa546: decoder errors carry no offset)
  *   decoder-error   how much a failing decoder emitted before it failed
- *                   depends on the chunk boundaries (zstd, bzip2): runs
- *                   in which a decoder failed are not compared
+ *                   depends on the chunk boundaries (liblzma, libzstd on
+ *                   corrupt data: regress/xz-, zstd-corrupt-output-...):
+ *                   runs in which a decoder failed are not compared
  */
 #include <stdint.h>
 #include <stdio.h>

@@ -896,25 +896,17 @@ test_kernel_decoders(void)
 	small(&a, "k", "kernel decoders");
 
 	/* lib/xz in 6.1 knows the checks None and CRC32 only (no
-	 * XZ_DEC_ANY_CHECK): `xz` with its default CRC64 is refused */
+	 * XZ_DEC_ANY_CHECK) and refuses `xz`'s default CRC64; popinit takes it
+	 * on purpose (README, reference semantics), and so unpacks it */
 	static const struct codec crc64 = { "xz", { "xz", "--check=crc64", "-c", NULL }, NULL };
 	if (!squeeze(&crc64, &a, &z)) {
 		r = whole(&z, 0);
-		T_CHECK("unit/image/xz-crc64-refused-by-kernel", has(r,
-			"error: \"Input was encoded with settings that are not supported by this XZ decoder\"") &&
-			!has(r, "entry "), "%s", r);
+		T_CHECK("unit/image/xz-crc64-taken", has(r, "name=\"k\"") && has(r, "error: none"), "%s", r);
 		free(r);
 	}
-	/* and filters other than LZMA2 and the architecture's BCJ */
-	static const struct codec delta = { "xz", { "xz", "--check=crc32", "--delta=dist=4", "--lzma2",
-						   "-c", NULL }, NULL };
-	if (!squeeze(&delta, &a, &z)) {
-		r = whole(&z, 0);
-		T_CHECK("unit/image/xz-delta-filter-refused-by-kernel", has(r,
-			"error: \"Input was encoded with settings that are not supported by this XZ decoder\""),
-			"%s", r);
-		free(r);
-	}
+	/* filters beyond LZMA2 and the architecture's BCJ (--delta): refused as
+	 * the kernel refuses them by popinit's own liblzma build; this host
+	 * build links Debian's, which has them all: corpus case xz-delta-filter */
 	static const struct codec none = { "xz", { "xz", "--check=none", "--x86", "--lzma2", "-c", NULL },
 					   NULL };
 	if (!squeeze(&none, &a, &z)) {
@@ -925,11 +917,11 @@ test_kernel_decoders(void)
 	}
 
 	/* a corrupt LZMA2 chunk (its compressed size one too large): the
-	 * kernel's lib/xz (xz-embedded) stops right after the range coder's
-	 * first 5 bytes, before any output; liblzma decodes the chunk and
-	 * only then finds it bad.  Found by differential fuzzing against
-	 * lib/xz built for userspace; the kernel flushes what it decoded on
-	 * an error, and decoded nothing here. */
+	 * kernel's lib/xz stops after the range coder's first 5 bytes, before
+	 * any output; liblzma decodes the chunk and only then finds it bad.
+	 * A known difference (README): the message is the kernel's, the tree
+	 * may hold what liblzma decoded first.  Found by differential fuzzing
+	 * against lib/xz built for userspace. */
 	static const uint8_t xz_bad_chunk[128] =
 		"\xfd\x37\x7a\x58\x5a\x00\x00\x01\x69\x22\xde\x36\x02\x00\x21\x01"
 		"\x10\x00\x00\x00\xa8\x70\x8e\x86\xe0\x00\xef\x00\x44\x5d\x00\x18"
@@ -942,8 +934,43 @@ test_kernel_decoders(void)
 	b.len = 0;
 	mk_bytes(&b, xz_bad_chunk, sizeof xz_bad_chunk);
 	r = whole(&b, 0);
-	T_CHECK("unit/image/xz-corrupt-lzma2-chunk-unpacks-nothing",
-		has(r, "error: \"XZ-compressed data is corrupt\"") && !has(r, "entry "), "%s", r);
+	T_CHECK("unit/image/xz-corrupt-lzma2-chunk-kernel-message",
+		has(r, "error: \"XZ-compressed data is corrupt\""), "%s", r);
+	free(r);
+
+	/* an LZMA2 chunk of 1 compressed byte, fewer than the range coder's
+	 * 5: lib/xz refuses it before any output; liblzma decodes garbage
+	 * first ("no cpio magic": a known difference).  What must hold: the
+	 * same result whole and 1 byte at a time (found by tests/fuzz: it
+	 * depended on the input's pieces until decoders got fixed blocks) */
+	static const uint8_t xz_short_chunk[40] =
+		"\xfd\x37\x7a\x58\x5a\x00\x00\x00\xff\x12\xd9\x41\x02\x00\x21\x01"
+		"\x10\x00\x00\x00\xa8\x70\x8e\x86\xe0\x3f\x00\x00\x00\x00\x00\x18"
+		"\x0d\x74\x00\x00\x55\x55\x70\x55";
+	struct split one = { NULL, 0, 1 };
+	char *r1 = run_image(xz_short_chunk, sizeof xz_short_chunk, NULL, 0);
+	char *r2 = run_image(xz_short_chunk, sizeof xz_short_chunk, &one, 0);
+	T_CHECK("unit/image/xz-short-lzma2-chunk-split-invariant", !strcmp(r1, r2) && has(r1, "error: \""),
+		"whole: %s; 1-byte reads: %s", r1, r2);
+	free(r1);
+	free(r2);
+
+	/* .lzma headers may state the uncompressed size (-1: unknown, what
+	 * xz-utils writes).  lib/decompress_unlzma.c stops at that size, or
+	 * at an end marker, whichever comes first; liblzma checks that the
+	 * stream ends there.  Known difference (README): only crafted images
+	 * state a size.  What the kernel unpacked, popinit unpacked too. */
+	static const uint8_t lzma_sized[80] =
+		"\x5d\x00\x00\x00\x04\x00\x02\x00\x00\x00\x00\x00\x00\x00\x18\x0d"
+		"\xdd\x04\x63\x9c\x72\x1b\x76\xa1\xc0\x28\xf1\x75\x2e\xab\xee\xd6"
+		"\x92\xec\x68\x1e\x24\xfb\xd3\x46\x81\x30\xef\x99\x92\xf6\x44\x68"
+		"\x63\x0d\xb2\x5b\x92\xb9\xf8\x5e\x7d\xf7\x33\x68\x43\xf0\xc8\x70"
+		"\xa8\x4d\x05\x5e\x0f\x7d\x80\x48\xa5\x9e\x3f\xff\xf7\xa9\xc0\x00";
+	b.len = 0;
+	mk_bytes(&b, lzma_sized, sizeof lzma_sized);
+	r = whole(&b, 0);
+	T_CHECK("unit/image/lzma-stated-size-unpacks-the-data", has(r, "name=\"f\"") && has(r, "error: \""),
+		"%s", r);
 	free(r);
 
 	/* lib/decompress_bunzip2.c names only CRC failures; a broken block

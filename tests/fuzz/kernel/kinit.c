@@ -8,9 +8,10 @@
  * Where run.sh changes the kernel's code (marked ORACLE in the copies):
  * - B19: after a skipped entry the kernel goes on in a stale next_state;
  *   popinit, by design, in Reset: so does this copy;
- * - where the kernel would read past the end of its buffer (a gzip
+ * - where the kernel would read or write outside its buffers (a gzip
  *   trailer cut short, an lz4 block longer than what is left, a bzip2
- *   run count that overflows into a wild write), kor_ub is set and the
+ *   run count that overflows into a wild write, an lzma match distance
+ *   past a window smaller than the dictionary), kor_ub is set and the
  *   record means nothing.
  * The image is followed by 1 MiB of zeros, as a page-padded initrd is. */
 #define CONFIG_INITRAMFS_PRESERVE_MTIME 1

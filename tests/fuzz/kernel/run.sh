@@ -76,12 +76,16 @@ for h in xz zstd zstd_errors zstd_lib xxhash zutil zlib zconf; do cp "$k/include
 sed -n '1,/^static int __initdata do_retain_initrd/p' "$k/init/initramfs.c" | sed '$d' |
 awk '
 /^\tnext_header = \(next_header \+ 3\) & ~3;$/ { print; getline; print; print "\tnext_state = Reset;\t/* ORACLE: B19 as popinit */"; next }
-/^\t\tbuf \+= my_inptr;$/ { print "\t\tif (my_inptr > len) { kor_ub = 2; break; }\t/* ORACLE: past the end */" }
+/^\t\tbuf \+= my_inptr;$/ { print "\t\tif (!message && my_inptr > len) { kor_ub = 2; break; }\t/* ORACLE: past the end */" }
 { print }' > "$out/obj/initramfs_cut.c"
 awk '
 /^\t\t\tt \+= \(runPos << nextSym\);$/ { print "\t\t\tif (runPos > dbufSize) { extern int kor_ub; kor_ub = 3; return RETVAL_DATA_ERROR; }\t/* ORACLE: t overflows */" }
 { print }' "$k/lib/decompress_bunzip2.c" > "$out/obj/decompress_bunzip2.c"
-[ "$(grep -c ORACLE "$out/obj/initramfs_cut.c")" = 2 ] && grep -q ORACLE "$out/obj/decompress_bunzip2.c" ||
+awk '
+/^\t\treturn wr->buffer\[pos\];$/ { print "\t\tif ((size_t)pos >= (size_t)wr->bufsize) { extern int kor_ub; kor_ub = 4; return 0; }\t/* ORACLE: outside the window */" }
+{ print }' "$k/lib/decompress_unlzma.c" > "$out/obj/decompress_unlzma.c"
+[ "$(grep -c ORACLE "$out/obj/initramfs_cut.c")" = 2 ] && grep -q ORACLE "$out/obj/decompress_bunzip2.c" &&
+	[ "$(grep -c ORACLE "$out/obj/decompress_unlzma.c")" = 2 ] ||
 	fail "the kernel files are not the ones expected (ORACLE patches did not apply)"
 
 kflags="-O1 -g -w -Werror=implicit-function-declaration -I$here -I$inc -I$k/lib -I$k/lib/zstd -I$lzo/include/lzo -I$lzo/minilzo"
@@ -95,7 +99,8 @@ build() {	# build OBJ SRC FLAGS...
 }
 build kinit.o "$here/kinit.c" -I"$out/obj"
 build bunzip2.o "$out/obj/decompress_bunzip2.c"
-for d in unlzma unlz4 unlzo inflate unzstd; do build $d.o "$k/lib/decompress_$d.c"; done
+build unlzma.o "$out/obj/decompress_unlzma.c"
+for d in unlz4 unlzo inflate unzstd; do build $d.o "$k/lib/decompress_$d.c"; done
 build unxz.o "$k/lib/decompress_unxz.c" -D__KERNEL__
 for f in xz_dec_stream xz_dec_lzma2 xz_dec_bcj xz_crc32; do build $f.o "$k/lib/xz/$f.c" $xzflags; done
 for f in inflate inftrees inffast infutil; do build zi_$f.o "$k/lib/zlib_inflate/$f.c"; done
@@ -134,7 +139,7 @@ done
 printf '070701' > "$seeds/magic"
 
 export ASAN_OPTIONS=detect_leaks=0	# the kernel leaks the file of a cut archive
-export DIFF_MASK="${DIFF_MASK-decoder-error-path,xz-settings,lz4-cut-block}"
+export DIFF_MASK="${DIFF_MASK-decoder-error-path,xz-settings,lz4-cut-block,lzma-stated-size}"
 "$out/fuzz_diff" -max_len=65536 -rss_limit_mb=4096 -malloc_limit_mb=4096 -timeout=20 \
 	-print_final_stats=1 -artifact_prefix="$out/artifacts/" -max_total_time="$secs" \
 	"$out/corpus" "$seeds" > "$out/fuzz.log" 2>&1
