@@ -22,6 +22,19 @@ cmd_open_image(const char *path)
 	return fd < 0 ? -errno : fd;
 }
 
+/* open_image: the image's fd, or -1 after saying why */
+static int
+open_image(const char *path)
+{
+	int fd = cmd_open_image(path);
+
+	if (fd < 0) {
+		log_fatal("unable to open %s: %s", path, strerror(-fd));
+		return -1;
+	}
+	return fd;
+}
+
 int
 cmd_report(const char *image, const struct unpack_result *res)
 {
@@ -113,9 +126,8 @@ cmd_unpack(int argc, char **argv)
 	int i;
 	for (i = first; i < argc && code == EXIT_OK; i++) {
 		struct unpack_result res;
-		int fd = cmd_open_image(argv[i]);
+		int fd = open_image(argv[i]);
 		if (fd < 0) {
-			log_fatal("unable to open %s: %s", argv[i], strerror(-fd));
 			code = EXIT_USAGE;
 			break;
 		}
@@ -175,9 +187,8 @@ cmd_list(int argc, char **argv)
 	struct cpio_sink sink = { sink_list_entry, sink_list_data, sink_list_end, sink_list_trailer, s };
 	for (int i = first; i < argc && code == EXIT_OK; i++) {
 		struct unpack_result res;
-		int fd = cmd_open_image(argv[i]);
+		int fd = open_image(argv[i]);
 		if (fd < 0) {
-			log_fatal("unable to open %s: %s", argv[i], strerror(-fd));
 			code = EXIT_USAGE;
 			break;
 		}

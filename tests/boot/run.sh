@@ -147,7 +147,6 @@ L
 dir /etc 0755 0 0
 file /etc/x $w/second 0644 0 0
 L
-	"$p" mkimage -t 100000 -c zstd -o "$w/b.img.zst" - < /dev/null 2>/dev/null
 	base two-images "file /initramfs.d/10-a.img $w/a.img 0644 0 0" "file /initramfs.d/20-b.img $w/b.img 0644 0 0"
 	boot two-images "quiet"
 	expect two-images '^@@PAYLOAD pid=1 ' '^@@FILE /etc/x=second$'
