@@ -118,6 +118,7 @@ boot_main(int argc, char **argv, char **envp)
 
 	boot_console();
 	int mr = boot_mounts();
+	boot_console();	/* without a /dev/console in the archive: devtmpfs's */
 	read_cmdline(o);
 	open_log(o);
 	if (mr < 0)

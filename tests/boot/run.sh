@@ -20,6 +20,7 @@ musl-gcc -static -Os -Wall -DBALLAST=8000000 -o "$w/payload-big" "$top/tests/boo
 img() { "$p" mkimage -t 100000 -o "$w/$1" -; }
 
 # base NAME [LIST LINES...]: the initrd: popinit as /init, plus lines
+# (NOCONSOLE=1: without /dev/console)
 base() {
 	n=$1; shift
 	{
@@ -29,6 +30,13 @@ base() {
 		echo "dir /initramfs.d 0755 0 0"
 		for l; do echo "$l"; done
 	} | "$p" mkimage -t 100000 -o "$w/$n.initrd" -
+	if [ -n "${NOCONSOLE:-}" ]; then
+		# an entry of type 0 deletes what has its name (the kernel's
+		# clean_path), here the built-in archive's /dev/console
+		{ cat "$w/$n.initrd"; printf '070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08Xdev/console\0' \
+			0 0 0 0 1 0 0 0 0 0 0 12 0; printf '\0\0\0\0'; } > "$w/$n.initrd.new"
+		mv "$w/$n.initrd.new" "$w/$n.initrd"
+	fi
 }
 
 # boot NAME "CMDLINE" [QEMU ARGS...]: the console log in $w/NAME.log
@@ -150,6 +158,16 @@ L
 	base two-images "file /initramfs.d/10-a.img $w/a.img 0644 0 0" "file /initramfs.d/20-b.img $w/b.img 0644 0 0"
 	boot two-images "quiet"
 	expect two-images '^@@PAYLOAD pid=1 ' '^@@FILE /etc/x=second$'
+fi
+
+# 5. no /dev/console in the archive: the kernel starts /init with fds 0-2
+#    closed; popinit opens devtmpfs's console, and the payload still speaks
+if want_s no-console; then
+	NOCONSOLE=1 base no-console "file /initramfs.d/10-payload.img $w/payload.img 0644 0 0" \
+		"dir /etc 0755 0 0" "file /etc/x $w/x1 0644 0 0"
+	boot no-console ""
+	expect no-console 'Warning: unable to open an initial console' '^@@PAYLOAD pid=1 argv0=/sbin/init ' \
+		'^@@FILE /etc/x=one$'
 fi
 
 # 6. no root device: rootwait=3 ends in the failure policy (panic=-1)
