@@ -30,22 +30,6 @@ static const char *const conf_dirs[] = {
 	"/lib/modprobe.d",
 };
 
-/* kmod's underscores(): '-' to '_' outside brackets */
-static void
-underscores(char *s)
-{
-	bool in = false;
-
-	for (; *s; s++) {
-		if (*s == '[')
-			in = true;
-		else if (*s == ']')
-			in = false;
-		else if (*s == '-' && !in)
-			*s = '_';
-	}
-}
-
 static int
 push(void **v, int *n, size_t size)
 {
@@ -128,16 +112,16 @@ parse_conf(struct moddb *db, char *text)
 			char *mod = strtok_r(NULL, " \t\r", &save);
 			if (!mod)
 				continue;
-			underscores(a);
-			underscores(mod);
+			alias_normalize(a);
+			alias_normalize(mod);
 			if (push((void **)&db->conf_aliases.v, &db->conf_aliases.n, sizeof *db->conf_aliases.v) < 0)
 				return -ENOMEM;
 			db->conf_aliases.v[db->conf_aliases.n - 1] = (struct alias){ a, mod, 0, 0 };
 		} else if (!strcmp(cmd, "blacklist")) {
-			underscores(a);
+			alias_normalize(a);
 			r = add_blacklist(db, a);
 		} else if (!strcmp(cmd, "options")) {
-			underscores(a);
+			alias_normalize(a);
 			char *rest = save ? save + strspn(save, " \t") : NULL;
 			if (rest) {
 				rest[strcspn(rest, "\r")] = '\0';
@@ -147,23 +131,12 @@ parse_conf(struct moddb *db, char *text)
 				r = add_options(db, a, rest);
 			}
 		} else if (!strcmp(cmd, "softdep")) {
-			underscores(a);
+			alias_normalize(a);
 			r = modconf_add_softdep(db, a, save ? save : (char *)"");
 		}
 		if (r < 0)
 			return r;
 	}
-	return 0;
-}
-
-static int
-keep_text(struct moddb *db, char *text)
-{
-	if (push((void **)&db->conf_texts, &db->nconf_texts, sizeof *db->conf_texts) < 0) {
-		free(text);
-		return -ENOMEM;
-	}
-	db->conf_texts[db->nconf_texts - 1] = text;
 	return 0;
 }
 
@@ -191,7 +164,7 @@ load_cmdline(struct moddb *db, const char *cmdline)
 		return -ENOMEM;
 	memcpy(buf, cmdline, len + 1);
 	out = buf + len + 1;
-	int r = keep_text(db, buf);
+	int r = moddb_keep(db, buf);
 	while (!r && args_next(&s, &param, &val)) {
 		if (!strcmp(param, "--") && !val)
 			break;
@@ -200,7 +173,7 @@ load_cmdline(struct moddb *db, const char *cmdline)
 		if (!strcmp(param, "modprobe.blacklist") || !strcmp(param, "module_blacklist")) {
 			char *save = NULL;
 			for (char *t = strtok_r(val, ",", &save); !r && t; t = strtok_r(NULL, ",", &save)) {
-				underscores(t);
+				alias_normalize(t);
 				r = add_blacklist(db, t);
 			}
 			continue;
@@ -209,7 +182,7 @@ load_cmdline(struct moddb *db, const char *cmdline)
 		if (!dot || dot == param)
 			continue;
 		*dot = '\0';
-		underscores(param);
+		alias_normalize(param);
 		/* "PARAM=V", rewritten after the words (the split shortened them) */
 		bool space = strpbrk(val, " \t") != NULL;
 		int n = sprintf(out, space ? "%s=\"%s\"" : "%s=%s", dot + 1, val);
@@ -264,7 +237,7 @@ modconf_load(struct moddb *db, const char *confroot, const char *cmdline)
 		char *text = moddb_slurp(files[i].path, NULL);
 		if (!text)
 			continue;
-		r = keep_text(db, text);
+		r = moddb_keep(db, text);
 		if (!r)
 			r = parse_conf(db, text);
 	}

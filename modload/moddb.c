@@ -22,8 +22,7 @@ mod_normalize(char *s)
 	*s = '\0';
 }
 
-/* kmod's alias_normalize(): '-' to '_' except inside [...] */
-static void
+void
 alias_normalize(char *s)
 {
 	bool in_brackets = false;

@@ -69,6 +69,8 @@ struct hit {
 };
 
 char *moddb_slurp(const char *path, size_t *len);
+/* alias_normalize: kmod's: '-' to '_' except inside [...] */
+void alias_normalize(char *s);
 int moddb_find(const struct moddb *db, const char *name);
 int moddb_add(struct moddb *db, const char *name);
 /* moddb_lookup: modprobe's name resolution; the count of hits (> MAX:
