@@ -61,13 +61,15 @@ helper_on(void)
 	write_file(SYSCTL_MODPROBE, HELPER "\n");
 }
 
+/* the failures not reported yet */
 static void
 report(void)
 {
+	static int done;
 	int nf;
 	const struct modload_fail *f = modload_failures(ml, &nf);
 
-	for (int i = 0; i < nf; i++) {
+	for (int i = done; i < nf; i++, done++) {
 		if (f[i].dep)
 			log_warn("module %s not loaded: its dependency %s failed", f[i].name, f[i].dep);
 		else if (f[i].required && f[i].err != -ENODEV)
