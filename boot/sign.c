@@ -20,19 +20,63 @@ bad(struct sig_why *why, const char *msg)
 	return -1;
 }
 
+struct der_buf {
+	uint8_t b[8192];
+	size_t len;
+	bool over;
+};
+
 static void
-skey_push(void *ctx, const void *data, size_t len)
+der_append(void *ctx, const void *data, size_t len)
 {
-	br_skey_decoder_push(ctx, data, len);
+	struct der_buf *db = ctx;
+
+	if (db->over || len > sizeof db->b - db->len) {
+		db->over = true;
+		return;
+	}
+	memcpy(db->b + db->len, data, len);
+	db->len += len;
+}
+
+/*
+ * The RSA public half, which BearSSL's decoder drops (and recomputes only
+ * for primes = 3 mod 4):
+ *   RSAPrivateKey ::= SEQUENCE { version, n, e, d, p, q, dp, dq, qinv }
+ *   PrivateKeyInfo ::= SEQUENCE { version, algorithm, OCTET STRING { RSAPrivateKey } }
+ */
+static int
+rsa_public(struct sign_key *k, const uint8_t *der, size_t len)
+{
+	struct sig_der d = { der, len }, seq, v, n, e;
+
+	if (sig_der_next(&d, 0x30, &seq, NULL) < 0 || sig_der_next(&seq, 0x02, &v, NULL) < 0)
+		return -1;
+	if (seq.len && seq.p[0] == 0x30) {
+		struct sig_der alg, oct;
+		if (sig_der_next(&seq, 0x30, &alg, NULL) < 0 || sig_der_next(&seq, 0x04, &oct, NULL) < 0 ||
+		    sig_der_next(&oct, 0x30, &seq, NULL) < 0 || sig_der_next(&seq, 0x02, &v, NULL) < 0)
+			return -1;
+	}
+	if (sig_der_uint(&seq, &n) < 0 || sig_der_uint(&seq, &e) < 0 || n.len > sizeof k->n ||
+	    e.len > sizeof k->e)
+		return -1;
+	memcpy(k->n, n.p, k->nlen = n.len);
+	memcpy(k->e, e.p, k->elen = e.len);
+	return 0;
 }
 
 int
 sign_key_load(struct sign_key *k, const uint8_t *data, size_t len, int hash, struct sig_why *why)
 {
+	static struct der_buf db;
+
 	memset(k, 0, sizeof *k);
+	db.len = 0;
+	db.over = false;
 	br_skey_decoder_init(&k->dc);
 	if (len && data[0] == 0x30) {
-		br_skey_decoder_push(&k->dc, data, len);
+		der_append(&db, data, len);
 	} else {
 		br_pem_decoder_context pc;
 		int objs = 0;
@@ -53,23 +97,30 @@ sign_key_load(struct sign_key *k, const uint8_t *data, size_t len, int hash, str
 					return bad(why, !strcmp(name, "ENCRYPTED PRIVATE KEY") ?
 						   "an encrypted private key: decrypt it, or sign with boot/sign-image" :
 						   "not a private key");
-				br_pem_decoder_setdest(&pc, skey_push, &k->dc);
+				br_pem_decoder_setdest(&pc, der_append, &db);
 			}
 		}
 		if (!objs)
 			return bad(why, "no private key in it");
 	}
-	if (br_skey_decoder_last_error(&k->dc))
+	if (db.over)
+		return bad(why, "private key too large");
+	br_skey_decoder_push(&k->dc, db.b, db.len);
+	int r = br_skey_decoder_last_error(&k->dc) ? -1 : 0;
+	if (r == 0 && br_skey_decoder_key_type(&k->dc) == BR_KEYTYPE_RSA) {
+		k->type = SIG_KEY_RSA;
+		r = rsa_public(k, db.b, db.len);
+	}
+	memset(db.b, 0, db.len);	/* the only copy left is the decoder's */
+	if (r < 0)
 		return bad(why, "not a usable RSA or EC private key");
 	uint8_t spki[600];
 	struct sig_key pub;
-	if (br_skey_decoder_key_type(&k->dc) == BR_KEYTYPE_EC) {
+	if (k->type != SIG_KEY_RSA) {
 		int c = br_skey_decoder_get_ec(&k->dc)->curve;
 		if (c != BR_EC_secp256r1 && c != BR_EC_secp384r1 && c != BR_EC_secp521r1)
 			return bad(why, "EC key: curve is not P-256, P-384 or P-521");
 		k->type = SIG_KEY_EC;
-	} else {
-		k->type = SIG_KEY_RSA;
 	}
 	/* the public half through the verifier's own parser: the same key
 	 * id, the same limits (RSA 2048-4096) */
@@ -151,17 +202,9 @@ sign_spki(const struct sign_key *k, uint8_t *out)
 		memcpy(alg + alen + sizeof ec_oid, c, clen);
 		alen += sizeof ec_oid + clen;
 	} else {
-		const br_rsa_private_key *sk = br_skey_decoder_get_rsa(&k->dc);
-		uint8_t n[512], e[4], ints[540];
-		size_t nlen = br_rsa_i31_compute_modulus(NULL, sk);
-		uint32_t ev = br_rsa_i31_compute_pubexp(sk);
-		if (nlen == 0 || nlen > sizeof n || ev == 0)
-			nlen = 1, n[0] = 0;	/* rejected by the parser */
-		else
-			br_rsa_i31_compute_modulus(n, sk);
-		e[0] = (uint8_t)(ev >> 24), e[1] = (uint8_t)(ev >> 16), e[2] = (uint8_t)(ev >> 8), e[3] = (uint8_t)ev;
-		size_t il = der_int(ints, n, nlen);
-		il += der_int(ints + il, e, 4);
+		uint8_t ints[540];
+		size_t il = der_int(ints, k->n, k->nlen);
+		il += der_int(ints + il, k->e, k->elen);
 		klen = der_hdr(key, 0x30, il);
 		memcpy(key + klen, ints, il);
 		klen += il;

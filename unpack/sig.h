@@ -154,6 +154,16 @@ bool sig_trust_active(const struct sig_trust *t);
 bool sig_name_ok(const char *s, size_t n);
 int sig_parse_u64(const char *s, size_t n, uint64_t *v);
 
+/* DER, strictly: definite minimal lengths.  sig_der_next: the next TLV of
+ * D, which must have TAG; *V its value, *TLV (if not NULL) the whole; 0 or
+ * -1.  sig_der_uint: a positive minimal INTEGER, without its leading 0. */
+struct sig_der {
+	const uint8_t *p;
+	size_t len;
+};
+int sig_der_next(struct sig_der *d, uint8_t tag, struct sig_der *v, struct sig_der *tlv);
+int sig_der_uint(struct sig_der *d, struct sig_der *v);
+
 /* sig_parse_key: one key from DER (SPKI, or a certificate's); 0 or -1 */
 int sig_parse_key(const uint8_t *der, size_t len, struct sig_key *k, struct sig_why *why);
 

@@ -27,15 +27,10 @@
 #include "../lib/io.h"
 #include "sig.h"
 
-struct der {
-	const uint8_t *p;
-	size_t len;
-};
+#define der sig_der
 
-/* der_next: the next TLV of D, which must have TAG; *v its value, *tlv the
- * whole; 0 or -1 */
-static int
-der_next(struct der *d, uint8_t tag, struct der *v, struct der *tlv)
+int
+sig_der_next(struct der *d, uint8_t tag, struct der *v, struct der *tlv)
 {
 	size_t n, h = 2;
 
@@ -72,7 +67,7 @@ der_skip(struct der *d)
 {
 	struct der v;
 
-	return d->len ? der_next(d, d->p[0], &v, NULL) : -1;
+	return d->len ? sig_der_next(d, d->p[0], &v, NULL) : -1;
 }
 
 static bool
@@ -81,11 +76,10 @@ eq(const struct der *v, const uint8_t *b, size_t n)
 	return v->len == n && !memcmp(v->p, b, n);
 }
 
-/* der_uint: a positive INTEGER, minimal, without its leading zero */
-static int
-der_uint(struct der *d, struct der *v)
+int
+sig_der_uint(struct der *d, struct der *v)
 {
-	if (der_next(d, 0x02, v, NULL) < 0 || v->len == 0 || (v->p[0] & 0x80))
+	if (sig_der_next(d, 0x02, v, NULL) < 0 || v->len == 0 || (v->p[0] & 0x80))
 		return -1;
 	if (v->p[0] == 0) {
 		if (v->len == 1 || !(v->p[1] & 0x80))
@@ -122,20 +116,20 @@ parse_spki(const uint8_t *p, size_t len, struct sig_key *k, struct sig_why *why)
 {
 	struct der d = { p, len }, spki, alg, oid, bits, key, n, e;
 
-	if (der_next(&d, 0x30, &spki, NULL) < 0 || d.len)
+	if (sig_der_next(&d, 0x30, &spki, NULL) < 0 || d.len)
 		return bad(why, "not a DER SubjectPublicKeyInfo");
-	if (der_next(&spki, 0x30, &alg, NULL) < 0 || der_next(&alg, 0x06, &oid, NULL) < 0 ||
-	    der_next(&spki, 0x03, &bits, NULL) < 0 || spki.len || bits.len < 1 || bits.p[0] != 0)
+	if (sig_der_next(&spki, 0x30, &alg, NULL) < 0 || sig_der_next(&alg, 0x06, &oid, NULL) < 0 ||
+	    sig_der_next(&spki, 0x03, &bits, NULL) < 0 || spki.len || bits.len < 1 || bits.p[0] != 0)
 		return bad(why, "malformed SubjectPublicKeyInfo");
 	bits.p++;
 	bits.len--;
 	memset(k, 0, sizeof *k);
 	if (eq(&oid, oid_rsa, sizeof oid_rsa)) {
 		struct der nul;
-		if (der_next(&alg, 0x05, &nul, NULL) < 0 || nul.len || alg.len)
+		if (sig_der_next(&alg, 0x05, &nul, NULL) < 0 || nul.len || alg.len)
 			return bad(why, "RSA key: parameters are not NULL");
-		if (der_next(&bits, 0x30, &key, NULL) < 0 || bits.len || der_uint(&key, &n) < 0 ||
-		    der_uint(&key, &e) < 0 || key.len)
+		if (sig_der_next(&bits, 0x30, &key, NULL) < 0 || bits.len || sig_der_uint(&key, &n) < 0 ||
+		    sig_der_uint(&key, &e) < 0 || key.len)
 			return bad(why, "malformed RSA key");
 		unsigned nbits = (unsigned)n.len * 8;
 		for (uint8_t top = n.p[0]; !(top & 0x80); top = (uint8_t)(top << 1))
@@ -153,7 +147,7 @@ parse_spki(const uint8_t *p, size_t len, struct sig_key *k, struct sig_why *why)
 	} else if (eq(&oid, oid_ec, sizeof oid_ec)) {
 		struct der c;
 		size_t i;
-		if (der_next(&alg, 0x06, &c, NULL) < 0 || alg.len)
+		if (sig_der_next(&alg, 0x06, &c, NULL) < 0 || alg.len)
 			return bad(why, "EC key: parameters are not a named curve");
 		for (i = 0; i < LEN(curves); i++)
 			if (eq(&c, curves[i].oid, curves[i].len))
@@ -184,14 +178,14 @@ cert_spki(const uint8_t *p, size_t len, struct der *spki)
 {
 	struct der d = { p, len }, cert, tbs, v;
 
-	if (der_next(&d, 0x30, &cert, NULL) < 0 || d.len || der_next(&cert, 0x30, &tbs, NULL) < 0)
+	if (sig_der_next(&d, 0x30, &cert, NULL) < 0 || d.len || sig_der_next(&cert, 0x30, &tbs, NULL) < 0)
 		return -1;
-	if (tbs.len && tbs.p[0] == 0xa0 && der_next(&tbs, 0xa0, &v, NULL) < 0)
+	if (tbs.len && tbs.p[0] == 0xa0 && sig_der_next(&tbs, 0xa0, &v, NULL) < 0)
 		return -1;
 	for (int i = 0; i < 5; i++)	/* serial signature issuer validity subject */
 		if (der_skip(&tbs) < 0)
 			return -1;
-	return der_next(&tbs, 0x30, &v, spki);
+	return sig_der_next(&tbs, 0x30, &v, spki);
 }
 
 int
