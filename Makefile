@@ -9,9 +9,16 @@
 #   make bench           module loading: popinit against kmod, in QEMU
 #   make fuzz            20 minutes of fuzzing (the kernel's own code as oracle)
 #   make oracle          re-record the kernel's listings (boots QEMU)
+#   make kernel ARCH=or1k   a small kernel whose built-in initramfs is popinit
+#   make port            cross builds, qemu-user unit tests, built-in boots
 #
 # Third-party libraries are built from Debian source packages into
 # build/deps by boot/deps.sh, once.
+#
+# Cross builds: musl (boot/musl.sh) and every library built for the target
+# from the same Debian sources, all in build/ARCH:
+#   make CROSS_COMPILE=aarch64-linux-gnu-   build/aarch64/popinit (or ARCH=aarch64)
+#   make ARCH=or1k                          build/or1k/popinit (CROSS_COMPILE=or1k-elf-)
 
 CC       = musl-gcc
 HOST     = x86_64-linux-musl
@@ -32,6 +39,27 @@ REVOKED  =
 # init, which never builds or signs images
 TOOLS    = yes
 FLOORS   =
+
+# the target: none (or x86_64) is the native build; the kernel's names
+# arm64 and openrisc are accepted for aarch64 and or1k
+ifneq ($(CROSS_COMPILE),)
+ARCH    ?= $(firstword $(subst -, ,$(CROSS_COMPILE)))
+endif
+arch_arm64    = aarch64
+arch_openrisc = or1k
+cross_aarch64 = aarch64-linux-gnu-
+cross_or1k    = or1k-elf-
+T       := $(or $(arch_$(ARCH)),$(ARCH))
+AR       = $(CROSS_COMPILE)ar
+MUSLCC   =
+ifneq ($(filter-out x86_64,$(T)),)
+CROSS_COMPILE ?= $(cross_$(T))
+B        = build/$(T)
+DEPS     = build/$(T)/deps
+MUSLCC   = build/$(T)/musl/bin/$(T)-linux-musl-gcc
+CC       = $(MUSLCC)
+HOST     = $(T)-linux-musl
+endif
 
 # codec -> library and source
 lib_gzip  = z
@@ -82,9 +110,14 @@ all: $(B)/popinit
 # a changed recipe rebuilds the libraries; the stamps are kept (make
 # would delete them as intermediate files, and rebuild every time)
 .PRECIOUS: $(DEPS)/.stamp-%
-$(DEPS)/.stamp-%: boot/deps.sh
+$(DEPS)/.stamp-%: boot/deps.sh $(MUSLCC)
 	@rm -f $@
-	sh boot/deps.sh $(DEPS) $(CC) $(HOST) $*
+	AR=$(AR) sh boot/deps.sh $(DEPS) $(CC) $(HOST) $*
+
+# a cross build's C library and compiler wrapper
+build/%/musl/bin/$(T)-linux-musl-gcc: boot/musl.sh
+	@rm -f build/$*/musl/.stamp
+	sh boot/musl.sh build/$*/musl $(T) $(CROSS_COMPILE)
 
 $(B)/obj/%.o: %.c $(DEP_STAMPS) $(B)/codecs
 	@mkdir -p $(dir $@)

@@ -5,7 +5,7 @@
 #   sh boot/deps.sh OUT CC HOST LIB...
 #
 # OUT   install prefix (OUT/lib/*.a, OUT/include/*), e.g. build/deps
-# CC    the compiler, e.g. musl-gcc
+# CC    the compiler, e.g. musl-gcc (and $AR its archiver, default ar)
 # HOST  the configure triplet of the target, e.g. x86_64-linux-musl
 # LIB   any of: zlib xz zstd lz4 bzip2 lzo bearssl
 #
@@ -15,11 +15,14 @@
 set -eu
 
 out=$1; cc=$2; host=$3; shift 3
+# a compiler given by a relative path must survive the cd into the sources
+case $cc in */*) cc=$(cd "$(dirname "$cc")" && pwd)/$(basename "$cc") ;; esac
 mkdir -p "$out/src" "$out/lib" "$out/include"
 out=$(cd "$out" && pwd)
 src=$out/src
 opt="-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables"
 jobs=$(nproc 2>/dev/null || echo 2)
+ar=${AR:-ar}
 
 say() { printf 'deps: %s\n' "$*" >&2; }
 die() { printf 'deps: fatal: %s\n' "$*" >&2; exit 111; }
@@ -75,7 +78,7 @@ cc_lib() {
 		$cc $opt $flags -c "$f" -o "$objs/$(basename "$f" .c).o" || die "compiling $f"
 	done
 	rm -f "$out/lib/lib$name.a"
-	ar rcs "$out/lib/lib$name.a" "$objs"/*.o || die "ar lib$name.a"
+	$ar rcs "$out/lib/lib$name.a" "$objs"/*.o || die "ar lib$name.a"
 	rm -rf "$objs"
 }
 
@@ -94,7 +97,7 @@ build() {
 		arm*) bcj=,arm,armthumb ;; sparc*) bcj=,sparc ;; *) bcj= ;;
 		esac
 		b=$out/obj-xz; rm -rf "$b"; mkdir -p "$b"
-		(cd "$b" && CC=$cc CFLAGS="$opt" "$d/configure" -q --host="$host" \
+		(cd "$b" && CC=$cc AR=$ar RANLIB=${ar%ar}ranlib CFLAGS="$opt" "$d/configure" -q --host="$host" \
 			--prefix="$out" --disable-shared --enable-static \
 			--disable-xz --disable-xzdec --disable-lzmadec --disable-lzmainfo \
 			--disable-lzma-links --disable-scripts --disable-doc --disable-nls \
@@ -109,7 +112,7 @@ build() {
 		# and one sequence decoder: 1.8x the speed of -Os for 4 KB more
 		(cd "$d/lib" && make -s clean >/dev/null 2>&1 || true
 		 CC=$cc CFLAGS="$(echo "$opt" | sed s/-Os/-O2/) -DHUF_FORCE_DECOMPRESS_X2 -DZSTD_FORCE_DECOMPRESS_SEQUENCES_LONG" \
-			make -s -j"$jobs" libzstd.a \
+			make -s -j"$jobs" AR="$ar" libzstd.a \
 			ZSTD_LIB_COMPRESSION=0 ZSTD_LIB_DICTBUILDER=0 \
 			ZSTD_LIB_DEPRECATED=0 ZSTD_LEGACY_SUPPORT=0 >&2) || die "building libzstd"
 		cp "$d/lib/libzstd.a" "$out/lib/"
@@ -127,7 +130,7 @@ build() {
 		cp "$d/minilzo/minilzo.h" "$d/include/lzo/lzoconf.h" "$d/include/lzo/lzodefs.h" "$out/include/" ;;
 	bearssl)
 		(cd "$d" && make -s clean >/dev/null 2>&1 || true
-		 make -s -j"$jobs" CC="$cc" LD="$cc" CFLAGS="-W -Wall $opt" \
+		 make -s -j"$jobs" CC="$cc" LD="$cc" AR="$ar" CFLAGS="-W -Wall $opt" \
 			DLL=no TOOLS=no TESTS=no lib >&2) || die "building BearSSL"
 		cp "$d/build/libbearssl.a" "$out/lib/"
 		cp "$d"/inc/*.h "$out/include/" ;;

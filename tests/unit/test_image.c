@@ -399,14 +399,18 @@ test_top_loop(void)
 		  "Input is not in the ZSTD format (wrong magic bytes)" },
 		{ "unit/image/zstd-short-frame-header", "\x28\xb5\x2f\xfd", 4,
 		  "ZSTD-compressed data has an incomplete frame header" },
-		/* window log 31, mantissa 7: 2^31 + 7 * 2^28 is over the
-		 * kernel's 2^ZSTD_WINDOWLOG_MAX (its own check) */
-		{ "unit/image/zstd-window-too-large", "\x28\xb5\x2f\xfd\x00\xaf\x01\x00\x00", 9,
+		/* ZSTD_WINDOWLOG_MAX is 31 on 64-bit, 30 on 32-bit, in the
+		 * kernel's lib/zstd as in libzstd.  Log MAX, mantissa 7:
+		 * 2^MAX + 7 * 2^(MAX-3) parses but is over the kernel's
+		 * 2^ZSTD_WINDOWLOG_MAX (its own check) */
+		{ "unit/image/zstd-window-too-large",
+		  sizeof(size_t) == 8 ? "\x28\xb5\x2f\xfd\x00\xaf\x01\x00\x00" : "\x28\xb5\x2f\xfd\x00\xa7\x01\x00\x00", 9,
 		  "ZSTD-compressed data has too large a window size" },
-		/* window log 32: refused by zstd_get_frame_header() itself
+		/* window log MAX + 1: refused by zstd_get_frame_header() itself
 		 * (frameParameter_windowTooLarge), a code handle_zstd_error()
 		 * does not name */
-		{ "unit/image/zstd-window-log-32-probably-corrupt", "\x28\xb5\x2f\xfd\x00\xb0\x01\x00\x00", 9,
+		{ "unit/image/zstd-window-log-max-plus-1-probably-corrupt",
+		  sizeof(size_t) == 8 ? "\x28\xb5\x2f\xfd\x00\xb0\x01\x00\x00" : "\x28\xb5\x2f\xfd\x00\xa8\x01\x00\x00", 9,
 		  "ZSTD-compressed data is probably corrupt" },
 		/* lib/zstd 1.5.2: fewer than 5 bytes are an incomplete header,
 		 * whatever they are */
@@ -911,8 +915,16 @@ test_kernel_decoders(void)
 					   NULL };
 	if (!squeeze(&none, &a, &z)) {
 		r = whole(&z, 0);
+#if defined(__x86_64__) || defined(__i386__)
 		T_CHECK("unit/image/xz-check-none-x86-bcj-taken", has(r, "name=\"k\"") &&
 			has(r, "error: none"), "%s", r);
+#else
+		/* boot/deps.sh builds liblzma with this architecture's BCJ
+		 * only, as the distributions' kernels do; the cross builds
+		 * link it (the host build links Debian's, which has all) */
+		T_CHECK("unit/image/xz-x86-bcj-refused-off-x86", !has(r, "name=\"k\"") &&
+			has(r, "not supported by this XZ decoder"), "%s", r);
+#endif
 		free(r);
 	}
 
