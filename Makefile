@@ -157,6 +157,18 @@ check: all $(B)/test/treelist
 boot: all
 	@sh boot/demo.sh
 
+# a small kernel for ARCH whose built-in initramfs is LIST (default: only
+# this build's popinit as /init); its objects are cached outside the tree
+LIST     =
+kernel: $(B)/popinit
+	@printf 'dir /dev 0755 0 0\nnod /dev/console 0600 0 0 c 5 1\nfile /init %s 0755 0 0\n' \
+		"$(CURDIR)/$(B)/popinit" > $(B)/builtin.list
+	sh boot/mkkernel.sh $(or $(T),x86_64) $(or $(LIST),$(B)/builtin.list) $(B)/kernel
+
+# aarch64 and or1k: cross builds, qemu-user tests, built-in initramfs boots
+port: all
+	@sh tests/port.sh
+
 bench: all
 	@sh tests/bench/modload.sh
 
@@ -177,7 +189,7 @@ distclean:
 	rm -rf $(B)
 
 FORCE:
-.PHONY: all size check boot bench fuzz oracle clean distclean FORCE
+.PHONY: all size check boot kernel port bench fuzz oracle clean distclean FORCE
 -include $(OBJS:.o=.d)
 
 # test tools (host side)
