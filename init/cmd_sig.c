@@ -51,8 +51,8 @@ cmd_trust_option(struct sig_trust *t, bool *keys, int argc, char **argv, int *i)
 	char c = argv[*i][1];
 	const char *v;
 
-	if (!strchr("krmK", c))
-		return 0;
+	if (!c || argv[*i][0] != '-' || !strchr("krmK", c))
+		return 0;	/* "-" is standard input, not an option */
 	if (!(v = cmd_optarg(argc, argv, i)))
 		return -1;
 	if (c == 'k') {
