@@ -97,12 +97,15 @@ source_size(int fd, uint64_t *size)
 	return -ESPIPE;
 }
 
-/* data_end: just past the last non-NUL byte at or before SIZE */
+/* data_end: just past the last non-NUL byte at or before SIZE: 64 KiB
+ * first (a file's trailer), then 1 MiB at a time (a partition's zeros) */
 static int
 data_end(int fd, uint64_t size, uint64_t *end)
 {
-	while (size) {
-		size_t n = size < CHUNK ? (size_t)size : CHUNK;
+	size_t step = 64u << 10;
+
+	for (; size; step = CHUNK) {
+		size_t n = size < step ? (size_t)size : step;
 		int r = pread_full(fd, chunk, n, size - n);
 		if (r < 0)
 			return r;
