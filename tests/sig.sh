@@ -261,6 +261,39 @@ if command -v strace > /dev/null; then
 	else fail sealed/copy-sealed-before-unpack "$(grep -E 'memfd|SEAL|pread' st.log | head -5 | tr '\n' ' ')"; fi
 fi
 
+# a valid signature over a malformed manifest is still refused: the parser
+# is strict (openssl signs what python wrote)
+cat > craft.py <<'PY'
+import hashlib, subprocess, sys
+pay = open(sys.argv[1], 'rb').read()
+key, out, kind = sys.argv[2], sys.argv[3], sys.argv[4]
+h = hashlib.sha256(pay).hexdigest()
+lines = ['initsig=1', 'name=main', 'version=7', 'payload-size=%d' % len(pay), 'payload-sha256=' + h]
+if kind == 'upper-hex': lines[4] = 'payload-sha256=' + h.upper()
+if kind == 'leading-zero': lines[2] = 'version=07'
+if kind == 'unknown-key': lines.insert(2, 'flavour=x')
+if kind == 'repeated-name': lines.insert(2, 'name=main')
+if kind == 'missing-hash': lines.pop()
+if kind == 'dot-name': lines[1] = 'name=..'
+if kind == 'space': lines[2] = 'version= 7'
+if kind == 'after-kernel': lines += ['kernel=6.1', 'name=x']
+man = ('\r\n' if kind == 'crlf' else '\n').join(lines).encode() + (b'\r\n' if kind == 'crlf' else b'\n')
+if kind == 'wrong-size': man = man.replace(b'payload-size=%d' % len(pay), b'payload-size=%d' % (len(pay) - 4))
+open(out + '.m', 'wb').write(man)
+sig = subprocess.run(['openssl', 'dgst', '-sha256', '-sign', key, out + '.m'], stdout=subprocess.PIPE, check=True).stdout
+der = subprocess.run(['openssl', 'pkey', '-in', key, '-pubout', '-outform', 'DER'], stdout=subprocess.PIPE, check=True).stdout
+rec = b'sig ecdsa-sha256 %s %d\n' % (hashlib.sha256(der).hexdigest().encode(), len(sig)) + sig + b'\n'
+body = man + rec + b'~INITSIG1 %010d %010d\n' % (len(man), len(rec))
+hdr = b'070701' + b''.join(b'%08X' % v for v in (0, 0, 0, 0, 0, 0, len(body), 0, 0, 0, 0, 12, 0))
+open(out, 'wb').write(pay + b'\0' * ((-len(pay)) % 4) + hdr + b'popinit.sig\0\0\0' + body)
+PY
+python3 craft.py pay.zst ec256.key crafted-ok.img ok
+ok manifest/crafted-accepted "$p" verify -k ec256.pub crafted-ok.img
+for kind in upper-hex leading-zero unknown-key repeated-name missing-hash dot-name space after-kernel crlf wrong-size; do
+	python3 craft.py pay.zst ec256.key "crafted-$kind.img" "$kind"
+	no "manifest/strict-$kind" 'manifest|payload size' "$p" verify -k ec256.pub "crafted-$kind.img"
+done
+
 # a refused image: nothing written by unpack -k
 mkdir -p u-ref
 no unpack/refused-writes-nothing 'payload hash mismatch' "$p" unpack -k ec256.pub --root u-ref f-payload.img
