@@ -20,25 +20,6 @@ bad(struct sig_why *why, const char *msg)
 	return -1;
 }
 
-struct der_buf {
-	uint8_t b[8192];
-	size_t len;
-	bool over;
-};
-
-static void
-der_append(void *ctx, const void *data, size_t len)
-{
-	struct der_buf *db = ctx;
-
-	if (db->over || len > sizeof db->b - db->len) {
-		db->over = true;
-		return;
-	}
-	memcpy(db->b + db->len, data, len);
-	db->len += len;
-}
-
 /*
  * The RSA public half, which BearSSL's decoder drops (and recomputes only
  * for primes = 3 mod 4):
@@ -69,14 +50,14 @@ rsa_public(struct sign_key *k, const uint8_t *der, size_t len)
 int
 sign_key_load(struct sign_key *k, const uint8_t *data, size_t len, int hash, struct sig_why *why)
 {
-	static struct der_buf db;
+	static struct sig_der_buf db;
 
 	memset(k, 0, sizeof *k);
 	db.len = 0;
 	db.over = false;
 	br_skey_decoder_init(&k->dc);
 	if (len && data[0] == 0x30) {
-		der_append(&db, data, len);
+		sig_der_append(&db, data, len);
 	} else {
 		br_pem_decoder_context pc;
 		int objs = 0;
@@ -97,7 +78,7 @@ sign_key_load(struct sign_key *k, const uint8_t *data, size_t len, int hash, str
 					return bad(why, !strcmp(name, "ENCRYPTED PRIVATE KEY") ?
 						   "an encrypted private key: decrypt it, or sign with boot/sign-image" :
 						   "not a private key");
-				br_pem_decoder_setdest(&pc, der_append, &db);
+				br_pem_decoder_setdest(&pc, sig_der_append, &db);
 			}
 		}
 		if (!objs)

@@ -217,16 +217,10 @@ add_key(struct sig_trust *t, const uint8_t *der, size_t len, const char *src, st
 	return 0;
 }
 
-struct pem_buf {
-	uint8_t b[8192];
-	size_t len;
-	bool over;
-};
-
-static void
-pem_append(void *ctx, const void *data, size_t len)
+void
+sig_der_append(void *ctx, const void *data, size_t len)
 {
-	struct pem_buf *pb = ctx;
+	struct sig_der_buf *pb = ctx;
 
 	if (pb->over || len > sizeof pb->b - pb->len) {
 		pb->over = true;
@@ -248,7 +242,7 @@ sig_trust_keys(struct sig_trust *t, const uint8_t *data, size_t len, const char 
 		goto undo;
 	}
 	static br_pem_decoder_context pc;
-	static struct pem_buf pb;
+	static struct sig_der_buf pb;
 	bool in = false;
 	br_pem_decoder_init(&pc);
 	while (len) {
@@ -264,7 +258,7 @@ sig_trust_keys(struct sig_trust *t, const uint8_t *data, size_t len, const char 
 			}
 			pb.len = 0;
 			pb.over = false;
-			br_pem_decoder_setdest(&pc, pem_append, &pb);
+			br_pem_decoder_setdest(&pc, sig_der_append, &pb);
 			in = true;
 			break;
 		}
