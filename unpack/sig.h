@@ -113,6 +113,9 @@ struct sig_why {
 	uint64_t offset;		/* in the image, where it applies */
 };
 
+/* sig_fail: WHY gets the message and OFFSET; returns -1 */
+int sig_fail(struct sig_why *why, uint64_t offset, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 const char *sig_alg_name(enum sig_alg alg);
 void sig_hex(const uint8_t *b, size_t n, char *out);	/* OUT gets 2n+1 */
 int sig_unhex(const char *s, size_t n, uint8_t *out);	/* lower case only */
