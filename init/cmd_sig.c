@@ -1,7 +1,10 @@
 /* cmd_sig.c: popinit verify, and the trust options of verify and unpack.
  *
  *   popinit verify [-k KEY]... [-r KEYID]... [-m NAME:VERSION]...
- *                [-n NAME] [-K KERNEL] [-l] IMAGE...
+ *                [-n NAME | -N] [-K KERNEL] [-l] IMAGE...
+ *
+ * -n NAME: each image must be signed as NAME; -N: as the role boot gives
+ * it (trust_role(): /initramfs.d/10-main.cpio.gz must be "10-main").
  *
  * verify without -k trusts what boot trusts: the compiled-in keys and
  * those of /etc/popinit/keys.  The format: unpack/sig.h.
@@ -123,7 +126,7 @@ cmd_verify(int argc, char **argv)
 {
 	static struct sig_trust t;
 	const char *name = NULL;
-	bool list = false, keys = false;
+	bool list = false, keys = false, role = false;
 	int i, code = EXIT_OK;
 
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
@@ -137,6 +140,8 @@ cmd_verify(int argc, char **argv)
 			break;
 		} else if (!strcmp(argv[i], "-l")) {
 			list = true;
+		} else if (!strcmp(argv[i], "-N")) {
+			role = true;
 		} else if (argv[i][1] == 'n') {
 			if (!(name = cmd_optarg(argc, argv, &i)))
 				return EXIT_USAGE;
@@ -163,7 +168,10 @@ cmd_verify(int argc, char **argv)
 			code = EXIT_USAGE;
 			continue;
 		}
-		int m = cmd_verify_image(&t, argv[i], fd, name, &si);
+		char rname[SIG_NAME_MAX + 1];
+		if (role)
+			trust_role(argv[i], rname, sizeof rname);
+		int m = cmd_verify_image(&t, argv[i], fd, role ? rname : name, &si);
 		(void)io_close(fd);
 		if (m < 0) {
 			if (code != EXIT_TEMP)

@@ -153,6 +153,10 @@ no refuse/unsigned 'not signed' "$p" verify -k ec256.pub pay.zst
 no refuse/untrusted-key 'not signed by a trusted key' "$p" verify -k other.pub ec256.img
 no refuse/wrong-name 'signed as "main", used as "recovery"' "$p" verify -k ec256.pub -n recovery ec256.img
 no refuse/below-floor 'version 7 of "main" is below the floor 8' "$p" verify -k ec256.pub -m main:8 ec256.img
+cp ec256.img 10-main.cpio.zst
+"$p" sign -k ec256.key -n 10-main -V 1 pay.zst 10-main.img
+no refuse/role-from-file-name 'signed as "main", used as "10-main"' "$p" verify -k ec256.pub -N 10-main.cpio.zst
+ok accept/role-from-file-name "$p" verify -k ec256.pub -N 10-main.img
 ok accept/at-floor "$p" verify -k ec256.pub -m main:7 ec256.img
 no refuse/kernel-binding 'bound to kernel 6.1.0-test, running 6.2' "$p" verify -k ec384.pub -K 6.2 sh-ec.img
 no refuse/wrong-algorithm-key 'ecdsa-sha256 with the RSA key' sh -c \
