@@ -35,11 +35,11 @@ cmd_optarg(int argc, char **argv, int *i)
 }
 
 int
-cmd_verify_image(const struct sig_trust *t, const char *label, int fd, const char *name,
+cmd_verify_image(const struct sig_trust *t, const char *label, int fd, const char *name, bool seal,
 		 struct sig_image *si)
 {
 	struct sig_why why;
-	int m = sig_image_open(t, fd, name, si, &why);
+	int m = sig_image_open(t, fd, name, seal, si, &why);
 
 	if (m == -EBADMSG)
 		log_fatal("%s: refused: %s (at offset %llu)", label, why.msg, (unsigned long long)why.offset);
@@ -171,7 +171,7 @@ cmd_verify(int argc, char **argv)
 		char rname[SIG_NAME_MAX + 1];
 		if (role)
 			trust_role(argv[i], rname, sizeof rname);
-		int m = cmd_verify_image(&t, argv[i], fd, role ? rname : name, &si);
+		int m = cmd_verify_image(&t, argv[i], fd, role ? rname : name, false, &si);
 		(void)io_close(fd);
 		if (m < 0) {
 			if (code != EXIT_TEMP)
@@ -188,7 +188,6 @@ cmd_verify(int argc, char **argv)
 			       argv[i], si.m.name, (unsigned long long)si.m.version,
 			       (unsigned long long)si.m.payload_size, si.m.kernel[0] ? " kernel=" : "",
 			       si.m.kernel, sig_alg_name(r->alg), id, k ? k->src : "?");
-			(void)io_close(m);
 		}
 		sig_image_done(&si);
 	}

@@ -135,7 +135,7 @@ open_verified(int fd, const char *label, const char *name)
 			  label);
 		return -1;
 	}
-	int m = cmd_verify_image(&trust, label, fd, name, &si);
+	int m = cmd_verify_image(&trust, label, fd, name, true, &si);
 	if (m >= 0) {
 		char id[17];
 		sig_hex(si.tr.rec[si.used].keyid, 8, id);
