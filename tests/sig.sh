@@ -137,6 +137,9 @@ else fail format/kernel-skips-trailer-gzip "trees differ"; fi
 ok unpack/verified "$p" unpack -k ec256.pub -n main --root u-k ec256.img
 if diff -r u-plain u-k > /dev/null; then pass unpack/verified-tree; else fail unpack/verified-tree "differs"; fi
 
+# a pipe in, standard output out
+ok sign/pipe sh -c "cat pay.zst | \"$p\" sign -k ec256.key -n main -V 3 > piped.img && \"$p\" verify -k ec256.pub piped.img"
+
 # --- dual signatures, rotation, revocation ---
 "$p" sign -k old.key -k new.key -n main -V 10 pay.zst both.img
 "$p" sign -k new.key -n main -V 11 pay.zst newonly.img
