@@ -12,33 +12,6 @@
 #include "../lib/io.h"
 #include "sign.h"
 
-static int
-bad(struct sig_why *why, const char *msg)
-{
-	snprintf(why->msg, sizeof why->msg, "%s", msg);
-	why->offset = 0;
-	return -1;
-}
-
-struct der_buf {
-	uint8_t b[8192];
-	size_t len;
-	bool over;
-};
-
-static void
-der_append(void *ctx, const void *data, size_t len)
-{
-	struct der_buf *db = ctx;
-
-	if (db->over || len > sizeof db->b - db->len) {
-		db->over = true;
-		return;
-	}
-	memcpy(db->b + db->len, data, len);
-	db->len += len;
-}
-
 /*
  * The RSA public half, which BearSSL's decoder drops (and recomputes only
  * for primes = 3 mod 4):
@@ -69,14 +42,14 @@ rsa_public(struct sign_key *k, const uint8_t *der, size_t len)
 int
 sign_key_load(struct sign_key *k, const uint8_t *data, size_t len, int hash, struct sig_why *why)
 {
-	static struct der_buf db;
+	static struct sig_der_buf db;
 
 	memset(k, 0, sizeof *k);
 	db.len = 0;
 	db.over = false;
 	br_skey_decoder_init(&k->dc);
 	if (len && data[0] == 0x30) {
-		der_append(&db, data, len);
+		sig_der_append(&db, data, len);
 	} else {
 		br_pem_decoder_context pc;
 		int objs = 0;
@@ -87,24 +60,24 @@ sign_key_load(struct sign_key *k, const uint8_t *data, size_t len, int hash, str
 			len -= n;
 			int ev = br_pem_decoder_event(&pc);
 			if (ev == BR_PEM_ERROR)
-				return bad(why, "malformed PEM");
+				return sig_fail(why, 0, "%s", "malformed PEM");
 			if (ev == BR_PEM_BEGIN_OBJ) {
 				const char *name = br_pem_decoder_name(&pc);
 				if (objs++)
-					return bad(why, "more than one PEM object");
+					return sig_fail(why, 0, "%s", "more than one PEM object");
 				if (strcmp(name, "PRIVATE KEY") && strcmp(name, "EC PRIVATE KEY") &&
 				    strcmp(name, "RSA PRIVATE KEY"))
-					return bad(why, !strcmp(name, "ENCRYPTED PRIVATE KEY") ?
+					return sig_fail(why, 0, "%s", !strcmp(name, "ENCRYPTED PRIVATE KEY") ?
 						   "an encrypted private key: decrypt it, or sign with boot/sign-image" :
 						   "not a private key");
-				br_pem_decoder_setdest(&pc, der_append, &db);
+				br_pem_decoder_setdest(&pc, sig_der_append, &db);
 			}
 		}
 		if (!objs)
-			return bad(why, "no private key in it");
+			return sig_fail(why, 0, "%s", "no private key in it");
 	}
 	if (db.over)
-		return bad(why, "private key too large");
+		return sig_fail(why, 0, "%s", "private key too large");
 	br_skey_decoder_push(&k->dc, db.b, db.len);
 	int r = br_skey_decoder_last_error(&k->dc) ? -1 : 0;
 	if (r == 0 && br_skey_decoder_key_type(&k->dc) == BR_KEYTYPE_RSA) {
@@ -113,13 +86,13 @@ sign_key_load(struct sign_key *k, const uint8_t *data, size_t len, int hash, str
 	}
 	memset(db.b, 0, db.len);	/* the only copy left is the decoder's */
 	if (r < 0)
-		return bad(why, "not a usable RSA or EC private key");
+		return sig_fail(why, 0, "%s", "not a usable RSA or EC private key");
 	uint8_t spki[600];
 	struct sig_key pub;
 	if (k->type != SIG_KEY_RSA) {
 		int c = br_skey_decoder_get_ec(&k->dc)->curve;
 		if (c != BR_EC_secp256r1 && c != BR_EC_secp384r1 && c != BR_EC_secp521r1)
-			return bad(why, "EC key: curve is not P-256, P-384 or P-521");
+			return sig_fail(why, 0, "%s", "EC key: curve is not P-256, P-384 or P-521");
 		k->type = SIG_KEY_EC;
 	}
 	/* the public half through the verifier's own parser: the same key
@@ -131,7 +104,7 @@ sign_key_load(struct sign_key *k, const uint8_t *data, size_t len, int hash, str
 	if (hash == 0)
 		hash = k->type == SIG_KEY_EC && k->bits > 256 ? 384 : 256;
 	if (hash != 256 && hash != 384)
-		return bad(why, "the hash is sha256 or sha384");
+		return sig_fail(why, 0, "%s", "the hash is sha256 or sha384");
 	k->alg = k->type == SIG_KEY_EC ? (hash == 384 ? SIG_ECDSA_SHA384 : SIG_ECDSA_SHA256) :
 					 (hash == 384 ? SIG_RSA_SHA384 : SIG_RSA_SHA256);
 	return 0;
@@ -235,7 +208,7 @@ sign_manifest(char *out, const char *name, uint64_t version, uint64_t size, cons
 	if (kernel && n > 0 && n <= SIG_MANIFEST_MAX)
 		n += snprintf(out + n, SIG_MANIFEST_MAX + 1 - (size_t)n, "kernel=%s\n", kernel);
 	if (n <= 0 || n > SIG_MANIFEST_MAX)
-		return bad(why, "manifest too long");
+		return sig_fail(why, 0, "%s", "manifest too long");
 	/* what the verifier would refuse is not signed */
 	if (sig_parse_manifest((const uint8_t *)out, (size_t)n, &m, why) < 0)
 		return -1;
@@ -265,12 +238,12 @@ sign_record(const struct sign_key *k, const uint8_t *m, size_t mlen, uint8_t *ou
 			slen = 0;
 	}
 	if (slen == 0)
-		return bad(why, "signing failed");
+		return sig_fail(why, 0, "%s", "signing failed");
 	char id[65];
 	sig_hex(k->keyid, 32, id);
 	int h = snprintf((char *)out, cap, "sig %s %s %zu\n", sig_alg_name(k->alg), id, slen);
 	if (h < 0 || (size_t)h + slen + 1 > cap)
-		return bad(why, "too many signature records");
+		return sig_fail(why, 0, "%s", "too many signature records");
 	memcpy(out + h, sig, slen);
 	out[(size_t)h + slen] = '\n';
 	return h + (int)slen + 1;

@@ -137,6 +137,9 @@ else fail format/kernel-skips-trailer-gzip "trees differ"; fi
 ok unpack/verified "$p" unpack -k ec256.pub -n main --root u-k ec256.img
 if diff -r u-plain u-k > /dev/null; then pass unpack/verified-tree; else fail unpack/verified-tree "differs"; fi
 
+# a pipe in, standard output out
+ok sign/pipe sh -c "cat pay.zst | \"$p\" sign -k ec256.key -n main -V 3 > piped.img && \"$p\" verify -k ec256.pub piped.img"
+
 # --- dual signatures, rotation, revocation ---
 "$p" sign -k old.key -k new.key -n main -V 10 pay.zst both.img
 "$p" sign -k new.key -n main -V 11 pay.zst newonly.img
@@ -153,6 +156,10 @@ no refuse/unsigned 'not signed' "$p" verify -k ec256.pub pay.zst
 no refuse/untrusted-key 'not signed by a trusted key' "$p" verify -k other.pub ec256.img
 no refuse/wrong-name 'signed as "main", used as "recovery"' "$p" verify -k ec256.pub -n recovery ec256.img
 no refuse/below-floor 'version 7 of "main" is below the floor 8' "$p" verify -k ec256.pub -m main:8 ec256.img
+cp ec256.img 10-main.cpio.zst
+"$p" sign -k ec256.key -n 10-main -V 1 pay.zst 10-main.img
+no refuse/role-from-file-name 'signed as "main", used as "10-main"' "$p" verify -k ec256.pub -N 10-main.cpio.zst
+ok accept/role-from-file-name "$p" verify -k ec256.pub -N 10-main.img
 ok accept/at-floor "$p" verify -k ec256.pub -m main:7 ec256.img
 no refuse/kernel-binding 'bound to kernel 6.1.0-test, running 6.2' "$p" verify -k ec384.pub -K 6.2 sh-ec.img
 no refuse/wrong-algorithm-key 'ecdsa-sha256 with the RSA key' sh -c \
@@ -243,6 +250,56 @@ print(len(offs), 'flips', len(acc), 'accepted', acc[:10])
 PY
 if grep -q ' 0 accepted' sweep.out; then pass "tamper/bit-flip-sweep ($(cut -d' ' -f1 sweep.out) flips)"
 else fail tamper/bit-flip-sweep "$(cat sweep.out)"; fi
+
+# the sealed copy: memfd with sealing allowed, all four seals added before
+# the first byte is read back for unpacking and before any file is made;
+# the source closed by then
+if command -v strace > /dev/null; then
+	mkdir -p u-st
+	strace -f -e trace=memfd_create,fcntl,read,pread64,openat,close -o st.log "$p" unpack -k ec256.pub --root u-st ec256.img
+	if awk '
+		/memfd_create\("popinit-payload", MFD_CLOEXEC\|MFD_ALLOW_SEALING\) = / { m = $NF; mline = NR }
+		m != "" && index($0, "fcntl(" m ", F_ADD_SEALS, F_SEAL_SEAL|F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_WRITE) = 0") { sealed = NR }
+		m != "" && index($0, "read(" m ",") && !firstread { firstread = NR }
+		/openat\(AT_FDCWD, "etc\/hello"/ && !made { made = NR }
+		/pread64\(/ { lastsrc = NR }
+		END { exit !(mline && sealed > mline && firstread > sealed && made > sealed && lastsrc < sealed) }' st.log; then
+		pass sealed/copy-sealed-before-unpack
+	else fail sealed/copy-sealed-before-unpack "$(grep -E 'memfd|SEAL|pread' st.log | head -5 | tr '\n' ' ')"; fi
+fi
+
+# a valid signature over a malformed manifest is still refused: the parser
+# is strict (openssl signs what python wrote)
+cat > craft.py <<'PY'
+import hashlib, subprocess, sys
+pay = open(sys.argv[1], 'rb').read()
+key, out, kind = sys.argv[2], sys.argv[3], sys.argv[4]
+h = hashlib.sha256(pay).hexdigest()
+lines = ['initsig=1', 'name=main', 'version=7', 'payload-size=%d' % len(pay), 'payload-sha256=' + h]
+if kind == 'upper-hex': lines[4] = 'payload-sha256=' + h.upper()
+if kind == 'leading-zero': lines[2] = 'version=07'
+if kind == 'unknown-key': lines.insert(2, 'flavour=x')
+if kind == 'repeated-name': lines.insert(2, 'name=main')
+if kind == 'missing-hash': lines.pop()
+if kind == 'dot-name': lines[1] = 'name=..'
+if kind == 'space': lines[2] = 'version= 7'
+if kind == 'after-kernel': lines += ['kernel=6.1', 'name=x']
+man = ('\r\n' if kind == 'crlf' else '\n').join(lines).encode() + (b'\r\n' if kind == 'crlf' else b'\n')
+if kind == 'wrong-size': man = man.replace(b'payload-size=%d' % len(pay), b'payload-size=%d' % (len(pay) - 4))
+open(out + '.m', 'wb').write(man)
+sig = subprocess.run(['openssl', 'dgst', '-sha256', '-sign', key, out + '.m'], stdout=subprocess.PIPE, check=True).stdout
+der = subprocess.run(['openssl', 'pkey', '-in', key, '-pubout', '-outform', 'DER'], stdout=subprocess.PIPE, check=True).stdout
+rec = b'sig ecdsa-sha256 %s %d\n' % (hashlib.sha256(der).hexdigest().encode(), len(sig)) + sig + b'\n'
+body = man + rec + b'~INITSIG1 %010d %010d\n' % (len(man), len(rec))
+hdr = b'070701' + b''.join(b'%08X' % v for v in (0, 0, 0, 0, 0, 0, len(body), 0, 0, 0, 0, 12, 0))
+open(out, 'wb').write(pay + b'\0' * ((-len(pay)) % 4) + hdr + b'popinit.sig\0\0\0' + body)
+PY
+python3 craft.py pay.zst ec256.key crafted-ok.img ok
+ok manifest/crafted-accepted "$p" verify -k ec256.pub crafted-ok.img
+for kind in upper-hex leading-zero unknown-key repeated-name missing-hash dot-name space after-kernel crlf wrong-size; do
+	python3 craft.py pay.zst ec256.key "crafted-$kind.img" "$kind"
+	no "manifest/strict-$kind" 'manifest|payload size' "$p" verify -k ec256.pub "crafted-$kind.img"
+done
 
 # a refused image: nothing written by unpack -k
 mkdir -p u-ref

@@ -339,10 +339,10 @@ dir /etc 0755 0 0
 file /etc/x $w/sigx 0644 0 0
 file /etc/payload.files $w/sigfiles 0644 0 0
 L
+	zstd -q -19 -f "$w/sigpay.cpio" -o "$w/sigpay.cpio.zst"
 }
 if want_s signed || want_s signed-tampered; then
 	sigkeys && sigpayload
-	zstd -q -19 -f "$w/sigpay.cpio" -o "$w/sigpay.cpio.zst" 2>/dev/null
 	"$p" sign -k "$w/sig-ec.key" -n 10-main -V 3 "$w/sigpay.cpio.zst" "$w/signed.img"
 fi
 if want_s signed; then
@@ -371,33 +371,44 @@ if want_s signed-tampered; then
 		'^@@ABSENT /etc/x$' '^@@ABSENT /sbin/init$' 'popinit: fatal: rebooting now \(panic=-1\)'
 fi
 # the firmware case: keys and a floor compiled into /init (make KEYS=
-# FLOORS=), the image's name from popinit.image=NAME:PATH; then the
-# command line raises the floor above the image's version: refused
+# FLOORS= TOOLS=no), every image signed: the modules image in the initrd
+# ("10-modules") and the firmware image on a GPT partition, read from the
+# block device (its NUL tail skipped) by popinit.image=NAME:PARTLABEL=;
+# then the command line raises the floor above the firmware's version
 if want_s signed-builtin || want_s signed-rollback; then
 	sigkeys && sigpayload
 	make -s -C "$top" B=build/test/fwkeys TOOLS=no KEYS="$w/sig-fw.pub" FLOORS="firmware:5" > "$w/fwkeys.build" 2>&1 ||
 		echo "FAIL boot/signed-builtin: the keyed build failed: $(tail -2 "$w/fwkeys.build" | tr '\n' ' ')"
-	"$p" sign -k "$w/sig-fw.key" -n firmware -V 5 "$w/sigpay.cpio" "$w/fw.img"
+	"$p" sign -k "$w/sig-fw.key" -n firmware -V 5 "$w/sigpay.cpio.zst" "$w/fw.img"
+	"$p" sign -k "$w/sig-fw.key" -n 10-modules -V 1 "$w/m-plain.img" "$w/m-signed.img"
+	rm -f "$w/fw.disk"
+	truncate -s 8M "$w/fw.disk"
+	printf 'label: gpt\nsize=2M, name="fw-b"\nsize=4M, name="fw-a"\n' | sfdisk -q "$w/fw.disk"
+	start=$(sfdisk -J "$w/fw.disk" | python3 -c 'import json,sys; print(json.load(sys.stdin)["partitiontable"]["partitions"][1]["start"])')
+	dd if="$w/fw.img" of="$w/fw.disk" bs=512 seek="$start" conv=notrunc status=none
 	fwbase() {
 		{
 			echo "dir /dev 0755 0 0"
 			echo "nod /dev/console 0600 0 0 c 5 1"
 			echo "file /init $top/build/test/fwkeys/popinit 0755 0 0"
-			echo "file /fw-a.bin $w/fw.img 0644 0 0"
+			echo "dir /initramfs.d 0755 0 0"
+			echo "file /initramfs.d/10-modules.img $w/m-signed.img 0644 0 0"
 		} | "$p" mkimage -t 100000 -o "$w/$1.initrd" -
 	}
 fi
 if want_s signed-builtin; then
 	fwbase signed-builtin
-	boot signed-builtin "popinit.image=firmware:/fw-a.bin"
+	boot signed-builtin "popinit.image=firmware:PARTLABEL=fw-a rootwait=10" $(disk fw)
 	expect signed-builtin 'popinit: signed images only: 1 trusted key, 0 revoked, 1 version floor' \
-		'popinit: /fw-a.bin: verified "firmware" version 5, ecdsa-sha384 by key' '^@@PAYLOAD pid=1 argv0=/sbin/init ' \
-		'^@@FILE /etc/x=signed$'
+		'popinit: /initramfs.d/10-modules.img: verified "10-modules" version 1, ecdsa-sha384 by key' \
+		'popinit: PARTLABEL=fw-a: verified "firmware" version 5, ecdsa-sha384 by key' \
+		'^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@FILE /etc/x=signed$'
 fi
 if want_s signed-rollback; then
 	fwbase signed-rollback
-	boot signed-rollback "popinit.image=firmware:/fw-a.bin popinit.floor=firmware:6 popinit.verify=off"
+	boot signed-rollback "popinit.image=firmware:PARTLABEL=fw-a rootwait=10 popinit.floor=firmware:6 popinit.verify=off" $(disk fw)
 	expect signed-rollback 'popinit.verify=off: only "required" is known; the command line cannot weaken' \
-		'popinit: fatal: /fw-a.bin: refused: version 5 of "firmware" is below the floor 6' \
+		'popinit: /initramfs.d/10-modules.img: verified "10-modules"' \
+		'popinit: fatal: PARTLABEL=fw-a: refused: version 5 of "firmware" is below the floor 6' \
 		'popinit: fatal: rebooting now \(panic=-1\)' '!@@PAYLOAD'
 fi

@@ -60,7 +60,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	int fd = memfd_create("fuzz", MFD_CLOEXEC);
 	if (fd >= 0 && write(fd, data, size) == (ssize_t)size) {
-		int s = sig_image_open(&trust, fd, NULL, &si, &why);
+		int s = sig_image_open(&trust, fd, NULL, true, &si, &why);
 		if (s >= 0) {
 			static uint8_t copy[1 << 16];
 			ssize_t n = pread(s, copy, sizeof copy, 0);
