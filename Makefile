@@ -45,6 +45,7 @@ FLOORS   =
 ifneq ($(CROSS_COMPILE),)
 ARCH    ?= $(firstword $(subst -, ,$(CROSS_COMPILE)))
 endif
+comma   := ,
 arch_arm64    = aarch64
 arch_openrisc = or1k
 cross_aarch64 = aarch64-linux-gnu-
@@ -59,6 +60,10 @@ DEPS     = build/$(T)/deps
 MUSLCC   = build/$(T)/musl/bin/$(T)-linux-musl-gcc
 CC       = $(MUSLCC)
 HOST     = $(T)-linux-musl
+# aarch64: RELRO aligns the data to the largest page, 64 KiB (34 KB of
+# padding in the file) for a protection only a dynamic linker applies; a
+# static musl binary never does (or1k-elf's ld has no RELRO)
+LDFLAGS += $(if $(filter aarch64,$(T)),-Wl$(comma)-z$(comma)norelro)
 endif
 
 # codec -> library and source

@@ -234,16 +234,19 @@ L
 		qboot or1k or1k-signed "$w/kernel-$a" "popinit.image=main:/images/main.img"
 		expect or1k-signed '^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@FILE /etc/arch=or1k$' \
 			'popinit: signed images only: 1 trusted key' \
-			'popinit: /images/main.img: verified "main" version 1' '^@@PAYLOAD-END$'
+			'popinit: /images/main.img: verified "main" version 1' '^@@PAYLOAD-END$' \
+			'!Trying to unpack rootfs image'
 		qboot or1k or1k-tampered "$w/kernel-$a" "popinit.image=main:/images/evil.img"
-		expect or1k-tampered 'popinit: fatal: /images/evil.img: refused' '!@@PAYLOAD' '!verified'
+		expect or1k-tampered 'popinit: fatal: /images/evil.img: refused: payload hash mismatch' \
+			'!@@PAYLOAD' '!verified' '!Trying to unpack rootfs image'
 	else
 		gptdisk "$w/disk-$a" popinit-a "$w/payload-$a.img" || { fail "$a/disk" "sfdisk"; continue; }
 		case $a in x86_64) dev=virtio-blk-pci ;; *) dev=virtio-blk-device ;; esac
 		qboot "$a" "$a-builtin" "$w/kernel-$a" "popinit.image=main:PARTLABEL=popinit-a rootwait=20" \
 			-drive "file=$w/disk-$a,format=raw,if=none,id=d0" -device "$dev,drive=d0"
-		expect "$a-builtin" '^@@PAYLOAD pid=1 argv0=/sbin/init ' "^@@FILE /etc/arch=$a\$" \
-			'^@@PAYLOAD-END$' '!Trying to unpack rootfs image as initrd'
+		expect "$a-builtin" '^popinit: unpacked 1 image from block devices' \
+			'^@@PAYLOAD pid=1 argv0=/sbin/init ' "^@@FILE /etc/arch=$a\$" '^@@PAYLOAD-END$' \
+			'!Trying to unpack rootfs image' '!Freeing initrd memory'
 	fi
 	echo "# port $a: $((t1 - t0)) s build and qemu-user tests, $((t2 - t1)) s kernel, $(($(secs) - t2)) s boots" >&2
 done
