@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,13 +283,13 @@ blockdev_find(const char *spec, struct blockdev *out)
 	return r;
 }
 
-static long
+static int64_t
 now_ms(void)
 {
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	return t.tv_sec * 1000L + t.tv_nsec / 1000000L;
+	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 /* a uevent field that may change what matches: any block device's */
@@ -302,7 +303,8 @@ block_field(void *ctx, const char *field)
 int
 blockdev_wait(const char *spec, int timeout_ms, struct blockdev *out)
 {
-	long deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	/* 64-bit: a 32-bit long of milliseconds wraps after 24.8 days */
+	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
 
 	/* listen first, then look: no event can fall between the two */
 	int nl = uevent_open();
@@ -314,7 +316,7 @@ blockdev_wait(const char *spec, int timeout_ms, struct blockdev *out)
 			if (r != -ENOENT)
 				break;
 		}
-		long left = deadline < 0 ? -1 : deadline - now_ms();
+		int64_t left = deadline < 0 ? -1 : deadline - now_ms();
 		if (deadline >= 0 && left <= 0) {
 			r = -ETIMEDOUT;
 			break;

@@ -171,6 +171,21 @@ for a in $arches; do
 			fail "$a/modinfo-target-elf" "host: $(tr '\n' '|' < "$w/mod-host") $a: $(tr '\n' '|' < "$w/mod-$a")"
 		fi
 
+		# a timed wait for a device that never comes ends on time, also
+		# with a monotonic clock past 2^31 ms (a time namespace): the
+		# deadline must not live in a 32-bit long
+		if $cc -std=c11 -Os -D_GNU_SOURCE -Wall -o "$w/wait-$a" tests/port/wait.c init/blockdev.c \
+			init/probe.c lib/io.c lib/str.c lib/uevent.c > "$w/wait-$a.build" 2>&1; then
+			s0=$(secs)
+			timeout 20 unshare -T --monotonic 2200000 "qemu-$a" "$w/wait-$a" PARTLABEL=port-never 500 \
+				> "$w/wait-$a.out" 2>&1
+			rc=$?
+			if [ $rc = 0 ] && [ $(($(secs) - s0)) -lt 10 ]; then ok "$a/wait-timeout-monotonic-past-2^31-ms"
+			else fail "$a/wait-timeout-monotonic-past-2^31-ms" "rc $rc after $(($(secs) - s0)) s: $(cat "$w/wait-$a.out")"; fi
+		else
+			fail "$a/wait-build" "$(grep -v noseparate "$w/wait-$a.build" | head -n 3 | tr '\n' ' ')"
+		fi
+
 		# 4. signatures across byte orders: signed here, verified there
 		printf 'dir /etc 0755 0 0\n' | "$host" mkimage -c xz -o "$w/x.img" - &&
 		"$host" sign -k "$key.pem" -n main -V 7 "$w/x.img" "$w/x-host.sig" &&
