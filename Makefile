@@ -112,9 +112,10 @@ OBJS        = $(SRCS:%.c=$(B)/obj/%.o) $(B)/obj/trust-data.o
 
 all: $(B)/popinit
 
-# a changed recipe rebuilds the libraries; the stamps are kept (make
-# would delete them as intermediate files, and rebuild every time)
-.PRECIOUS: $(DEPS)/.stamp-%
+# a changed recipe rebuilds the libraries; the stamps and a cross build's
+# compiler wrapper are kept (make would delete them as intermediate files,
+# and rebuild every time)
+.PRECIOUS: $(DEPS)/.stamp-% $(MUSLCC)
 $(DEPS)/.stamp-%: boot/deps.sh $(MUSLCC)
 	@rm -f $@
 	AR=$(AR) sh boot/deps.sh $(DEPS) $(CC) $(HOST) $*
