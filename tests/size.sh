@@ -26,7 +26,7 @@ awk -v total="$size" '
 	}
 	function add(hex, file,   n, part) {
 		n = hexval(hex)
-		if (file ~ /build\/obj\//) part = "popinit"
+		if (file ~ /\/obj\//) part = "popinit"
 		else if (file ~ /libz\.a/) part = "zlib (gzip)"
 		else if (file ~ /liblzma\.a/) part = "liblzma (xz, lzma)"
 		else if (file ~ /libzstd\.a/) part = "zstd"
