@@ -4,6 +4,7 @@
 #   make CODECS="gzip xz zstd"   fewer codecs, smaller binary
 #   make check           the test suite (ends with "N passed, N failed")
 #   make size            the binary's size and the share of each part
+#   make TOOLS=no        without the host tools (mkimage, sign): a firmware's init
 #   make boot            boot Debian's kernel in QEMU with popinit as /init
 #   make bench           module loading: popinit against kmod, in QEMU
 #   make fuzz            20 minutes of fuzzing (the kernel's own code as oracle)
@@ -23,10 +24,14 @@ WARN     = -Wall -Wextra -Wshadow -Wvla -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS   = -std=c11 $(OPT) $(WARN) -D_GNU_SOURCE -ffunction-sections -fdata-sections \
            -fno-asynchronous-unwind-tables -fno-unwind-tables -I$(DEPS)/include
 LDFLAGS  = -static -Wl,--gc-sections -s -Wl,-z,noseparate-code -Wl,--build-id=none
-# BearSSL's verification set, kept in now so the size budget counts it
-# (the signature check that calls it is a later piece of work)
-BEARSSL_KEEP = br_sha256_init br_sha256_update br_sha256_out br_ecdsa_i31_vrfy_asn1 \
-               br_ec_p256_m31 br_rsa_i31_pkcs1_vrfy br_pem_decoder_init br_x509_decoder_init
+# signed images: trusted keys, revoked key ids, version floors compiled in
+#   make KEYS="a.pem b.crt" REVOKED="KEYID..." FLOORS="main:42 modules:3"
+KEYS     =
+REVOKED  =
+# the host tools (mkimage, sign): TOOLS=no leaves them out of a firmware's
+# init, which never builds or signs images
+TOOLS    = yes
+FLOORS   =
 
 # codec -> library and source
 lib_gzip  = z
@@ -59,15 +64,18 @@ DEP_STAMPS = $(DEP_NAMES:%=$(DEPS)/.stamp-%)
 
 LIB_SRCS    = $(wildcard lib/*.c)
 UNPACK_SRCS = unpack/cpio.c unpack/links.c unpack/image.c unpack/decomp.c unpack/pipe.c \
-              unpack/sink_fs.c unpack/sink_list.c unpack/unpack.c $(CODEC_SRCS)
+              unpack/sink_fs.c unpack/sink_list.c unpack/unpack.c unpack/sig.c unpack/sigkey.c \
+              unpack/sigimage.c $(CODEC_SRCS)
 MODLOAD_SRCS = modload/moddb.c modload/modconf.c modload/plan.c modload/modfile.c modload/scan.c \
               modload/modload.c modload/coldplug.c
-BOOT_SRCS   = boot/mkimage.c
-INIT_SRCS   = init/popinit.c init/cmd_unpack.c init/cmd_mkimage.c init/main.c init/cmdline.c \
+TOOL_SRCS   = $(if $(filter yes,$(TOOLS)),boot/mkimage.c boot/sign.c init/cmd_mkimage.c init/cmd_sign.c)
+TOOL_DEFS   = $(if $(filter yes,$(TOOLS)),-DHAVE_TOOLS)
+INIT_SRCS   = init/popinit.c init/cmd_unpack.c init/main.c init/cmdline.c \
               init/mounts.c init/images.c init/root.c init/blockdev.c init/probe.c \
-              init/switchroot.c init/die.c init/run.c init/cmd_modprobe.c init/modules.c init/cmd_probe.c
-SRCS        = $(LIB_SRCS) $(UNPACK_SRCS) $(MODLOAD_SRCS) $(BOOT_SRCS) $(INIT_SRCS)
-OBJS        = $(SRCS:%.c=$(B)/obj/%.o)
+              init/switchroot.c init/die.c init/run.c init/cmd_modprobe.c init/modules.c init/cmd_probe.c \
+              init/trust.c init/cmd_sig.c
+SRCS        = $(LIB_SRCS) $(UNPACK_SRCS) $(MODLOAD_SRCS) $(TOOL_SRCS) $(INIT_SRCS)
+OBJS        = $(SRCS:%.c=$(B)/obj/%.o) $(B)/obj/trust-data.o
 
 all: $(B)/popinit
 
@@ -80,19 +88,35 @@ $(DEPS)/.stamp-%: boot/deps.sh
 
 $(B)/obj/%.o: %.c $(DEP_STAMPS) $(B)/codecs
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) $(CODEC_DEFS) -MMD -MP -c $< -o $@
+	$(CC) $(CFLAGS) $(CODEC_DEFS) $(TOOL_DEFS) -MMD -MP -c $< -o $@
 
 # rebuild when the codec set changes
 $(B)/codecs: FORCE
 	@mkdir -p $(B)
-	@echo "$(CODECS)" | cmp -s - $@ || echo "$(CODECS)" > $@
+	@echo "$(CODECS) $(TOOLS)" | cmp -s - $@ || echo "$(CODECS) $(TOOLS)" > $@
+
+# the compiled-in trust, rebuilt when the values or the key files change
+$(B)/trust-args: FORCE
+	@mkdir -p $(B)
+	@echo "$(KEYS)|$(REVOKED)|$(FLOORS)" | cmp -s - $@ || echo "$(KEYS)|$(REVOKED)|$(FLOORS)" > $@
+
+$(B)/trust-data.c: boot/trust.sh $(B)/trust-args $(KEYS)
+	sh boot/trust.sh "$(KEYS)" "$(REVOKED)" "$(FLOORS)" > $@.tmp && mv $@.tmp $@
+
+$(B)/obj/trust-data.o: $(B)/trust-data.c init/trust.h unpack/sig.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -I. -c $< -o $@
 
 $(B)/popinit: $(OBJS)
-	$(CC) $(LDFLAGS) -Wl,-Map,$(B)/popinit.map $(BEARSSL_KEEP:%=-Wl,-u,%) -o $@ $(OBJS) \
+	$(CC) $(LDFLAGS) -Wl,-Map,$(B)/popinit.map -o $@ $(OBJS) \
 		$(CODEC_LIBS) $(DEPS)/lib/libbearssl.a -lpthread
 
+# the budget is the firmware's init (no host tools); the full binary is shown
 size: $(B)/popinit
-	@sh tests/size.sh $(B)/popinit $(B)/popinit.map
+	@sh tests/size.sh $(B)/popinit $(B)/popinit.map 1000000
+	@$(MAKE) -s B=$(B)/fw TOOLS=no CODECS="$(CODECS)" $(B)/fw/popinit
+	@echo "firmware build (TOOLS=no):"
+	@sh tests/size.sh $(B)/fw/popinit $(B)/fw/popinit.map
 
 check: all $(B)/test/treelist
 	@sh tests/run.sh
@@ -113,7 +137,7 @@ oracle: all $(B)/test/treelist
 	@sh tests/oracle/record.sh
 
 clean:
-	rm -rf $(B)/obj $(B)/popinit $(B)/popinit.map $(B)/codecs $(B)/test
+	rm -rf $(B)/obj $(B)/popinit $(B)/popinit.map $(B)/codecs $(B)/test $(B)/trust-args $(B)/trust-data.c
 
 distclean:
 	rm -rf $(B)

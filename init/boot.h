@@ -26,6 +26,9 @@ struct image_stats {
 	uint64_t bytes, files;
 };
 int boot_images(const struct boot_opts *o, const char *root, bool devices, struct image_stats *st);
+/* boot_trust: the keys, revocations and floors images are checked
+ * against (trust.h), and what the command line adds; before any image */
+void boot_trust(const struct boot_opts *o);
 
 /* modules.c: the modules of ROOT's /lib/modules (coldplug, lists,
  * elevator); boot_module(): one more (the root's filesystem);

@@ -1,14 +1,20 @@
-/* cmd_unpack.c: popinit unpack [--root DIR] [-v] IMAGE...
- *              popinit list [-v] IMAGE... */
+/* cmd_unpack.c: popinit unpack [--root DIR] [-v] [-s] [-k KEY]... [-r KEYID]...
+ *                             [-m NAME:VERSION]... [-K RELEASE] [-n NAME] IMAGE...
+ *              popinit list [-v] IMAGE...
+ *
+ * unpack -s or -k verifies each image first and unpacks its sealed
+ * payload, as boot does with trusted keys (-s: boot's trust). */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "../lib/io.h"
 #include "../lib/log.h"
+#include "../unpack/sigimage.h"
 #include "../unpack/sink.h"
 #include "../unpack/unpack.h"
 #include "cmd.h"
@@ -70,13 +76,30 @@ cmd_report(const char *image, const struct unpack_result *res)
 	return code;
 }
 
+struct verify_opts {
+	struct sig_trust t;
+	bool keys, on;
+	const char *name;
+};
+
 static int
-parse_args(int argc, char **argv, const char **root, int *verbose, int *first)
+parse_args(int argc, char **argv, const char **root, int *verbose, int *first, struct verify_opts *vo)
 {
 	int i = 1;
 
 	for (; i < argc; i++) {
-		if (!strcmp(argv[i], "--")) {
+		int r = vo && argv[i][0] == '-' ? cmd_trust_option(&vo->t, &vo->keys, argc, argv, &i) : 0;
+		if (r < 0)
+			return -1;
+		if (r) {
+			vo->on = true;
+			continue;
+		}
+		if (vo && !strcmp(argv[i], "-s")) {
+			vo->on = true;
+		} else if (vo && !strcmp(argv[i], "-n") && i + 1 < argc) {
+			vo->name = argv[++i];
+		} else if (!strcmp(argv[i], "--")) {
 			i++;
 			break;
 		} else if (root && !strcmp(argv[i], "--root") && i + 1 < argc) {
@@ -116,8 +139,12 @@ cmd_unpack(int argc, char **argv)
 	int verbose = 0, first, err, code = EXIT_OK, late = EXIT_OK;
 	uint64_t t0 = now_ms(), bytes = 0;
 
-	if (parse_args(argc, argv, &root, &verbose, &first) < 0)
+	static struct verify_opts vo;
+	if (parse_args(argc, argv, &root, &verbose, &first, &vo) < 0 ||
+	    (vo.on && cmd_trust_finish(&vo.t, vo.keys) < 0))
 		return EXIT_USAGE;
+	if (vo.on)
+		vo.t.required = true;
 	struct unpacker *u = unpacker_new(root, &err, &what);
 	if (!u) {
 		log_fatal("unable to %s %s: %s", what, root, strerror(-err));
@@ -130,6 +157,18 @@ cmd_unpack(int argc, char **argv)
 		if (fd < 0) {
 			code = EXIT_USAGE;
 			break;
+		}
+		if (vo.on) {
+			/* nothing of a refused image is written */
+			static struct sig_image si;
+			int m = cmd_verify_image(&vo.t, argv[i], fd, vo.name, &si);
+			sig_image_done(&si);
+			(void)io_close(fd);
+			if (m < 0) {
+				code = m == -EBADMSG ? EXIT_USAGE : EXIT_TEMP;
+				break;
+			}
+			fd = m;
 		}
 		int r = unpacker_run(u, fd, &res);
 		(void)io_close(fd);
@@ -155,6 +194,34 @@ cmd_unpack(int argc, char **argv)
 	return code ? code : late;
 }
 
+/* print_manifest: a signed image's manifest and records, unverified */
+static void
+print_manifest(int fd)
+{
+	static struct sig_image si;
+	struct sig_why why;
+	struct stat st;
+
+	if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))
+		return;
+	if (sig_image_read(fd, &si, &why) == 0) {
+		printf("# signed image (not verified by list: see popinit verify)\n");
+		const char *m = (const char *)si.tr.manifest, *end = m + si.tr.manifest_len;
+		while (m < end) {
+			const char *nl = memchr(m, '\n', (size_t)(end - m));
+			printf("#   %.*s\n", (int)(nl - m), m);
+			m = nl + 1;
+		}
+		for (int i = 0; i < si.tr.n_rec; i++) {
+			char id[65];
+			sig_hex(si.tr.rec[i].keyid, 32, id);
+			printf("#   sig %s %s\n", sig_alg_name(si.tr.rec[i].alg), id);
+		}
+	}
+	sig_image_done(&si);
+	(void)lseek(fd, 0, SEEK_SET);
+}
+
 struct list_ctx {
 	struct sink_list *s;
 };
@@ -175,7 +242,7 @@ cmd_list(int argc, char **argv)
 	int verbose = 0, first, code = EXIT_OK;
 	struct image *im = NULL;
 
-	if (parse_args(argc, argv, NULL, &verbose, &first) < 0)
+	if (parse_args(argc, argv, NULL, &verbose, &first, NULL) < 0)
 		return EXIT_USAGE;
 	struct sink_list *s = sink_list_new(stdout, verbose);
 	static struct image image;
@@ -198,6 +265,7 @@ cmd_list(int argc, char **argv)
 		im->segment_ctx = s;
 		if (argc - first > 1)
 			printf("# image %s\n", argv[i]);
+		print_manifest(fd);
 		res.read_err = unpack_read_image(im, fd, &res.bytes_in);
 		(void)io_close(fd);
 		res.err = im->err;

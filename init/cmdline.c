@@ -93,6 +93,12 @@ cmdline_parse(struct boot_opts *o, const char *text)
 			o->break_at = val ? val : "";
 		else if (!strcmp(param, "popinit.run") && val)
 			o->run = val;
+		else if (!strcmp(param, "popinit.verify"))
+			o->verify = val ? val : "";
+		else if (!strcmp(param, "popinit.revoke") && val)
+			o->revoke = val;
+		else if (!strcmp(param, "popinit.floor") && val)
+			o->floors = val;
 	}
 	return r;
 }

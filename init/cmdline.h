@@ -34,6 +34,10 @@ struct boot_opts {
 	const char *break_at;		/* popinit.break=STAGE */
 	const char *run;		/* popinit.run=PATH */
 	const char *elevator;		/* elevator= */
+	/* signed images: the command line can only make the policy stricter */
+	const char *verify;		/* popinit.verify=required */
+	const char *revoke;		/* popinit.revoke=KEYID,... */
+	const char *floors;		/* popinit.floor=NAME:VERSION,... */
 	/* every word, for the modules' MODULE.PARAM= and the like */
 	struct { const char *key, *val; } words[CMDLINE_MAX_WORDS];
 	int n_words;

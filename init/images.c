@@ -6,6 +6,14 @@
  * unpacked as the kernel unpacks its initrd; an image file of rootfs is
  * removed once consumed, to give its RAM back, as the kernel frees its
  * initrd.
+ *
+ * With a trusted key (or popinit.verify=required), every image must be a
+ * signed image (unpack/sig.h) that verifies for its role before a byte of
+ * it is decoded; a refused image is not unpacked at all, and the failure
+ * policy runs.  The role: the file's name in /initramfs.d without its codec
+ * suffix and a ".cpio" or ".img" (10-main.cpio.gz: "10-main"), or the NAME
+ * of popinit.image=NAME:SPEC, else the spec's last path component or
+ * label (/dev/vdb: "vdb", PARTLABEL=fw-a: "fw-a").
  */
 #include <dirent.h>
 #include <errno.h>
@@ -14,19 +22,159 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "../lib/io.h"
 #include "../lib/log.h"
+#include "../unpack/sigimage.h"
 #include "../unpack/unpack.h"
 #include "blockdev.h"
 #include "boot.h"
 #include "cmd.h"
+#include "trust.h"
 
 #define IMAGES_DIR "/initramfs.d"
 
+/* loaded by boot_trust() before the first image: an image cannot bring
+ * keys of its own */
+static struct sig_trust trust;
+
+/* each comma-separated item of LIST to FN; -1 if one fails */
 static int
-unpack_one(struct unpacker *u, const char *label, const char *path, bool remove, struct image_stats *st)
+each_item(const char *list, int (*fn)(const char *item))
+{
+	char buf[256];
+	int r = 0;
+
+	for (const char *p = list; p && *p;) {
+		const char *c = strchr(p, ',');
+		size_t n = c ? (size_t)(c - p) : strlen(p);
+		if (n >= sizeof buf || (n && fn((memcpy(buf, p, n), buf[n] = 0, buf)) < 0))
+			r = -1;
+		p = c ? c + 1 : NULL;
+	}
+	return r;
+}
+
+static int
+revoke_one(const char *id)
+{
+	return sig_trust_revoke(&trust, id);
+}
+
+static int
+floor_one(const char *item)
+{
+	const char *c = strchr(item, ':');
+	char name[SIG_NAME_MAX + 1];
+	uint64_t v;
+
+	if (!c || (size_t)(c - item) >= sizeof name || sig_parse_u64(c + 1, strlen(c + 1), &v) < 0)
+		return -1;
+	memcpy(name, item, (size_t)(c - item));
+	name[c - item] = 0;
+	return sig_trust_floor(&trust, name, v);
+}
+
+void
+boot_trust(const struct boot_opts *o)
+{
+	struct utsname u;
+
+	(void)trust_builtin(&trust);
+	(void)trust_dir(&trust, TRUST_DIR);
+	/* the command line adds; it never takes away */
+	if (o->verify) {
+		if (!strcmp(o->verify, "required") || !o->verify[0])
+			trust.required = true;
+		else
+			log_warn("popinit.verify=%s: only \"required\" is known; the command line cannot weaken the policy",
+				 o->verify);
+	}
+	if (each_item(o->revoke, revoke_one) < 0) {
+		log_err("popinit.revoke=%s: not a list of key ids: verification required", o->revoke);
+		trust.required = true;
+	}
+	if (each_item(o->floors, floor_one) < 0) {
+		log_err("popinit.floor=%s: not a list of NAME:VERSION: verification required", o->floors);
+		trust.required = true;
+	}
+	if (uname(&u) == 0 && strlen(u.release) < sizeof trust.kernel)
+		strcpy(trust.kernel, u.release);
+	if (sig_trust_active(&trust))
+		log_info("signed images only: %d trusted key%s, %d revoked, %d version floor%s", trust.n_keys,
+			 trust.n_keys == 1 ? "" : "s", trust.n_revoked, trust.n_floors,
+			 trust.n_floors == 1 ? "" : "s");
+}
+
+/* role: the name an image's manifest must carry (see the top) */
+static void
+role(const char *spec, char *out, size_t size)
+{
+	static const char *const codec[] = { ".gz", ".bz2", ".lzma", ".xz", ".lzo", ".lz4", ".zst", ".zstd" };
+	const char *b = strrchr(spec, '/'), *eq = strchr(spec, '=');
+
+	b = b ? b + 1 : eq && spec[0] != '/' ? eq + 1 : spec;
+	size_t n = strlen(b);
+	for (size_t i = 0; i < LEN(codec); i++) {
+		size_t k = strlen(codec[i]);
+		if (n > k && !strcmp(b + n - k, codec[i])) {
+			n -= k;
+			break;
+		}
+	}
+	if (n > 5 && (!strncmp(b + n - 5, ".cpio", 5)))
+		n -= 5;
+	else if (n > 4 && !strncmp(b + n - 4, ".img", 4))
+		n -= 4;
+	if (n >= size)
+		n = 0;
+	memcpy(out, b, n);
+	out[n] = 0;
+}
+
+/* split_spec: "NAME:SPEC" (the colon before any '/' or '='): NAME to
+ * OUT, SPEC returned; else SPEC, and OUT from role() */
+static const char *
+split_spec(const char *spec, char *out, size_t size)
+{
+	size_t n = strcspn(spec, ":/=");
+
+	if (spec[n] == ':' && n < size) {
+		memcpy(out, spec, n);
+		out[n] = 0;
+		return spec + n + 1;
+	}
+	role(spec, out, size);
+	return spec;
+}
+
+/* open_verified: FD's verified payload as a sealed memfd, or -1 (logged) */
+static int
+open_verified(int fd, const char *label, const char *name)
+{
+	static struct sig_image si;
+
+	if (!sig_name_ok(name, strlen(name))) {
+		log_fatal("%s: refused: no role name to check its signature against (popinit.image=NAME:...)",
+			  label);
+		return -1;
+	}
+	int m = cmd_verify_image(&trust, label, fd, name, &si);
+	if (m >= 0) {
+		char id[17];
+		sig_hex(si.tr.rec[si.used].keyid, 8, id);
+		log_info("%s: verified \"%s\" version %llu, %s by key %s", label, si.m.name,
+			 (unsigned long long)si.m.version, sig_alg_name(si.tr.rec[si.used].alg), id);
+	}
+	sig_image_done(&si);
+	return m < 0 ? -1 : m;
+}
+
+static int
+unpack_one(struct unpacker *u, const char *label, const char *path, const char *name, bool remove,
+	   struct image_stats *st)
 {
 	struct unpack_result res;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -36,6 +184,17 @@ unpack_one(struct unpacker *u, const char *label, const char *path, bool remove,
 		return -1;
 	}
 	uint64_t t0 = boot_time_ms();
+	if (sig_trust_active(&trust)) {
+		int m = open_verified(fd, label, name);
+		(void)io_close(fd);
+		if (m < 0)
+			return -1;
+		fd = m;
+		/* the sealed copy is what gets unpacked: the RAM back now */
+		if (remove && unlink(path) < 0)
+			log_warn("unable to remove the consumed image %s: %s", path, strerror(errno));
+		remove = false;
+	}
 	int r = unpacker_run(u, fd, &res);
 	(void)io_close(fd);
 	if (r < 0) {
@@ -73,8 +232,9 @@ boot_images(const struct boot_opts *o, const char *root, bool devices, struct im
 		}
 	}
 	bool any = n > 0;
+	char name[SIG_NAME_MAX + 1];
 	for (int i = 0; i < o->n_images; i++)
-		if (blockdev_is_spec(o->images[i]) == devices)
+		if (blockdev_is_spec(split_spec(o->images[i], name, sizeof name)) == devices)
 			any = true;
 	if (!any) {
 		free(names);
@@ -89,17 +249,18 @@ boot_images(const struct boot_opts *o, const char *root, bool devices, struct im
 		char path[sizeof IMAGES_DIR + 256];
 		struct stat sb;
 		snprintf(path, sizeof path, "%s/%s", IMAGES_DIR, names[i]->d_name);
+		role(names[i]->d_name, name, sizeof name);
 		if (!r && names[i]->d_name[0] != '.' && stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
-			r = unpack_one(u, path, path, true, st);
+			r = unpack_one(u, path, path, name, true, st);
 		free(names[i]);
 	}
 	free(names);
 	for (int i = 0; !r && i < o->n_images; i++) {
-		const char *spec = o->images[i];
+		const char *spec = split_spec(o->images[i], name, sizeof name);
 		if (blockdev_is_spec(spec) != devices)
 			continue;
 		if (!devices) {
-			r = unpack_one(u, spec, spec, true, st);
+			r = unpack_one(u, spec, spec, name, true, st);
 			continue;
 		}
 		struct blockdev bd;
@@ -111,7 +272,7 @@ boot_images(const struct boot_opts *o, const char *root, bool devices, struct im
 			r = -1;
 			break;
 		}
-		r = unpack_one(u, spec, bd.path, false, st);
+		r = unpack_one(u, spec, bd.path, name, false, st);
 	}
 	if (u) {
 		st->files = unpacker_stats(u)->files;

@@ -2,7 +2,8 @@
  *
  *   1. fds 0-2 on the console; devtmpfs on /dev, proc, sysfs, tmpfs on /run
  *   2. the kernel command line
- *   3. the images: the files of /initramfs.d, then popinit.image= paths
+ *   3. the images: the files of /initramfs.d, then popinit.image= paths,
+ *      each verified first if a key is trusted (keys read before any image)
  *   4. unpack them into rootfs (or into the new root for root=tmpfs)
  *   5. modules: the kernel's requests, elevator=, lists, coldplug
  *   6. images on block devices (popinit.image=LABEL=... and the like)
@@ -132,6 +133,7 @@ boot_main(int argc, char **argv, char **envp)
 		target = NEWROOT;
 	}
 
+	boot_trust(o);
 	boot_break(o, "unpack");
 	unpack_phase(o, target, false);
 	boot_break(o, "modules");

@@ -3,6 +3,8 @@
  *   popinit unpack [--root DIR] [-v] IMAGE...
  *   popinit list [-v] IMAGE...
  *   popinit mkimage [-o OUT] [-c CODEC] [-t EPOCH] [-C] LIST
+ *   popinit sign, verify: signed images (cmd_sign.c, cmd_sig.c)
+ *   (mkimage and sign are host tools: not in a TOOLS=no build)
  */
 #include <stdio.h>
 #include <string.h>
@@ -18,12 +20,16 @@ static const struct {
 	int (*run)(int, char **);
 	const char *usage;
 } cmds[] = {
-	{ "unpack", cmd_unpack, "[--root DIR] [-v] IMAGE...   unpack images as the kernel would (- is stdin)" },
+	{ "unpack", cmd_unpack, "[--root DIR] [-v] [-s] [-k KEY]... IMAGE...   unpack images as the kernel would (- is stdin); -s/-k: verified first" },
 	{ "list", cmd_list, "[-v] IMAGE...                 list what the kernel would create" },
+#ifdef HAVE_TOOLS
 	{ "mkimage", cmd_mkimage, "[-o OUT] [-c CODEC] [-t EPOCH] [-C] LIST   gen_init_cpio list to newc" },
+	{ "sign", cmd_sign, "-k KEY [-k KEY]... -n NAME -V VERSION [-K KERNEL] [-H sha256|sha384] [IN [OUT]]   sign an image" },
+#endif
 	{ "run", cmd_run, "[--] CMD [ARGS...]           run CMD under a reaping, signal-forwarding PID 1" },
 	{ "modprobe", cmd_modprobe, "[-n] [-v] [-q] [-a] [-d ROOT] [-S VER] NAME [PARAM...]   load a module" },
 	{ "probe", cmd_probe, "FILE...                      filesystem and partitions, as popinit sees them" },
+	{ "verify", cmd_verify, "[-k KEY]... [-r KEYID]... [-m NAME:VERSION]... [-n NAME] [-K KERNEL] [-l] IMAGE...   verify signed images" },
 	{ "switch-root", cmd_switch_root, "NEWROOT [INIT [ARGS...]]  make NEWROOT / and exec INIT (PID 1 only)" },
 };
 

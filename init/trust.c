@@ -1,0 +1,128 @@
+/* trust.c: the trust of signed images.  See trust.h. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../lib/io.h"
+#include "../lib/log.h"
+#include "trust.h"
+
+#define TRUST_FILE_MAX (64u << 10)
+
+/* slurp: a small file; its length, or -errno */
+static ssize_t
+slurp(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	if (fd < 0)
+		return -errno;
+	ssize_t n = io_read_full(fd, buf, size);
+	char extra;
+	if (n >= 0 && (size_t)n == size && io_read_full(fd, &extra, 1) > 0)
+		n = -EFBIG;
+	(void)io_close(fd);
+	return n;
+}
+
+int
+trust_builtin(struct sig_trust *t)
+{
+	struct sig_why why;
+	int r = 0;
+
+	for (int i = 0; i < trust_builtin_n; i++) {
+		const struct trust_blob *b = &trust_builtin_keys[i];
+		if (sig_trust_keys(t, b->data, b->len, b->name, &why) < 0) {
+			log_err("built-in key %s: %s", b->name, why.msg);
+			r = -1;
+		}
+	}
+	if (sig_trust_parse_list(t, trust_builtin_revoked, strlen(trust_builtin_revoked), false, &why) < 0 ||
+	    sig_trust_parse_list(t, trust_builtin_floors, strlen(trust_builtin_floors), true, &why) < 0) {
+		log_err("built-in trust lists: %s", why.msg);
+		r = -1;
+	}
+	if (r < 0)
+		t->required = true;
+	return r;
+}
+
+static bool
+has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), m = strlen(suf);
+
+	return n > m && !strcmp(s + n - m, suf);
+}
+
+int
+trust_file(struct sig_trust *t, const char *path)
+{
+	static char buf[TRUST_FILE_MAX];
+	struct sig_why why;
+	const char *base = strrchr(path, '/');
+	bool list = false, floors = false;
+
+	base = base ? base + 1 : path;
+	if (!strcmp(base, "revoked") || (floors = !strcmp(base, "floors")))
+		list = true;
+	ssize_t n = slurp(path, buf, sizeof buf);
+	if (n < 0) {
+		log_err("unable to read %s: %s", path, strerror((int)-n));
+		t->required = true;
+		return -1;
+	}
+	int r = list ? sig_trust_parse_list(t, buf, (size_t)n, floors, &why) :
+		       sig_trust_keys(t, (const uint8_t *)buf, (size_t)n, base, &why);
+	if (r < 0) {
+		log_err("%s: %s", path, why.msg);
+		t->required = true;
+	}
+	return r;
+}
+
+static int
+by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+int
+trust_dir(struct sig_trust *t, const char *dir)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, NULL, by_name), r = 0;
+
+	if (n < 0) {
+		if (errno == ENOENT)
+			return 0;
+		log_err("unable to read %s: %s", dir, strerror(errno));
+		t->required = true;
+		return -1;
+	}
+	for (int i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		char path[512];
+		if (name[0] != '.' && strlen(dir) + strlen(name) + 2 <= sizeof path) {
+			strcpy(path, dir);
+			strcat(path, "/");
+			strcat(path, name);
+			if (has_suffix(name, ".pem") || has_suffix(name, ".crt") || has_suffix(name, ".der") ||
+			    has_suffix(name, ".pub") || !strcmp(name, "revoked") || !strcmp(name, "floors")) {
+				if (trust_file(t, path) < 0)
+					r = -1;
+			} else {
+				log_warn("%s: not a key (*.pem *.crt *.der *.pub), \"revoked\" or \"floors\": ignored",
+					 path);
+			}
+		}
+		free(names[i]);
+	}
+	free(names);
+	return r;
+}

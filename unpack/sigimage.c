@@ -1,0 +1,240 @@
+/* sigimage.c: verify a signed image and hand over a sealed copy of its
+ * payload, so that the bytes hashed are the bytes unpacked.
+ *
+ * Order, and why:
+ *   1. the trailer is read from the end (after any NUL tail) and its frame
+ *      checked byte for byte;
+ *   2. a signature by a trusted key is verified over the exact manifest
+ *      bytes, before the manifest is parsed;
+ *   3. the manifest is parsed strictly, and its name, version floor,
+ *      kernel binding and payload size checked;
+ *   4. the payload is copied into a memfd, hashed as it is copied, and
+ *      the memfd sealed (no write, no resize): the source may change
+ *      afterwards (a block device, a file someone else can write), the
+ *      copy cannot;
+ *   5. only if the hash matches does the caller get the memfd.
+ * No decoder ever sees a byte of the image before step 5.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <bearssl_hash.h>
+
+#include "../lib/io.h"
+#include "../lib/sys.h"
+#include "sigimage.h"
+
+#define CHUNK (1u << 20)
+#define SYS_BLKGETSIZE64 0x80081272u
+#define MFD_CLOEXEC_ 1u
+#define MFD_ALLOW_SEALING_ 2u
+#define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+
+static uint8_t chunk[CHUNK];
+
+static int
+pread_full(int fd, void *buf, size_t len, uint64_t off)
+{
+	size_t done = 0;
+
+	while (done < len) {
+		ssize_t n = pread(fd, (uint8_t *)buf + done, len - done, (off_t)(off + done));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;	/* the file shrank under us */
+		done += (size_t)n;
+	}
+	return 0;
+}
+
+static int
+memfd(const char *name)
+{
+	return (int)sys_ret(syscall(SYS_memfd_create, name, MFD_CLOEXEC_ | MFD_ALLOW_SEALING_));
+}
+
+/* spool: a pipe's bytes into a memfd, which can then be read at offsets */
+static int
+spool(int fd)
+{
+	int m = memfd("popinit-image");
+
+	if (m < 0)
+		return m;
+	for (;;) {
+		ssize_t n = io_read_full(fd, chunk, CHUNK);
+		int r = n < 0 ? (int)n : n ? io_write_full(m, chunk, (size_t)n) : 0;
+		if (r < 0) {
+			(void)io_close(m);
+			return r;
+		}
+		if (n == 0)
+			return m;
+	}
+}
+
+static int
+source_size(int fd, uint64_t *size)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (S_ISREG(st.st_mode)) {
+		*size = (uint64_t)st.st_size;
+		return 0;
+	}
+	if (S_ISBLK(st.st_mode))
+		return ioctl(fd, SYS_BLKGETSIZE64, size) < 0 ? -errno : 0;
+	return -ESPIPE;
+}
+
+/* data_end: just past the last non-NUL byte at or before SIZE */
+static int
+data_end(int fd, uint64_t size, uint64_t *end)
+{
+	while (size) {
+		size_t n = size < CHUNK ? (size_t)size : CHUNK;
+		int r = pread_full(fd, chunk, n, size - n);
+		if (r < 0)
+			return r;
+		for (size_t i = n; i; i--)
+			if (chunk[i - 1]) {
+				*end = size - n + i;
+				return 0;
+			}
+		size -= n;
+	}
+	*end = 0;
+	return 0;
+}
+
+int
+sig_image_read(int fd, struct sig_image *si, struct sig_why *why)
+{
+	uint64_t size, end;
+	int r;
+
+	memset(si, 0, sizeof *si);
+	si->fd = -1;
+	si->spool = -1;
+	r = source_size(fd, &size);
+	if (r == -ESPIPE) {
+		r = si->spool = spool(fd);
+		if (r >= 0)
+			r = source_size(fd = si->spool, &size);
+	}
+	if (r >= 0)
+		r = data_end(fd, size, &end);
+	if (r < 0)
+		return r;
+	si->fd = fd;
+	si->size = size;
+	size_t n = end < SIG_TRAILER_MAX ? (size_t)end : SIG_TRAILER_MAX;
+	si->tail_off = end - n;
+	si->tail_len = n;
+	r = pread_full(fd, si->tail, n, end - n);
+	if (r < 0)
+		return r;
+	return sig_parse_trailer(si->tail, n, end, &si->tr, why) < 0 ? -EBADMSG : 0;
+}
+
+void
+sig_image_done(struct sig_image *si)
+{
+	if (si->spool >= 0)
+		(void)io_close(si->spool);
+	si->spool = -1;
+}
+
+/* frame: the payload ends where the manifest says, then the NUL pad */
+static int
+check_frame(const struct sig_image *si, struct sig_why *why)
+{
+	uint64_t p = si->m.payload_size, pad = (4 - p % 4) % 4;
+
+	if (p > si->tr.header_off || si->tr.header_off - p != pad) {
+		snprintf(why->msg, sizeof why->msg,
+			 "payload size %llu does not match the trailer at offset %llu",
+			 (unsigned long long)p, (unsigned long long)si->tr.header_off);
+		why->offset = si->tr.header_off;
+		return -1;
+	}
+	for (uint64_t i = p; i < si->tr.header_off; i++)
+		if (si->tail[i - si->tail_off]) {
+			snprintf(why->msg, sizeof why->msg, "non-NUL byte in the pad before the trailer");
+			why->offset = i;
+			return -1;
+		}
+	return 0;
+}
+
+/* copy: the payload into a sealed memfd, hashing it on the way */
+static int
+copy(struct sig_image *si, uint8_t hash[32])
+{
+	br_sha256_context h;
+	int m = memfd("popinit-payload");
+
+	if (m < 0)
+		return m;
+	br_sha256_init(&h);
+	for (uint64_t off = 0; off < si->m.payload_size;) {
+		uint64_t left = si->m.payload_size - off;
+		size_t n = left < CHUNK ? (size_t)left : CHUNK;
+		int r = pread_full(si->fd, chunk, n, off);
+		if (r == 0)
+			r = io_write_full(m, chunk, n);
+		if (r < 0) {
+			(void)io_close(m);
+			return r;
+		}
+		br_sha256_update(&h, chunk, n);
+		off += n;
+	}
+	br_sha256_out(&h, hash);
+	if (fcntl(m, F_ADD_SEALS, SEALS) < 0 || lseek(m, 0, SEEK_SET) < 0) {
+		int e = -errno;
+		(void)io_close(m);
+		return e;
+	}
+	return m;
+}
+
+int
+sig_image_open(const struct sig_trust *t, int fd, const char *name, struct sig_image *si,
+	       struct sig_why *why)
+{
+	uint8_t hash[32];
+	int r = sig_image_read(fd, si, why);
+
+	if (r < 0)
+		return r;
+	if (sig_verify(t, &si->tr, &si->used, why) < 0)
+		return -EBADMSG;
+	if (sig_parse_manifest(si->tr.manifest, si->tr.manifest_len, &si->m, why) < 0) {
+		why->offset += si->tr.header_off + SIG_HDR_LEN;
+		return -EBADMSG;
+	}
+	if (check_frame(si, why) < 0 || sig_check_manifest(t, &si->m, name, why) < 0)
+		return -EBADMSG;
+	int m = copy(si, hash);
+	if (m < 0)
+		return m;
+	if (memcmp(hash, si->m.sha256, 32)) {
+		(void)io_close(m);
+		snprintf(why->msg, sizeof why->msg, "payload hash mismatch (%llu bytes)",
+			 (unsigned long long)si->m.payload_size);
+		why->offset = 0;
+		return -EBADMSG;
+	}
+	return m;
+}

@@ -1,0 +1,34 @@
+/* sigimage.h: a signed image read from a file, a block device or a pipe.
+ *
+ *	struct sig_image si;
+ *	int m = sig_image_open(&trust, fd, "main", &si, &why);
+ *	if (m >= 0) unpack from m: a sealed memfd holding the payload alone
+ *	sig_image_done(&si);
+ *
+ * sig_image_read() only finds and parses the trailer (popinit list).
+ * Both return a negative errno: -EBADMSG when the image is refused (WHY
+ * says why and where), any other for an I/O failure.
+ */
+#ifndef POPINIT_SIGIMAGE_H
+#define POPINIT_SIGIMAGE_H
+
+#include "sig.h"
+
+struct sig_image {
+	int fd;				/* where the image is read from */
+	int spool;			/* a pipe's copy, or -1 */
+	uint64_t size;			/* with its NUL tail */
+	uint64_t tail_off;		/* the last bytes of the data, read once */
+	size_t tail_len;
+	uint8_t tail[SIG_TRAILER_MAX];
+	struct sig_trailer tr;
+	struct sig_manifest m;		/* valid after sig_image_open() */
+	int used;			/* the record that verified */
+};
+
+int sig_image_read(int fd, struct sig_image *si, struct sig_why *why);
+int sig_image_open(const struct sig_trust *t, int fd, const char *name, struct sig_image *si,
+		   struct sig_why *why);
+void sig_image_done(struct sig_image *si);
+
+#endif
