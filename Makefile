@@ -151,6 +151,7 @@ $(B)/bench/decode: tests/bench/decode.c $(DECODE_OBJS)
 fuzz: all
 	@sh tests/fuzz/run.sh 600
 	@sh tests/fuzz/kernel/run.sh 600
+	@sh tests/fuzz/sig.sh 600
 
 oracle: all $(B)/test/treelist
 	@sh tests/oracle/record.sh

@@ -30,7 +30,7 @@ for sig in TERM HUP USR1 USR2; do
 	unshare -pf --mount-proc "$p" run -- sh -c "trap 'echo got-$sig; exit 7' $sig; echo ready; while :; do sleep 0.05; done" \
 		> "$w/$sig.out" 2>&1 &
 	u=$!
-	for i in 1 2 3 4 5 6 7 8 9 10; do grep -q ready "$w/$sig.out" && break; sleep 0.1; done
+	for i in 1 2 3 4 5 6 7 8 9 10; do grep -qs ready "$w/$sig.out" && break; sleep 0.1; done
 	# the popinit process: unshare's child, PID 1 inside
 	pp=$(pgrep -P $u -f "$p run" | head -n 1)
 	kill -s $sig "$pp" 2>/dev/null
