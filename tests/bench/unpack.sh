@@ -168,8 +168,8 @@ qrun() {
 		/^@@FILES/ { n = $2 }
 		END {
 			ok = (n == want) && ex
-			if (mode == "k") printf "%s %s\n", ok ? (t1 - t0) / 1000 : "NaN", ok ? ex / 1000 : "NaN"
-			else printf "%s %s\n", ok ? pu : "NaN", ok ? ex / 1000 : "NaN"
+			if (mode == "k") printf "%s %s\n", ok ? int((t1 - t0) / 1000 + 0.5) : "NaN", ok ? int(ex / 1000 + 0.5) : "NaN"
+			else printf "%s %s\n", ok ? pu : "NaN", ok ? int(ex / 1000 + 0.5) : "NaN"
 		}'
 }
 for c in $codecs; do
@@ -219,7 +219,8 @@ echo "| memory | $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/me
 echo "| host kernel | $(uname -r) ($(. /etc/os-release && echo "$PRETTY_NAME")) |"
 echo "| load average (1, 5, 15 min) | $load0 at the start, $load1 at the end (a shared machine) |"
 echo "| popinit | $(git describe --always --dirty 2>/dev/null || echo '?'), musl-gcc $(musl-gcc -dumpversion), codecs -Os (zstd -O2) |"
-echo "| peers | $(dpkg-query -W -f '${Package} ${Version}, ' libarchive-tools cpio busybox gzip xz-utils zstd lz4 2>/dev/null | sed 's/, $//') |"
+bbpkg=$(dpkg -S "$(readlink -f "$(command -v busybox)")" 2>/dev/null | cut -d: -f1 | head -n 1)
+echo "| peers | $(dpkg-query -W -f '${Package} ${Version}, ' libarchive-tools cpio ${bbpkg:-busybox} gzip xz-utils zstd lz4 2>/dev/null | sed 's/, $//') |"
 echo "| QEMU | $(qemu-system-x86_64 --version | head -n 1), TCG, 2 vCPUs, 1 GiB; guest kernel $kver |"
 echo "| repetitions | host $reps, QEMU $qreps (interleaved); cells: median (min-max) in ms |"
 echo
