@@ -6,7 +6,9 @@
 #   make size            the binary's size and the share of each part
 #   make TOOLS=no        without the host tools (mkimage, sign): a firmware's init
 #   make boot            boot Debian's kernel in QEMU with popinit as /init
-#   make bench           module loading: popinit against kmod, in QEMU
+#   make bench           unpack, boot, memory and size against the peers (writes
+#                        bench/results.md, bench/unpack.svg), then bench-modload
+#   make bench-modload   module loading: popinit against kmod, in QEMU
 #   make fuzz            20 minutes of fuzzing (the kernel's own code as oracle)
 #   make oracle          re-record the kernel's listings (boots QEMU)
 #   make kernel ARCH=or1k   a small kernel whose built-in initramfs is popinit
@@ -119,6 +121,7 @@ all: $(B)/popinit
 $(DEPS)/.stamp-%: boot/deps.sh $(MUSLCC)
 	@rm -f $@
 	AR=$(AR) sh boot/deps.sh $(DEPS) $(CC) $(HOST) $*
+$(DEPS)/.stamp-xz: boot/lzma_crc32.c
 
 # a cross build's C library and compiler wrapper
 build/%/musl/bin/$(T)-linux-musl-gcc: boot/musl.sh
@@ -176,8 +179,24 @@ kernel: $(B)/popinit
 port: all
 	@sh tests/port.sh
 
-bench: all
+# benchmarks print figures; they are not tests.  bench: unpack (host and
+# QEMU), boot, memory, size, written to bench/results.md and bench/unpack.svg;
+# then module loading (bench-modload)
+bench: all $(B)/bench/decode
+	@sh tests/bench/unpack.sh
 	@sh tests/bench/modload.sh
+
+bench-unpack: all $(B)/bench/decode
+	@sh tests/bench/unpack.sh
+
+bench-modload: all
+	@sh tests/bench/modload.sh
+
+# the decompress-only bound: popinit's decoders and libraries, no cpio, no files
+DECODE_OBJS = $(B)/obj/unpack/decomp.o $(CODEC_SRCS:%.c=$(B)/obj/%.o)
+$(B)/bench/decode: tests/bench/decode.c $(DECODE_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CODEC_DEFS) $(LDFLAGS) -o $@ $< $(DECODE_OBJS) $(CODEC_LIBS)
 
 # longer fuzzing: split invariance, then popinit against the kernel's own
 # initramfs.c and decoders built from linux-source for userspace
@@ -196,7 +215,7 @@ distclean:
 	rm -rf $(B)
 
 FORCE:
-.PHONY: all size check boot kernel port bench fuzz oracle clean distclean FORCE
+.PHONY: all size check boot kernel port bench bench-unpack bench-modload fuzz oracle clean distclean FORCE
 -include $(OBJS:.o=.d)
 
 # test tools (host side)
