@@ -328,7 +328,8 @@ blockdev_wait(const char *spec, int timeout_ms, struct blockdev *out)
 			continue;
 		}
 		struct pollfd p = { nl, POLLIN, 0 };
-		int n = poll(&p, 1, left < 0 || left > 1000000 ? -1 : (int)left);
+		/* a long wait in slices: poll takes an int of milliseconds */
+		int n = poll(&p, 1, left < 0 ? -1 : left > 1000000 ? 1000000 : (int)left);
 		if (n < 0 && errno != EINTR) {
 			r = -errno;
 			break;
