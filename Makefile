@@ -7,7 +7,9 @@
 #   make TOOLS=no        without the host tools (mkimage, sign): a firmware's init
 #   make boot            boot Debian's kernel in QEMU with popinit as /init
 #   make bench           module loading: popinit against kmod, in QEMU
-#   make fuzz            20 minutes of fuzzing (the kernel's own code as oracle)
+#   make fuzz SECONDS=N  every libFuzzer target for N seconds (default 600),
+#                        then popinit against the kernel's own code
+#   make SAN=1 check-san the host-side tests with a glibc ASan+UBSan popinit
 #   make oracle          re-record the kernel's listings (boots QEMU)
 #
 # Third-party libraries are built from Debian source packages into
@@ -127,11 +129,46 @@ boot: all
 bench: all
 	@sh tests/bench/modload.sh
 
-# longer fuzzing: split invariance, then popinit against the kernel's own
-# initramfs.c and decoders built from linux-source for userspace
+# every tests/fuzz/fuzz_NAME.c target for SECONDS each (tests/fuzz/run.sh),
+# then popinit against the kernel's own initramfs.c and decoders built
+# from linux-source for userspace
+SECONDS = 600
 fuzz: all
-	@sh tests/fuzz/run.sh 600
-	@sh tests/fuzz/kernel/run.sh 600
+	@sh tests/fuzz/run.sh $(SECONDS)
+	@sh tests/fuzz/kernel/run.sh $(SECONDS)
+
+# the libFuzzer targets: clang, glibc, ASan + UBSan; the decoders from
+# Debian's -dev packages (minilzo and BearSSL from build/deps)
+FZ          = build/fuzz
+FUZZ_CC     = clang-14
+FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz_%.c,$(FZ)/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_CFLAGS = -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-prototypes \
+              -DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD \
+              -idirafter $(DEPS)/include -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SRCS   = $(LIB_SRCS) $(wildcard unpack/*.c) $(MODLOAD_SRCS) init/cmdline.c init/probe.c \
+              tests/unit/harness.c tests/unit/sink_mem.c tests/unit/mkcpio.c
+FUZZ_OBJS   = $(FUZZ_SRCS:%.c=$(FZ)/obj/%.o)
+FUZZ_LIBS   = $(FZ)/libpopinit.a $(FZ)/obj/minilzo.o -lz -llzma -lzstd -llz4 -lbz2 \
+              $(DEPS)/lib/libbearssl.a -lpthread
+
+fuzz-targets: $(FUZZ_TARGETS)
+
+$(FZ)/obj/%.o: %.c $(DEP_STAMPS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+# minilzo loads and stores 4 bytes at unaligned addresses by design (x86)
+$(FZ)/obj/minilzo.o: $(DEP_STAMPS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -O1 -g -fsanitize=fuzzer-no-link,address -idirafter $(DEPS)/include \
+		-c $(wildcard $(DEPS)/src/lzo2-*/minilzo/minilzo.c) -o $@
+
+$(FZ)/libpopinit.a: $(FUZZ_OBJS)
+	@rm -f $@
+	ar rcs $@ $(FUZZ_OBJS)
+
+$(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FZ)/libpopinit.a $(FZ)/obj/minilzo.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIBS)
 
 oracle: all $(B)/test/treelist
 	@sh tests/oracle/record.sh
@@ -143,7 +180,8 @@ distclean:
 	rm -rf $(B)
 
 FORCE:
-.PHONY: all size check boot bench fuzz oracle clean distclean FORCE
+-include $(FUZZ_OBJS:.o=.d)
+.PHONY: all size check boot bench fuzz fuzz-targets oracle clean distclean FORCE
 -include $(OBJS:.o=.d)
 
 # test tools (host side)
