@@ -51,7 +51,8 @@ cmd_trust_option(struct sig_trust *t, bool *keys, int argc, char **argv, int *i)
 	char c = argv[*i][1];
 	const char *v;
 
-	if (!strchr("krmK", c))
+	/* "-" (standard input) is no option: strchr() finds the NUL too */
+	if (!c || !strchr("krmK", c))
 		return 0;
 	if (!(v = cmd_optarg(argc, argv, i)))
 		return -1;
