@@ -9,7 +9,7 @@
 #   make bench           module loading: popinit against kmod, in QEMU
 #   make fuzz SECONDS=N  every libFuzzer target for N seconds (default 600),
 #                        then popinit against the kernel's own code
-#   make SAN=1 check-san the host-side tests with a glibc ASan+UBSan popinit
+#   make check-san       the host-side tests with a glibc ASan+UBSan popinit
 #   make oracle          re-record the kernel's listings (boots QEMU)
 #
 # Third-party libraries are built from Debian source packages into
@@ -26,6 +26,20 @@ WARN     = -Wall -Wextra -Wshadow -Wvla -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS   = -std=c11 $(OPT) $(WARN) -D_GNU_SOURCE -ffunction-sections -fdata-sections \
            -fno-asynchronous-unwind-tables -fno-unwind-tables -I$(DEPS)/include
 LDFLAGS  = -static -Wl,--gc-sections -s -Wl,-z,noseparate-code -Wl,--build-id=none
+DEPS_SRC = $(CURDIR)/$(DEPS)/src
+# SAN=1: the same program for the host, glibc, ASan and UBSan, in
+# build-san/ (static musl cannot carry the sanitizers); its libraries are
+# built from the same sources as build/deps, sanitized too (clang: gcc 12's
+# UBSan writes its reports to stderr only, whatever log_path says)
+ifeq ($(SAN),1)
+CC       = clang-14 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST     = x86_64-linux-gnu
+B        = build-san
+DEPS     = build-san/deps
+DEPS_SRC = $(CURDIR)/build/deps/src
+OPT      = -O1 -g
+LDFLAGS  = -Wl,--gc-sections
+endif
 # signed images: trusted keys, revoked key ids, version floors compiled in
 #   make KEYS="a.pem b.crt" REVOKED="KEYID..." FLOORS="main:42 modules:3"
 KEYS     =
@@ -86,7 +100,7 @@ all: $(B)/popinit
 .PRECIOUS: $(DEPS)/.stamp-%
 $(DEPS)/.stamp-%: boot/deps.sh
 	@rm -f $@
-	sh boot/deps.sh $(DEPS) $(CC) $(HOST) $*
+	DEPS_SRC=$(DEPS_SRC) sh boot/deps.sh $(DEPS) "$(CC)" $(HOST) $*
 
 $(B)/obj/%.o: %.c $(DEP_STAMPS) $(B)/codecs
 	@mkdir -p $(dir $@)
@@ -122,6 +136,11 @@ size: $(B)/popinit
 
 check: all $(B)/test/treelist
 	@sh tests/run.sh
+
+# the host-side tests again with build-san/popinit (see tests/san.sh)
+check-san: all $(B)/test/treelist
+	@$(MAKE) -s SAN=1 build-san/popinit
+	@sh tests/san.sh
 
 boot: all
 	@sh boot/demo.sh
@@ -181,7 +200,7 @@ distclean:
 
 FORCE:
 -include $(FUZZ_OBJS:.o=.d)
-.PHONY: all size check boot bench fuzz fuzz-targets oracle clean distclean FORCE
+.PHONY: all size check boot bench fuzz fuzz-targets check-san oracle clean distclean FORCE
 -include $(OBJS:.o=.d)
 
 # test tools (host side)

@@ -4,8 +4,8 @@
 # as tini does.  PASS/FAIL lines.  Needs root (unshare -p).
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-p=$top/build/popinit
-w=$top/build/test/pid1
+p=${POPINIT:-$top/build/popinit}
+w=${TESTDIR:-$top/build/test}/pid1
 rm -rf "$w"; mkdir -p "$w"
 
 # an orphan that dies while its parent lives on: reaped by PID 1
