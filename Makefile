@@ -160,7 +160,9 @@ fuzz: all
 # Debian's -dev packages (minilzo and BearSSL from build/deps)
 FZ          = build/fuzz
 FUZZ_CC     = clang-14
-FUZZ_TARGETS = $(patsubst tests/fuzz/fuzz_%.c,$(FZ)/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c))
+# (a target with a script of its own, tests/fuzz/NAME.sh, builds itself)
+FUZZ_TARGETS = $(filter-out $(patsubst tests/fuzz/%.sh,$(FZ)/fuzz_%,$(wildcard tests/fuzz/*.sh)), \
+               $(patsubst tests/fuzz/fuzz_%.c,$(FZ)/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_CFLAGS = -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-prototypes \
               -DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD \
               -idirafter $(DEPS)/include -fsanitize=address,undefined -fno-sanitize-recover=all

@@ -12,27 +12,44 @@
 #include "../lib/io.h"
 #include "sign.h"
 
+/*
+ * The RSA public half, which BearSSL's decoder drops (and recomputes only
+ * for primes = 3 mod 4):
+ *   RSAPrivateKey ::= SEQUENCE { version, n, e, d, p, q, dp, dq, qinv }
+ *   PrivateKeyInfo ::= SEQUENCE { version, algorithm, OCTET STRING { RSAPrivateKey } }
+ */
 static int
-bad(struct sig_why *why, const char *msg)
+rsa_public(struct sign_key *k, const uint8_t *der, size_t len)
 {
-	snprintf(why->msg, sizeof why->msg, "%s", msg);
-	why->offset = 0;
-	return -1;
-}
+	struct sig_der d = { der, len }, seq, v, n, e;
 
-static void
-skey_push(void *ctx, const void *data, size_t len)
-{
-	br_skey_decoder_push(ctx, data, len);
+	if (sig_der_next(&d, 0x30, &seq, NULL) < 0 || sig_der_next(&seq, 0x02, &v, NULL) < 0)
+		return -1;
+	if (seq.len && seq.p[0] == 0x30) {
+		struct sig_der alg, oct;
+		if (sig_der_next(&seq, 0x30, &alg, NULL) < 0 || sig_der_next(&seq, 0x04, &oct, NULL) < 0 ||
+		    sig_der_next(&oct, 0x30, &seq, NULL) < 0 || sig_der_next(&seq, 0x02, &v, NULL) < 0)
+			return -1;
+	}
+	if (sig_der_uint(&seq, &n) < 0 || sig_der_uint(&seq, &e) < 0 || n.len > sizeof k->n ||
+	    e.len > sizeof k->e)
+		return -1;
+	memcpy(k->n, n.p, k->nlen = n.len);
+	memcpy(k->e, e.p, k->elen = e.len);
+	return 0;
 }
 
 int
 sign_key_load(struct sign_key *k, const uint8_t *data, size_t len, int hash, struct sig_why *why)
 {
+	static struct sig_der_buf db;
+
 	memset(k, 0, sizeof *k);
+	db.len = 0;
+	db.over = false;
 	br_skey_decoder_init(&k->dc);
 	if (len && data[0] == 0x30) {
-		br_skey_decoder_push(&k->dc, data, len);
+		sig_der_append(&db, data, len);
 	} else {
 		br_pem_decoder_context pc;
 		int objs = 0;
@@ -43,33 +60,40 @@ sign_key_load(struct sign_key *k, const uint8_t *data, size_t len, int hash, str
 			len -= n;
 			int ev = br_pem_decoder_event(&pc);
 			if (ev == BR_PEM_ERROR)
-				return bad(why, "malformed PEM");
+				return sig_fail(why, 0, "%s", "malformed PEM");
 			if (ev == BR_PEM_BEGIN_OBJ) {
 				const char *name = br_pem_decoder_name(&pc);
 				if (objs++)
-					return bad(why, "more than one PEM object");
+					return sig_fail(why, 0, "%s", "more than one PEM object");
 				if (strcmp(name, "PRIVATE KEY") && strcmp(name, "EC PRIVATE KEY") &&
 				    strcmp(name, "RSA PRIVATE KEY"))
-					return bad(why, !strcmp(name, "ENCRYPTED PRIVATE KEY") ?
+					return sig_fail(why, 0, "%s", !strcmp(name, "ENCRYPTED PRIVATE KEY") ?
 						   "an encrypted private key: decrypt it, or sign with boot/sign-image" :
 						   "not a private key");
-				br_pem_decoder_setdest(&pc, skey_push, &k->dc);
+				br_pem_decoder_setdest(&pc, sig_der_append, &db);
 			}
 		}
 		if (!objs)
-			return bad(why, "no private key in it");
+			return sig_fail(why, 0, "%s", "no private key in it");
 	}
-	if (br_skey_decoder_last_error(&k->dc))
-		return bad(why, "not a usable RSA or EC private key");
+	if (db.over)
+		return sig_fail(why, 0, "%s", "private key too large");
+	br_skey_decoder_push(&k->dc, db.b, db.len);
+	int r = br_skey_decoder_last_error(&k->dc) ? -1 : 0;
+	if (r == 0 && br_skey_decoder_key_type(&k->dc) == BR_KEYTYPE_RSA) {
+		k->type = SIG_KEY_RSA;
+		r = rsa_public(k, db.b, db.len);
+	}
+	memset(db.b, 0, db.len);	/* the only copy left is the decoder's */
+	if (r < 0)
+		return sig_fail(why, 0, "%s", "not a usable RSA or EC private key");
 	uint8_t spki[600];
 	struct sig_key pub;
-	if (br_skey_decoder_key_type(&k->dc) == BR_KEYTYPE_EC) {
+	if (k->type != SIG_KEY_RSA) {
 		int c = br_skey_decoder_get_ec(&k->dc)->curve;
 		if (c != BR_EC_secp256r1 && c != BR_EC_secp384r1 && c != BR_EC_secp521r1)
-			return bad(why, "EC key: curve is not P-256, P-384 or P-521");
+			return sig_fail(why, 0, "%s", "EC key: curve is not P-256, P-384 or P-521");
 		k->type = SIG_KEY_EC;
-	} else {
-		k->type = SIG_KEY_RSA;
 	}
 	/* the public half through the verifier's own parser: the same key
 	 * id, the same limits (RSA 2048-4096) */
@@ -80,7 +104,7 @@ sign_key_load(struct sign_key *k, const uint8_t *data, size_t len, int hash, str
 	if (hash == 0)
 		hash = k->type == SIG_KEY_EC && k->bits > 256 ? 384 : 256;
 	if (hash != 256 && hash != 384)
-		return bad(why, "the hash is sha256 or sha384");
+		return sig_fail(why, 0, "%s", "the hash is sha256 or sha384");
 	k->alg = k->type == SIG_KEY_EC ? (hash == 384 ? SIG_ECDSA_SHA384 : SIG_ECDSA_SHA256) :
 					 (hash == 384 ? SIG_RSA_SHA384 : SIG_RSA_SHA256);
 	return 0;
@@ -151,17 +175,9 @@ sign_spki(const struct sign_key *k, uint8_t *out)
 		memcpy(alg + alen + sizeof ec_oid, c, clen);
 		alen += sizeof ec_oid + clen;
 	} else {
-		const br_rsa_private_key *sk = br_skey_decoder_get_rsa(&k->dc);
-		uint8_t n[512], e[4], ints[540];
-		size_t nlen = br_rsa_i31_compute_modulus(NULL, sk);
-		uint32_t ev = br_rsa_i31_compute_pubexp(sk);
-		if (nlen == 0 || nlen > sizeof n || ev == 0)
-			nlen = 1, n[0] = 0;	/* rejected by the parser */
-		else
-			br_rsa_i31_compute_modulus(n, sk);
-		e[0] = (uint8_t)(ev >> 24), e[1] = (uint8_t)(ev >> 16), e[2] = (uint8_t)(ev >> 8), e[3] = (uint8_t)ev;
-		size_t il = der_int(ints, n, nlen);
-		il += der_int(ints + il, e, 4);
+		uint8_t ints[540];
+		size_t il = der_int(ints, k->n, k->nlen);
+		il += der_int(ints + il, k->e, k->elen);
 		klen = der_hdr(key, 0x30, il);
 		memcpy(key + klen, ints, il);
 		klen += il;
@@ -192,7 +208,7 @@ sign_manifest(char *out, const char *name, uint64_t version, uint64_t size, cons
 	if (kernel && n > 0 && n <= SIG_MANIFEST_MAX)
 		n += snprintf(out + n, SIG_MANIFEST_MAX + 1 - (size_t)n, "kernel=%s\n", kernel);
 	if (n <= 0 || n > SIG_MANIFEST_MAX)
-		return bad(why, "manifest too long");
+		return sig_fail(why, 0, "%s", "manifest too long");
 	/* what the verifier would refuse is not signed */
 	if (sig_parse_manifest((const uint8_t *)out, (size_t)n, &m, why) < 0)
 		return -1;
@@ -222,12 +238,12 @@ sign_record(const struct sign_key *k, const uint8_t *m, size_t mlen, uint8_t *ou
 			slen = 0;
 	}
 	if (slen == 0)
-		return bad(why, "signing failed");
+		return sig_fail(why, 0, "%s", "signing failed");
 	char id[65];
 	sig_hex(k->keyid, 32, id);
 	int h = snprintf((char *)out, cap, "sig %s %s %zu\n", sig_alg_name(k->alg), id, slen);
 	if (h < 0 || (size_t)h + slen + 1 > cap)
-		return bad(why, "too many signature records");
+		return sig_fail(why, 0, "%s", "too many signature records");
 	memcpy(out + h, sig, slen);
 	out[(size_t)h + slen] = '\n';
 	return h + (int)slen + 1;

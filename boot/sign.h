@@ -19,6 +19,8 @@ struct sign_key {
 	enum sig_alg alg;
 	uint8_t keyid[32];
 	unsigned bits;
+	uint8_t n[512], e[4];		/* RSA: the public half, from the DER */
+	size_t nlen, elen;
 };
 
 /* sign_key_load: a PEM private key ("PRIVATE KEY", "EC PRIVATE KEY",

@@ -29,10 +29,10 @@ const char *cmd_optarg(int argc, char **argv, int *i);
 struct sig_trust;
 int cmd_trust_option(struct sig_trust *t, bool *keys, int argc, char **argv, int *i);
 int cmd_trust_finish(struct sig_trust *t, bool keys);
-/* cmd_verify_image: a sealed fd of FD's verified payload, or a negative
- * errno after logging (-EBADMSG: refused) */
+/* cmd_verify_image: a sealed fd of FD's verified payload (SEAL; else 0),
+ * or a negative errno after logging (-EBADMSG: refused) */
 struct sig_image;
-int cmd_verify_image(const struct sig_trust *t, const char *label, int fd, const char *name,
+int cmd_verify_image(const struct sig_trust *t, const char *label, int fd, const char *name, bool seal,
 		     struct sig_image *si);
 
 #endif

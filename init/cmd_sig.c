@@ -1,7 +1,10 @@
 /* cmd_sig.c: popinit verify, and the trust options of verify and unpack.
  *
  *   popinit verify [-k KEY]... [-r KEYID]... [-m NAME:VERSION]...
- *                [-n NAME] [-K KERNEL] [-l] IMAGE...
+ *                [-n NAME | -N] [-K KERNEL] [-l] IMAGE...
+ *
+ * -n NAME: each image must be signed as NAME; -N: as the role boot gives
+ * it (trust_role(): /initramfs.d/10-main.cpio.gz must be "10-main").
  *
  * verify without -k trusts what boot trusts: the compiled-in keys and
  * those of /etc/popinit/keys.  The format: unpack/sig.h.
@@ -32,11 +35,11 @@ cmd_optarg(int argc, char **argv, int *i)
 }
 
 int
-cmd_verify_image(const struct sig_trust *t, const char *label, int fd, const char *name,
+cmd_verify_image(const struct sig_trust *t, const char *label, int fd, const char *name, bool seal,
 		 struct sig_image *si)
 {
 	struct sig_why why;
-	int m = sig_image_open(t, fd, name, si, &why);
+	int m = sig_image_open(t, fd, name, seal, si, &why);
 
 	if (m == -EBADMSG)
 		log_fatal("%s: refused: %s (at offset %llu)", label, why.msg, (unsigned long long)why.offset);
@@ -51,9 +54,8 @@ cmd_trust_option(struct sig_trust *t, bool *keys, int argc, char **argv, int *i)
 	char c = argv[*i][1];
 	const char *v;
 
-	/* "-" (standard input) is no option: strchr() finds the NUL too */
-	if (!c || !strchr("krmK", c))
-		return 0;
+	if (!c || argv[*i][0] != '-' || !strchr("krmK", c))
+		return 0;	/* "-" is standard input, not an option */
 	if (!(v = cmd_optarg(argc, argv, i)))
 		return -1;
 	if (c == 'k') {
@@ -124,7 +126,7 @@ cmd_verify(int argc, char **argv)
 {
 	static struct sig_trust t;
 	const char *name = NULL;
-	bool list = false, keys = false;
+	bool list = false, keys = false, role = false;
 	int i, code = EXIT_OK;
 
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
@@ -138,6 +140,8 @@ cmd_verify(int argc, char **argv)
 			break;
 		} else if (!strcmp(argv[i], "-l")) {
 			list = true;
+		} else if (!strcmp(argv[i], "-N")) {
+			role = true;
 		} else if (argv[i][1] == 'n') {
 			if (!(name = cmd_optarg(argc, argv, &i)))
 				return EXIT_USAGE;
@@ -164,7 +168,10 @@ cmd_verify(int argc, char **argv)
 			code = EXIT_USAGE;
 			continue;
 		}
-		int m = cmd_verify_image(&t, argv[i], fd, name, &si);
+		char rname[SIG_NAME_MAX + 1];
+		if (role)
+			trust_role(argv[i], rname, sizeof rname);
+		int m = cmd_verify_image(&t, argv[i], fd, role ? rname : name, false, &si);
 		(void)io_close(fd);
 		if (m < 0) {
 			if (code != EXIT_TEMP)
@@ -181,7 +188,6 @@ cmd_verify(int argc, char **argv)
 			       argv[i], si.m.name, (unsigned long long)si.m.version,
 			       (unsigned long long)si.m.payload_size, si.m.kernel[0] ? " kernel=" : "",
 			       si.m.kernel, sig_alg_name(r->alg), id, k ? k->src : "?");
-			(void)io_close(m);
 		}
 		sig_image_done(&si);
 	}

@@ -161,7 +161,7 @@ cmd_unpack(int argc, char **argv)
 		if (vo.on) {
 			/* nothing of a refused image is written */
 			static struct sig_image si;
-			int m = cmd_verify_image(&vo.t, argv[i], fd, vo.name, &si);
+			int m = cmd_verify_image(&vo.t, argv[i], fd, vo.name, true, &si);
 			sig_image_done(&si);
 			(void)io_close(fd);
 			if (m < 0) {

@@ -108,32 +108,6 @@ boot_trust(const struct boot_opts *o)
 			 trust.n_floors == 1 ? "" : "s");
 }
 
-/* role: the name an image's manifest must carry (see the top) */
-static void
-role(const char *spec, char *out, size_t size)
-{
-	static const char *const codec[] = { ".gz", ".bz2", ".lzma", ".xz", ".lzo", ".lz4", ".zst", ".zstd" };
-	const char *b = strrchr(spec, '/'), *eq = strchr(spec, '=');
-
-	b = b ? b + 1 : eq && spec[0] != '/' ? eq + 1 : spec;
-	size_t n = strlen(b);
-	for (size_t i = 0; i < LEN(codec); i++) {
-		size_t k = strlen(codec[i]);
-		if (n > k && !strcmp(b + n - k, codec[i])) {
-			n -= k;
-			break;
-		}
-	}
-	if (n > 5 && (!strncmp(b + n - 5, ".cpio", 5)))
-		n -= 5;
-	else if (n > 4 && !strncmp(b + n - 4, ".img", 4))
-		n -= 4;
-	if (n >= size)
-		n = 0;
-	memcpy(out, b, n);
-	out[n] = 0;
-}
-
 /* split_spec: "NAME:SPEC" (the colon before any '/' or '='): NAME to
  * OUT, SPEC returned; else SPEC, and OUT from role() */
 static const char *
@@ -146,7 +120,7 @@ split_spec(const char *spec, char *out, size_t size)
 		out[n] = 0;
 		return spec + n + 1;
 	}
-	role(spec, out, size);
+	trust_role(spec, out, size);
 	return spec;
 }
 
@@ -161,7 +135,7 @@ open_verified(int fd, const char *label, const char *name)
 			  label);
 		return -1;
 	}
-	int m = cmd_verify_image(&trust, label, fd, name, &si);
+	int m = cmd_verify_image(&trust, label, fd, name, true, &si);
 	if (m >= 0) {
 		char id[17];
 		sig_hex(si.tr.rec[si.used].keyid, 8, id);
@@ -249,7 +223,7 @@ boot_images(const struct boot_opts *o, const char *root, bool devices, struct im
 		char path[sizeof IMAGES_DIR + 256];
 		struct stat sb;
 		snprintf(path, sizeof path, "%s/%s", IMAGES_DIR, names[i]->d_name);
-		role(names[i]->d_name, name, sizeof name);
+		trust_role(names[i]->d_name, name, sizeof name);
 		if (!r && names[i]->d_name[0] != '.' && stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
 			r = unpack_one(u, path, path, name, true, st);
 		free(names[i]);

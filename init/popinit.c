@@ -29,7 +29,7 @@ static const struct {
 	{ "run", cmd_run, "[--] CMD [ARGS...]           run CMD under a reaping, signal-forwarding PID 1" },
 	{ "modprobe", cmd_modprobe, "[-n] [-v] [-q] [-a] [-d ROOT] [-S VER] NAME [PARAM...]   load a module" },
 	{ "probe", cmd_probe, "FILE...                      filesystem and partitions, as popinit sees them" },
-	{ "verify", cmd_verify, "[-k KEY]... [-r KEYID]... [-m NAME:VERSION]... [-n NAME] [-K KERNEL] [-l] IMAGE...   verify signed images" },
+	{ "verify", cmd_verify, "[-k KEY]... [-r KEYID]... [-m NAME:VERSION]... [-n NAME|-N] [-K KERNEL] [-l] IMAGE...   verify signed images" },
 	{ "switch-root", cmd_switch_root, "NEWROOT [INIT [ARGS...]]  make NEWROOT / and exec INIT (PID 1 only)" },
 };
 

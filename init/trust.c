@@ -126,3 +126,28 @@ trust_dir(struct sig_trust *t, const char *dir)
 	free(names);
 	return r;
 }
+
+void
+trust_role(const char *spec, char *out, size_t size)
+{
+	static const char *const codec[] = { ".gz", ".bz2", ".lzma", ".xz", ".lzo", ".lz4", ".zst", ".zstd" };
+	const char *b = strrchr(spec, '/'), *eq = strchr(spec, '=');
+
+	b = b ? b + 1 : eq && spec[0] != '/' ? eq + 1 : spec;
+	size_t n = strlen(b);
+	for (size_t i = 0; i < LEN(codec); i++) {
+		size_t k = strlen(codec[i]);
+		if (n > k && !strcmp(b + n - k, codec[i])) {
+			n -= k;
+			break;
+		}
+	}
+	if (n > 5 && (!strncmp(b + n - 5, ".cpio", 5)))
+		n -= 5;
+	else if (n > 4 && !strncmp(b + n - 4, ".img", 4))
+		n -= 4;
+	if (n >= size)
+		n = 0;
+	memcpy(out, b, n);
+	out[n] = 0;
+}

@@ -10,6 +10,7 @@
 #define POPINIT_TRUST_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "../unpack/sig.h"
 
@@ -33,5 +34,10 @@ int trust_builtin(struct sig_trust *t);
 int trust_dir(struct sig_trust *t, const char *dir);
 /* trust_file: one key file; 0 or -1 after logging */
 int trust_file(struct sig_trust *t, const char *path);
+
+/* trust_role: the role an image file or spec is signed for: its last path
+ * component (or a LABEL=/PARTLABEL= value) without a codec suffix and
+ * then ".cpio" or ".img"; "" if too long */
+void trust_role(const char *spec, char *out, size_t size);
 
 #endif

@@ -22,6 +22,7 @@ run() {
 run sh "$top/tests/unit.sh"
 run sh "$top/tests/fuzz/run.sh" 10
 run sh "$top/tests/cli.sh"
+run sh "$top/tests/sig.sh"
 run sh "$top/tests/modprobe.sh"
 run sh "$top/tests/probe.sh"
 run sh "$top/tests/pid1.sh"

@@ -22,11 +22,8 @@ static const char *const alg_names[] = {
 	[SIG_RSA_SHA384] = "rsa-sha384",
 };
 
-static int fail(struct sig_why *why, uint64_t offset, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static int
-fail(struct sig_why *why, uint64_t offset, const char *fmt, ...)
+int
+sig_fail(struct sig_why *why, uint64_t offset, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -164,12 +161,12 @@ parse_records(const uint8_t *p, size_t len, uint64_t off, struct sig_trailer *t,
 		struct sig_record *r = &t->rec[t->n_rec];
 		const uint8_t *nl = memchr(p + i, '\n', len - i < 128 ? len - i : 128);
 		if (t->n_rec == SIG_RECORDS_MAX)
-			return fail(why, off + i, "more than %d signature records", SIG_RECORDS_MAX);
+			return sig_fail(why, off + i, "more than %d signature records", SIG_RECORDS_MAX);
 		if (!nl)
-			return fail(why, off + i, "signature record %d: no header line", t->n_rec + 1);
+			return sig_fail(why, off + i, "signature record %d: no header line", t->n_rec + 1);
 		const char *s = (const char *)p + i, *e = (const char *)nl;
 		if (e - s < 4 || memcmp(s, "sig ", 4))
-			return fail(why, off + i, "signature record %d: not \"sig ...\"", t->n_rec + 1);
+			return sig_fail(why, off + i, "signature record %d: not \"sig ...\"", t->n_rec + 1);
 		s += 4;
 		size_t a;
 		for (a = 0; a < LEN(alg_names); a++) {
@@ -178,29 +175,29 @@ parse_records(const uint8_t *p, size_t len, uint64_t off, struct sig_trailer *t,
 				break;
 		}
 		if (a == LEN(alg_names))
-			return fail(why, off + i, "signature record %d: unknown algorithm", t->n_rec + 1);
+			return sig_fail(why, off + i, "signature record %d: unknown algorithm", t->n_rec + 1);
 		r->alg = (enum sig_alg)a;
 		s += strlen(alg_names[a]) + 1;
 		if (e - s < 66 || s[64] != ' ' || sig_unhex(s, 32, r->keyid) < 0)
-			return fail(why, off + i, "signature record %d: bad key id", t->n_rec + 1);
+			return sig_fail(why, off + i, "signature record %d: bad key id", t->n_rec + 1);
 		s += 65;
 		uint64_t n;
 		if (sig_parse_u64(s, (size_t)(e - s), &n) < 0 || n == 0 || n > SIG_LEN_MAX)
-			return fail(why, off + i, "signature record %d: bad length", t->n_rec + 1);
+			return sig_fail(why, off + i, "signature record %d: bad length", t->n_rec + 1);
 		i = (size_t)(nl - p) + 1;
 		if (len - i < n + 1 || p[i + n] != '\n')
-			return fail(why, off + i, "signature record %d: %llu bytes do not fit", t->n_rec + 1,
+			return sig_fail(why, off + i, "signature record %d: %llu bytes do not fit", t->n_rec + 1,
 				    (unsigned long long)n);
 		r->sig = p + i;
 		r->len = (size_t)n;
 		i += (size_t)n + 1;
 		for (int k = 0; k < t->n_rec; k++)
 			if (!memcmp(t->rec[k].keyid, r->keyid, 32))
-				return fail(why, off + i, "signature record %d: key id repeated", t->n_rec + 1);
+				return sig_fail(why, off + i, "signature record %d: key id repeated", t->n_rec + 1);
 		t->n_rec++;
 	}
 	if (!t->n_rec)
-		return fail(why, off, "no signature record");
+		return sig_fail(why, off, "no signature record");
 	return 0;
 }
 
@@ -213,19 +210,19 @@ sig_parse_trailer(const uint8_t *tail, size_t len, uint64_t end, struct sig_trai
 	memset(t, 0, sizeof *t);
 	if (len < SIG_FOOTER_LEN || end < SIG_FOOTER_LEN ||
 	    memcmp(tail + len - SIG_FOOTER_LEN, footer_magic, sizeof footer_magic - 1))
-		return fail(why, end, "not signed (no initsig footer at the end)");
+		return sig_fail(why, end, "not signed (no initsig footer at the end)");
 	const uint8_t *f = tail + len - SIG_FOOTER_LEN;
 	uint64_t foot = end - SIG_FOOTER_LEN;
 	if (parse_digits10(f + 10, &m) < 0 || f[20] != ' ' || parse_digits10(f + 21, &s) < 0 ||
 	    f[31] != '\n')
-		return fail(why, foot, "malformed initsig footer");
+		return sig_fail(why, foot, "malformed initsig footer");
 	if (m == 0 || m > SIG_MANIFEST_MAX)
-		return fail(why, foot, "manifest length %u out of range", (unsigned)m);
+		return sig_fail(why, foot, "manifest length %u out of range", (unsigned)m);
 	if (s == 0 || s > SIG_RECORDS_MAX * SIG_RECORD_MAX)
-		return fail(why, foot, "signature records length %u out of range", (unsigned)s);
+		return sig_fail(why, foot, "signature records length %u out of range", (unsigned)s);
 	uint64_t body = (uint64_t)m + s + SIG_FOOTER_LEN;
 	if (end < body + SIG_HDR_LEN || len < body + SIG_HDR_LEN)
-		return fail(why, foot, "truncated: the footer announces %llu bytes, the image has %llu",
+		return sig_fail(why, foot, "truncated: the footer announces %llu bytes, the image has %llu",
 			    (unsigned long long)(body + SIG_HDR_LEN), (unsigned long long)end);
 	const uint8_t *h = tail + len - body - SIG_HDR_LEN;
 	t->header_off = end - body - SIG_HDR_LEN;
@@ -233,9 +230,9 @@ sig_parse_trailer(const uint8_t *tail, size_t len, uint64_t end, struct sig_trai
 	uint8_t want[SIG_HDR_LEN];
 	sig_make_header(want, (uint32_t)body);
 	if (t->header_off % 4)
-		return fail(why, t->header_off, "initsig header not on a 4-byte boundary");
+		return sig_fail(why, t->header_off, "initsig header not on a 4-byte boundary");
 	if (memcmp(h, want, SIG_HDR_LEN))
-		return fail(why, t->header_off, "malformed initsig header");
+		return sig_fail(why, t->header_off, "malformed initsig header");
 	t->manifest = h + SIG_HDR_LEN;
 	t->manifest_len = m;
 	return parse_records(t->manifest + m, s, t->header_off + SIG_HDR_LEN + m, t, why);
@@ -254,13 +251,13 @@ sig_parse_manifest(const uint8_t *p, size_t len, struct sig_manifest *m, struct 
 	while (i < len) {
 		const uint8_t *nl = memchr(p + i, '\n', len - i);
 		if (!nl)
-			return fail(why, i, "manifest: last line not ended");
+			return sig_fail(why, i, "manifest: last line not ended");
 		const char *s = (const char *)p + i, *e = (const char *)nl;
 		if (k == LEN(mkeys))
-			return fail(why, i, "manifest: a line after the last key");
+			return sig_fail(why, i, "manifest: a line after the last key");
 		size_t kl = strlen(mkeys[k]);
 		if ((size_t)(e - s) <= kl || memcmp(s, mkeys[k], kl) || s[kl] != '=')
-			return fail(why, i, "manifest: line %zu is not %s=", k + 1, mkeys[k]);
+			return sig_fail(why, i, "manifest: line %zu is not %s=", k + 1, mkeys[k]);
 		const char *v = s + kl + 1;
 		size_t vl = (size_t)(e - v);
 		int bad = 0;
@@ -291,12 +288,12 @@ sig_parse_manifest(const uint8_t *p, size_t len, struct sig_manifest *m, struct 
 			break;
 		}
 		if (bad)
-			return fail(why, i, "manifest: bad %s", mkeys[k]);
+			return sig_fail(why, i, "manifest: bad %s", mkeys[k]);
 		k++;
 		i = (size_t)(nl - p) + 1;
 	}
 	if (k < LEN(mkeys) - 1)
-		return fail(why, i, "manifest: %s missing", mkeys[k]);
+		return sig_fail(why, i, "manifest: %s missing", mkeys[k]);
 	return 0;
 }
 
@@ -369,12 +366,12 @@ sig_verify(const struct sig_trust *t, const struct sig_trailer *tr, int *used, s
 		bool ec = r->alg == SIG_ECDSA_SHA256 || r->alg == SIG_ECDSA_SHA384;
 		sig_hex(r->keyid, 8, id);
 		if (ec != (k->type == SIG_KEY_EC))
-			return fail(why, roff, "signature %d: %s with the %s key %s", i + 1,
+			return sig_fail(why, roff, "signature %d: %s with the %s key %s", i + 1,
 				    alg_names[r->alg], ec ? "RSA" : "EC", id);
 		/* a bad signature by a key we trust is tampering, whatever
 		 * the other records say */
 		if (!check(k, r, tr->manifest, tr->manifest_len))
-			return fail(why, roff, "signature %d by key %s (%s) does not verify", i + 1, id,
+			return sig_fail(why, roff, "signature %d by key %s (%s) does not verify", i + 1, id,
 				    k->src);
 		if (good < 0)
 			good = i;
@@ -385,12 +382,12 @@ sig_verify(const struct sig_trust *t, const struct sig_trailer *tr, int *used, s
 	}
 	if (rev >= 0) {
 		sig_hex(tr->rec[rev].keyid, 8, id);
-		return fail(why, roff, "signed only by revoked key %s", id);
+		return sig_fail(why, roff, "signed only by revoked key %s", id);
 	}
 	if (!t->n_keys)
-		return fail(why, roff, "signatures required, but no key is trusted");
+		return sig_fail(why, roff, "signatures required, but no key is trusted");
 	sig_hex(tr->rec[0].keyid, 8, id);
-	return fail(why, roff, "not signed by a trusted key (signed by %s%s)", id,
+	return sig_fail(why, roff, "not signed by a trusted key (signed by %s%s)", id,
 		    tr->n_rec > 1 ? " and others" : "");
 }
 
@@ -399,14 +396,14 @@ sig_check_manifest(const struct sig_trust *t, const struct sig_manifest *m, cons
 		   struct sig_why *why)
 {
 	if (name && strcmp(name, m->name))
-		return fail(why, 0, "signed as \"%s\", used as \"%s\"", m->name, name);
+		return sig_fail(why, 0, "signed as \"%s\", used as \"%s\"", m->name, name);
 	for (int i = 0; i < t->n_floors; i++)
 		if (!strcmp(t->floor[i].name, m->name) && m->version < t->floor[i].min)
-			return fail(why, 0, "version %llu of \"%s\" is below the floor %llu",
+			return sig_fail(why, 0, "version %llu of \"%s\" is below the floor %llu",
 				    (unsigned long long)m->version, m->name,
 				    (unsigned long long)t->floor[i].min);
 	if (m->kernel[0] && t->kernel[0] && strcmp(m->kernel, t->kernel))
-		return fail(why, 0, "bound to kernel %s, running %s", m->kernel, t->kernel);
+		return sig_fail(why, 0, "bound to kernel %s, running %s", m->kernel, t->kernel);
 	return 0;
 }
 
@@ -462,7 +459,7 @@ sig_trust_parse_list(struct sig_trust *t, const char *text, size_t len, bool flo
 		char buf[128];
 		line++;
 		if (n >= sizeof buf)
-			return fail(why, line, "line %zu too long", line);
+			return sig_fail(why, line, "line %zu too long", line);
 		memcpy(buf, text + i, n);
 		buf[n] = 0;
 		i += n + 1;
@@ -470,16 +467,16 @@ sig_trust_parse_list(struct sig_trust *t, const char *text, size_t len, bool flo
 			continue;
 		if (!floors) {
 			if (sig_trust_revoke(t, buf) < 0)
-				return fail(why, line, "line %zu: not a key id (64 lower-case hex)", line);
+				return sig_fail(why, line, "line %zu: not a key id (64 lower-case hex)", line);
 			continue;
 		}
 		char *sp = strchr(buf, ' ');
 		uint64_t v;
 		if (!sp || sig_parse_u64(sp + 1, strlen(sp + 1), &v) < 0)
-			return fail(why, line, "line %zu: not \"NAME VERSION\"", line);
+			return sig_fail(why, line, "line %zu: not \"NAME VERSION\"", line);
 		*sp = 0;
 		if (sig_trust_floor(t, buf, v) < 0)
-			return fail(why, line, "line %zu: bad name or too many", line);
+			return sig_fail(why, line, "line %zu: bad name or too many", line);
 	}
 	return 0;
 }

@@ -113,6 +113,9 @@ struct sig_why {
 	uint64_t offset;		/* in the image, where it applies */
 };
 
+/* sig_fail: WHY gets the message and OFFSET; returns -1 */
+int sig_fail(struct sig_why *why, uint64_t offset, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 const char *sig_alg_name(enum sig_alg alg);
 void sig_hex(const uint8_t *b, size_t n, char *out);	/* OUT gets 2n+1 */
 int sig_unhex(const char *s, size_t n, uint8_t *out);	/* lower case only */
@@ -153,6 +156,25 @@ int sig_trust_parse_list(struct sig_trust *t, const char *text, size_t len, bool
 bool sig_trust_active(const struct sig_trust *t);
 bool sig_name_ok(const char *s, size_t n);
 int sig_parse_u64(const char *s, size_t n, uint64_t *v);
+
+/* DER, strictly: definite minimal lengths.  sig_der_next: the next TLV of
+ * D, which must have TAG; *V its value, *TLV (if not NULL) the whole; 0 or
+ * -1.  sig_der_uint: a positive minimal INTEGER, without its leading 0. */
+struct sig_der {
+	const uint8_t *p;
+	size_t len;
+};
+int sig_der_next(struct sig_der *d, uint8_t tag, struct sig_der *v, struct sig_der *tlv);
+int sig_der_uint(struct sig_der *d, struct sig_der *v);
+
+/* a PEM object's DER, for br_pem_decoder_setdest(): sig_der_append() sets
+ * OVER rather than overflow */
+struct sig_der_buf {
+	uint8_t b[8192];
+	size_t len;
+	bool over;
+};
+void sig_der_append(void *ctx, const void *data, size_t len);
 
 /* sig_parse_key: one key from DER (SPKI, or a certificate's); 0 or -1 */
 int sig_parse_key(const uint8_t *der, size_t len, struct sig_key *k, struct sig_why *why);

@@ -97,12 +97,15 @@ source_size(int fd, uint64_t *size)
 	return -ESPIPE;
 }
 
-/* data_end: just past the last non-NUL byte at or before SIZE */
+/* data_end: just past the last non-NUL byte at or before SIZE: 64 KiB
+ * first (a file's trailer), then 1 MiB at a time (a partition's zeros) */
 static int
 data_end(int fd, uint64_t size, uint64_t *end)
 {
-	while (size) {
-		size_t n = size < CHUNK ? (size_t)size : CHUNK;
+	size_t step = 64u << 10;
+
+	for (; size; step = CHUNK) {
+		size_t n = size < step ? (size_t)size : step;
 		int r = pread_full(fd, chunk, n, size - n);
 		if (r < 0)
 			return r;
@@ -177,12 +180,13 @@ check_frame(const struct sig_image *si, struct sig_why *why)
 	return 0;
 }
 
-/* copy: the payload into a sealed memfd, hashing it on the way */
+/* copy: the payload into a sealed memfd, hashing it on the way; without
+ * SEAL only hashed where it is (verify alone: no RAM for a copy) */
 static int
-copy(struct sig_image *si, uint8_t hash[32])
+copy(struct sig_image *si, bool seal, uint8_t hash[32])
 {
 	br_sha256_context h;
-	int m = memfd("popinit-payload");
+	int m = seal ? memfd("popinit-payload") : 0;
 
 	if (m < 0)
 		return m;
@@ -191,17 +195,18 @@ copy(struct sig_image *si, uint8_t hash[32])
 		uint64_t left = si->m.payload_size - off;
 		size_t n = left < CHUNK ? (size_t)left : CHUNK;
 		int r = pread_full(si->fd, chunk, n, off);
-		if (r == 0)
+		if (r == 0 && seal)
 			r = io_write_full(m, chunk, n);
 		if (r < 0) {
-			(void)io_close(m);
+			if (seal)
+				(void)io_close(m);
 			return r;
 		}
 		br_sha256_update(&h, chunk, n);
 		off += n;
 	}
 	br_sha256_out(&h, hash);
-	if (fcntl(m, F_ADD_SEALS, SEALS) < 0 || lseek(m, 0, SEEK_SET) < 0) {
+	if (seal && (fcntl(m, F_ADD_SEALS, SEALS) < 0 || lseek(m, 0, SEEK_SET) < 0)) {
 		int e = -errno;
 		(void)io_close(m);
 		return e;
@@ -210,7 +215,7 @@ copy(struct sig_image *si, uint8_t hash[32])
 }
 
 int
-sig_image_open(const struct sig_trust *t, int fd, const char *name, struct sig_image *si,
+sig_image_open(const struct sig_trust *t, int fd, const char *name, bool seal, struct sig_image *si,
 	       struct sig_why *why)
 {
 	uint8_t hash[32];
@@ -226,11 +231,12 @@ sig_image_open(const struct sig_trust *t, int fd, const char *name, struct sig_i
 	}
 	if (check_frame(si, why) < 0 || sig_check_manifest(t, &si->m, name, why) < 0)
 		return -EBADMSG;
-	int m = copy(si, hash);
+	int m = copy(si, seal, hash);
 	if (m < 0)
 		return m;
 	if (memcmp(hash, si->m.sha256, 32)) {
-		(void)io_close(m);
+		if (seal)
+			(void)io_close(m);
 		snprintf(why->msg, sizeof why->msg, "payload hash mismatch (%llu bytes)",
 			 (unsigned long long)si->m.payload_size);
 		why->offset = 0;

@@ -1,8 +1,9 @@
 /* sigimage.h: a signed image read from a file, a block device or a pipe.
  *
  *	struct sig_image si;
- *	int m = sig_image_open(&trust, fd, "main", &si, &why);
+ *	int m = sig_image_open(&trust, fd, "main", true, &si, &why);
  *	if (m >= 0) unpack from m: a sealed memfd holding the payload alone
+ *	(SEAL false: only verified, hashed in place; 0 on success)
  *	sig_image_done(&si);
  *
  * sig_image_read() only finds and parses the trailer (popinit list).
@@ -27,8 +28,8 @@ struct sig_image {
 };
 
 int sig_image_read(int fd, struct sig_image *si, struct sig_why *why);
-int sig_image_open(const struct sig_trust *t, int fd, const char *name, struct sig_image *si,
-		   struct sig_why *why);
+int sig_image_open(const struct sig_trust *t, int fd, const char *name, bool seal,
+		   struct sig_image *si, struct sig_why *why);
 void sig_image_done(struct sig_image *si);
 
 #endif

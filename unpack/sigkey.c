@@ -27,15 +27,10 @@
 #include "../lib/io.h"
 #include "sig.h"
 
-struct der {
-	const uint8_t *p;
-	size_t len;
-};
+#define der sig_der
 
-/* der_next: the next TLV of D, which must have TAG; *v its value, *tlv the
- * whole; 0 or -1 */
-static int
-der_next(struct der *d, uint8_t tag, struct der *v, struct der *tlv)
+int
+sig_der_next(struct der *d, uint8_t tag, struct der *v, struct der *tlv)
 {
 	size_t n, h = 2;
 
@@ -72,7 +67,7 @@ der_skip(struct der *d)
 {
 	struct der v;
 
-	return d->len ? der_next(d, d->p[0], &v, NULL) : -1;
+	return d->len ? sig_der_next(d, d->p[0], &v, NULL) : -1;
 }
 
 static bool
@@ -81,11 +76,10 @@ eq(const struct der *v, const uint8_t *b, size_t n)
 	return v->len == n && !memcmp(v->p, b, n);
 }
 
-/* der_uint: a positive INTEGER, minimal, without its leading zero */
-static int
-der_uint(struct der *d, struct der *v)
+int
+sig_der_uint(struct der *d, struct der *v)
 {
-	if (der_next(d, 0x02, v, NULL) < 0 || v->len == 0 || (v->p[0] & 0x80))
+	if (sig_der_next(d, 0x02, v, NULL) < 0 || v->len == 0 || (v->p[0] & 0x80))
 		return -1;
 	if (v->p[0] == 0) {
 		if (v->len == 1 || !(v->p[1] & 0x80))
@@ -110,40 +104,32 @@ static const struct {
 };
 
 static int
-bad(struct sig_why *why, const char *msg)
-{
-	snprintf(why->msg, sizeof why->msg, "%s", msg);
-	why->offset = 0;
-	return -1;
-}
-
-static int
 parse_spki(const uint8_t *p, size_t len, struct sig_key *k, struct sig_why *why)
 {
 	struct der d = { p, len }, spki, alg, oid, bits, key, n, e;
 
-	if (der_next(&d, 0x30, &spki, NULL) < 0 || d.len)
-		return bad(why, "not a DER SubjectPublicKeyInfo");
-	if (der_next(&spki, 0x30, &alg, NULL) < 0 || der_next(&alg, 0x06, &oid, NULL) < 0 ||
-	    der_next(&spki, 0x03, &bits, NULL) < 0 || spki.len || bits.len < 1 || bits.p[0] != 0)
-		return bad(why, "malformed SubjectPublicKeyInfo");
+	if (sig_der_next(&d, 0x30, &spki, NULL) < 0 || d.len)
+		return sig_fail(why, 0, "%s", "not a DER SubjectPublicKeyInfo");
+	if (sig_der_next(&spki, 0x30, &alg, NULL) < 0 || sig_der_next(&alg, 0x06, &oid, NULL) < 0 ||
+	    sig_der_next(&spki, 0x03, &bits, NULL) < 0 || spki.len || bits.len < 1 || bits.p[0] != 0)
+		return sig_fail(why, 0, "%s", "malformed SubjectPublicKeyInfo");
 	bits.p++;
 	bits.len--;
 	memset(k, 0, sizeof *k);
 	if (eq(&oid, oid_rsa, sizeof oid_rsa)) {
 		struct der nul;
-		if (der_next(&alg, 0x05, &nul, NULL) < 0 || nul.len || alg.len)
-			return bad(why, "RSA key: parameters are not NULL");
-		if (der_next(&bits, 0x30, &key, NULL) < 0 || bits.len || der_uint(&key, &n) < 0 ||
-		    der_uint(&key, &e) < 0 || key.len)
-			return bad(why, "malformed RSA key");
+		if (sig_der_next(&alg, 0x05, &nul, NULL) < 0 || nul.len || alg.len)
+			return sig_fail(why, 0, "%s", "RSA key: parameters are not NULL");
+		if (sig_der_next(&bits, 0x30, &key, NULL) < 0 || bits.len || sig_der_uint(&key, &n) < 0 ||
+		    sig_der_uint(&key, &e) < 0 || key.len)
+			return sig_fail(why, 0, "%s", "malformed RSA key");
 		unsigned nbits = (unsigned)n.len * 8;
 		for (uint8_t top = n.p[0]; !(top & 0x80); top = (uint8_t)(top << 1))
 			nbits--;
 		if (nbits < 2048 || nbits > 4096)
-			return bad(why, "RSA key: the modulus must have 2048 to 4096 bits");
+			return sig_fail(why, 0, "%s", "RSA key: the modulus must have 2048 to 4096 bits");
 		if (e.len > sizeof k->e || !(e.p[e.len - 1] & 1) || (e.len == 1 && e.p[0] < 3))
-			return bad(why, "RSA key: unusable public exponent");
+			return sig_fail(why, 0, "%s", "RSA key: unusable public exponent");
 		k->type = SIG_KEY_RSA;
 		k->bits = nbits;
 		memcpy(k->n, n.p, n.len);
@@ -153,23 +139,23 @@ parse_spki(const uint8_t *p, size_t len, struct sig_key *k, struct sig_why *why)
 	} else if (eq(&oid, oid_ec, sizeof oid_ec)) {
 		struct der c;
 		size_t i;
-		if (der_next(&alg, 0x06, &c, NULL) < 0 || alg.len)
-			return bad(why, "EC key: parameters are not a named curve");
+		if (sig_der_next(&alg, 0x06, &c, NULL) < 0 || alg.len)
+			return sig_fail(why, 0, "%s", "EC key: parameters are not a named curve");
 		for (i = 0; i < LEN(curves); i++)
 			if (eq(&c, curves[i].oid, curves[i].len))
 				break;
 		if (i == LEN(curves))
-			return bad(why, "EC key: curve is not P-256, P-384 or P-521");
+			return sig_fail(why, 0, "%s", "EC key: curve is not P-256, P-384 or P-521");
 		size_t clen = (curves[i].bits + 7) / 8;
 		if (bits.len != 1 + 2 * clen || bits.p[0] != 0x04)
-			return bad(why, "EC key: the point is not uncompressed");
+			return sig_fail(why, 0, "%s", "EC key: the point is not uncompressed");
 		k->type = SIG_KEY_EC;
 		k->curve = curves[i].curve;
 		k->bits = curves[i].bits;
 		memcpy(k->q, bits.p, bits.len);
 		k->qlen = bits.len;
 	} else {
-		return bad(why, "key algorithm is neither RSA nor EC (Ed25519 is not supported)");
+		return sig_fail(why, 0, "%s", "key algorithm is neither RSA nor EC (Ed25519 is not supported)");
 	}
 	br_sha256_context h;
 	br_sha256_init(&h);
@@ -184,14 +170,14 @@ cert_spki(const uint8_t *p, size_t len, struct der *spki)
 {
 	struct der d = { p, len }, cert, tbs, v;
 
-	if (der_next(&d, 0x30, &cert, NULL) < 0 || d.len || der_next(&cert, 0x30, &tbs, NULL) < 0)
+	if (sig_der_next(&d, 0x30, &cert, NULL) < 0 || d.len || sig_der_next(&cert, 0x30, &tbs, NULL) < 0)
 		return -1;
-	if (tbs.len && tbs.p[0] == 0xa0 && der_next(&tbs, 0xa0, &v, NULL) < 0)
+	if (tbs.len && tbs.p[0] == 0xa0 && sig_der_next(&tbs, 0xa0, &v, NULL) < 0)
 		return -1;
 	for (int i = 0; i < 5; i++)	/* serial signature issuer validity subject */
 		if (der_skip(&tbs) < 0)
 			return -1;
-	return der_next(&tbs, 0x30, &v, spki);
+	return sig_der_next(&tbs, 0x30, &v, spki);
 }
 
 int
@@ -217,22 +203,16 @@ add_key(struct sig_trust *t, const uint8_t *der, size_t len, const char *src, st
 		if (!memcmp(t->key[i].keyid, k.keyid, 32))
 			return 0;	/* the same key twice */
 	if (t->n_keys == SIG_KEYS_MAX)
-		return bad(why, "too many trusted keys");
+		return sig_fail(why, 0, "%s", "too many trusted keys");
 	snprintf(k.src, sizeof k.src, "%s", src);
 	t->key[t->n_keys++] = k;
 	return 0;
 }
 
-struct pem_buf {
-	uint8_t b[8192];
-	size_t len;
-	bool over;
-};
-
-static void
-pem_append(void *ctx, const void *data, size_t len)
+void
+sig_der_append(void *ctx, const void *data, size_t len)
 {
-	struct pem_buf *pb = ctx;
+	struct sig_der_buf *pb = ctx;
 
 	if (pb->over || len > sizeof pb->b - pb->len) {
 		pb->over = true;
@@ -254,7 +234,7 @@ sig_trust_keys(struct sig_trust *t, const uint8_t *data, size_t len, const char 
 		goto undo;
 	}
 	static br_pem_decoder_context pc;
-	static struct pem_buf pb;
+	static struct sig_der_buf pb;
 	bool in = false;
 	br_pem_decoder_init(&pc);
 	while (len) {
@@ -265,18 +245,18 @@ sig_trust_keys(struct sig_trust *t, const uint8_t *data, size_t len, const char 
 		case BR_PEM_BEGIN_OBJ: {
 			const char *name = br_pem_decoder_name(&pc);
 			if (strcmp(name, "PUBLIC KEY") && strcmp(name, "CERTIFICATE")) {
-				bad(why, "a PEM object that is not a PUBLIC KEY or CERTIFICATE");
+				sig_fail(why, 0, "%s", "a PEM object that is not a PUBLIC KEY or CERTIFICATE");
 				goto undo;
 			}
 			pb.len = 0;
 			pb.over = false;
-			br_pem_decoder_setdest(&pc, pem_append, &pb);
+			br_pem_decoder_setdest(&pc, sig_der_append, &pb);
 			in = true;
 			break;
 		}
 		case BR_PEM_END_OBJ:
 			if (pb.over) {
-				bad(why, "PEM object too large");
+				sig_fail(why, 0, "%s", "PEM object too large");
 				goto undo;
 			}
 			if (add_key(t, pb.b, pb.len, src, why) < 0)
@@ -285,16 +265,16 @@ sig_trust_keys(struct sig_trust *t, const uint8_t *data, size_t len, const char 
 			in = false;
 			break;
 		case BR_PEM_ERROR:
-			bad(why, "malformed PEM");
+			sig_fail(why, 0, "%s", "malformed PEM");
 			goto undo;
 		}
 	}
 	if (in) {
-		bad(why, "PEM object not ended");
+		sig_fail(why, 0, "%s", "PEM object not ended");
 		goto undo;
 	}
 	if (!objs) {
-		bad(why, "no key in it (neither PEM nor DER)");
+		sig_fail(why, 0, "%s", "no key in it (neither PEM nor DER)");
 		goto undo;
 	}
 	return 0;

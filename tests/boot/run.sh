@@ -456,3 +456,98 @@ if want_s initramfs-tools; then
 		echo "FAIL boot/initramfs-tools: could not build the image: $(tail -2 "$w/itools.err" | tr '\n' ' ')"
 	fi
 fi
+
+# signed images: the initrd (the built-in initramfs) trusts a key in
+# /etc/popinit/keys; the image in /initramfs.d must verify for its role
+# ("10-main") before a byte of it is decoded
+sigkeys() {
+	[ -f "$w/sig-ec.key" ] && return 0
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$w/sig-ec.key" 2>/dev/null &&
+	openssl pkey -in "$w/sig-ec.key" -pubout -out "$w/sig-ec.pub" &&
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out "$w/sig-fw.key" 2>/dev/null &&
+	openssl pkey -in "$w/sig-fw.key" -pubout -out "$w/sig-fw.pub"
+}
+sigpayload() {
+	printf '/etc/x\n' > "$w/sigfiles"
+	printf 'signed\n' > "$w/sigx"
+	printf '/initramfs.d/10-main.img\n' > "$w/sigabsent"
+	img sigpay.cpio <<L
+dir /sbin 0755 0 0
+file /sbin/init $w/payload 0755 0 0
+dir /etc 0755 0 0
+file /etc/x $w/sigx 0644 0 0
+file /etc/payload.files $w/sigfiles 0644 0 0
+L
+	zstd -q -19 -f "$w/sigpay.cpio" -o "$w/sigpay.cpio.zst"
+}
+if want_s signed || want_s signed-tampered; then
+	sigkeys && sigpayload
+	"$p" sign -k "$w/sig-ec.key" -n 10-main -V 3 "$w/sigpay.cpio.zst" "$w/signed.img"
+fi
+if want_s signed; then
+	base signed "dir /etc 0755 0 0" "dir /etc/popinit 0755 0 0" "dir /etc/popinit/keys 0755 0 0" \
+		"file /etc/popinit/keys/test.pem $w/sig-ec.pub 0644 0 0" \
+		"file /etc/payload.absent $w/sigabsent 0644 0 0" \
+		"file /initramfs.d/10-main.img $w/signed.img 0644 0 0"
+	boot signed ""
+	expect signed 'popinit: signed images only: 1 trusted key, 0 revoked' \
+		'popinit: /initramfs.d/10-main.img: verified "10-main" version 3, ecdsa-sha256 by key' \
+		'^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@FILE /etc/x=signed$' '^@@ABSENT /initramfs.d/10-main.img$'
+fi
+# one byte of the payload changed: refused, nothing of it in rootfs (the
+# emergency shell, the payload as /bin/sh, looks), then panic=-1
+if want_s signed-tampered; then
+	cp "$w/signed.img" "$w/tampered.img"
+	printf 'Z' | dd of="$w/tampered.img" bs=1 seek=2000 conv=notrunc status=none
+	printf '/etc/x\n/sbin/init\n' > "$w/tabsent"
+	base signed-tampered "dir /etc 0755 0 0" "dir /etc/popinit 0755 0 0" "dir /etc/popinit/keys 0755 0 0" \
+		"file /etc/popinit/keys/test.pem $w/sig-ec.pub 0644 0 0" "dir /bin 0755 0 0" \
+		"file /bin/sh $w/payload 0755 0 0" "file /etc/payload.absent $w/tabsent 0644 0 0" \
+		"file /initramfs.d/10-main.img $w/tampered.img 0644 0 0"
+	boot signed-tampered "popinit.shell"
+	expect signed-tampered 'popinit: fatal: /initramfs.d/10-main.img: refused: payload hash mismatch' \
+		'popinit: fatal: unpacking the images failed' '^@@PAYLOAD pid=[0-9]+ argv0=' \
+		'^@@ABSENT /etc/x$' '^@@ABSENT /sbin/init$' 'popinit: fatal: rebooting now \(panic=-1\)'
+fi
+# the firmware case: keys and a floor compiled into /init (make KEYS=
+# FLOORS= TOOLS=no), every image signed: the modules image in the initrd
+# ("10-modules") and the firmware image on a GPT partition, read from the
+# block device (its NUL tail skipped) by popinit.image=NAME:PARTLABEL=;
+# then the command line raises the floor above the firmware's version
+if want_s signed-builtin || want_s signed-rollback; then
+	sigkeys && sigpayload
+	make -s -C "$top" B=build/test/fwkeys TOOLS=no KEYS="$w/sig-fw.pub" FLOORS="firmware:5" > "$w/fwkeys.build" 2>&1 ||
+		echo "FAIL boot/signed-builtin: the keyed build failed: $(tail -2 "$w/fwkeys.build" | tr '\n' ' ')"
+	"$p" sign -k "$w/sig-fw.key" -n firmware -V 5 "$w/sigpay.cpio.zst" "$w/fw.img"
+	"$p" sign -k "$w/sig-fw.key" -n 10-modules -V 1 "$w/m-plain.img" "$w/m-signed.img"
+	rm -f "$w/fw.disk"
+	truncate -s 8M "$w/fw.disk"
+	printf 'label: gpt\nsize=2M, name="fw-b"\nsize=4M, name="fw-a"\n' | sfdisk -q "$w/fw.disk"
+	start=$(sfdisk -J "$w/fw.disk" | python3 -c 'import json,sys; print(json.load(sys.stdin)["partitiontable"]["partitions"][1]["start"])')
+	dd if="$w/fw.img" of="$w/fw.disk" bs=512 seek="$start" conv=notrunc status=none
+	fwbase() {
+		{
+			echo "dir /dev 0755 0 0"
+			echo "nod /dev/console 0600 0 0 c 5 1"
+			echo "file /init $top/build/test/fwkeys/popinit 0755 0 0"
+			echo "dir /initramfs.d 0755 0 0"
+			echo "file /initramfs.d/10-modules.img $w/m-signed.img 0644 0 0"
+		} | "$p" mkimage -t 100000 -o "$w/$1.initrd" -
+	}
+fi
+if want_s signed-builtin; then
+	fwbase signed-builtin
+	boot signed-builtin "popinit.image=firmware:PARTLABEL=fw-a rootwait=10" $(disk fw)
+	expect signed-builtin 'popinit: signed images only: 1 trusted key, 0 revoked, 1 version floor' \
+		'popinit: /initramfs.d/10-modules.img: verified "10-modules" version 1, ecdsa-sha384 by key' \
+		'popinit: PARTLABEL=fw-a: verified "firmware" version 5, ecdsa-sha384 by key' \
+		'^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@FILE /etc/x=signed$'
+fi
+if want_s signed-rollback; then
+	fwbase signed-rollback
+	boot signed-rollback "popinit.image=firmware:PARTLABEL=fw-a rootwait=10 popinit.floor=firmware:6 popinit.verify=off" $(disk fw)
+	expect signed-rollback 'popinit.verify=off: only "required" is known; the command line cannot weaken' \
+		'popinit: /initramfs.d/10-modules.img: verified "10-modules"' \
+		'popinit: fatal: PARTLABEL=fw-a: refused: version 5 of "firmware" is below the floor 6' \
+		'popinit: fatal: rebooting now \(panic=-1\)' '!@@PAYLOAD'
+fi

@@ -1018,6 +1018,46 @@ def _():
     return a + b
 
 
+# ---------------------------------------------------------------- signed images
+
+def initsig(payload, name=b'main', version=1, records=None, tail=0):
+    """PAYLOAD with an initsig 1 trailer (unpack/sig.h): NUL pad, a newc
+    header of mode 0 whose body is manifest, records and footer, then TAIL
+    NULs.  The signature bytes are stand-ins: what the kernel does with the
+    bytes does not depend on them."""
+    import hashlib
+    man = b'initsig=1\nname=%s\nversion=%d\npayload-size=%d\npayload-sha256=%s\n' % (
+        name, version, len(payload), hashlib.sha256(payload).hexdigest().encode())
+    if records is None:
+        sig = rnd(99, 71)
+        records = b'sig ecdsa-sha256 %s %d\n%s\n' % (b'ab' * 32, len(sig), sig)
+    foot = b'~INITSIG1 %010d %010d\n' % (len(man), len(records))
+    body = man + records + foot
+    hdr = b'070701' + b''.join(b'%08X' % v for v in (0, 0, 0, 0, 0, 0, len(body), 0, 0, 0, 0, 12, 0))
+    return payload + b'\0' * ((-len(payload)) % 4) + hdr + b'popinit.sig\0\0\0' + body + b'\0' * tail
+
+
+@case('initsig-gzip', 'signed image: gzip payload + initsig trailer: the kernel skips the trailer (mode-0 entry)')
+def _():
+    return initsig(gz_len_mod(1, 'g'))
+
+
+@case('initsig-plain', 'signed image: plain cpio payload + trailer: skipped, no error')
+def _():
+    return initsig(cat(F('a', 'plain'), T()))
+
+
+@case('initsig-zstd-tail', 'signed image: zstd payload, trailer, 700 NULs (a padded block device)')
+def _():
+    return initsig(compress('zstd', F('z', 'zstd') + T()), tail=700)
+
+
+@case('initsig-then-image', 'signed image then another archive: the kernel goes on after the trailer')
+def _():
+    s = initsig(gz(F('first', '1') + T()))
+    return cat(s, b'\0' * ((-len(s)) % 4), F('second', '2'), T())
+
+
 # ---------------------------------------------------------------- listed only
 
 # made by tools.sh and initramfs-tools.regen, listed in CASES for reference

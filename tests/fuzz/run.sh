@@ -9,7 +9,9 @@
 # One line per target, "PASS fuzz/NAME: ..." or "FAIL fuzz/NAME: ...".
 # Work in $FUZZ_WORK/NAME/ (default build/fuzz): corpus (kept between
 # runs), seeds, artifacts (crashes), fuzz.log, and the binary run (a copy,
-# so that a rebuild does not change a running campaign).  A target added as tests/fuzz/fuzz_NAME.c is built
+# so that a rebuild does not change a running campaign).  A target with a
+# script of its own, tests/fuzz/NAME.sh (sig: it builds BearSSL for
+# itself and signs its seeds), is run by that script, for SECONDS too.  A target added as tests/fuzz/fuzz_NAME.c is built
 # and run with the defaults below; its seeds and options go in seeds() and
 # opts() when it wants its own.
 # FUZZ_MASK (see fuzz_image.c) names known differences to ignore while
@@ -123,6 +125,10 @@ opts() {
 
 status=0
 for n in $names; do
+	if [ -f "$top/tests/fuzz/$n.sh" ]; then
+		sh "$top/tests/fuzz/$n.sh" "$secs" || status=1
+		continue
+	fi
 	d=$work/$n
 	bin=$d/fuzz_$n
 	mkdir -p "$d/corpus" "$d/artifacts"
