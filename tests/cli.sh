@@ -160,6 +160,18 @@ else
 	fail unpack/full-disk-partial-file-not-done "cannot mount a tmpfs (not root?)"
 fi
 
+# a .lzma header stating a 4 GiB dictionary: refused as the kernel's
+# failed window allocation ("decompressor failed") from the header, before
+# liblzma allocates the dictionary (under a 800 MB address-space limit it
+# failed with "Could not allocate input buffer"; found by fuzz/decomp)
+{ printf '\135\000\377\377\377\377\377\377\377\377\377\377\377'; head -c 2000 /dev/urandom; } > huge.lzma
+mkdir -p thuge
+# (ASan reserves terabytes of shadow address space: no limit for it)
+(if [ -z "${POPINIT_SAN:-}" ]; then ulimit -v 800000; fi; "$p" unpack --root thuge huge.lzma) 2> huge.err; rc=$?
+if [ $rc -eq 100 ] && grep -q "^popinit: fatal: huge.lzma: decompressor failed (LZMA dictionary too large) at the lzma data at offset 0$" huge.err; then
+	pass unpack/lzma-huge-dictionary-refused-from-header
+else fail unpack/lzma-huge-dictionary-refused-from-header "rc=$rc $(cat huge.err)"; fi
+
 # a truncated image: the tree the kernel leaves, and an error it does not give
 head -c 300 pop.cpio > trunc.cpio
 mkdir -p t4
