@@ -13,4 +13,4 @@ apt-get install -y -q --no-install-recommends \
 	gzip bzip2 lzop lz4 zstd cpio libarchive-tools python3 strace time \
 	zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev clang \
 	qemu-system-x86 initramfs-tools kmod fdisk e2fsprogs xfsprogs btrfs-progs dosfstools \
-	erofs-utils squashfs-tools
+	erofs-utils squashfs-tools linux-source-6.1
