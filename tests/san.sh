@@ -12,7 +12,8 @@
 #
 # Every sanitizer report is written to build-san/test/san/ (log_path), so
 # a report is a failure even where a test expected the command to fail;
-# one FAIL line per report.  Ends with "N passed, N failed".
+# one FAIL line per report (LSan refusing to run under strace excepted).
+# Ends with "sanitized: N passed, N failed".
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 export POPINIT=$top/build-san/popinit TESTDIR=$top/build-san/test POPINIT_SAN=1
@@ -40,9 +41,16 @@ run sh "$top/tests/probe.sh"
 run sh "$top/tests/pid1.sh"
 run sh "$top/tests/oracle/compare.sh"
 
+# LeakSanitizer stops at once in a process run under strace (the fd and
+# sealing tests): that is no finding, only a leak check not made there
 for f in "$logs"/*; do
 	[ -f "$f" ] || continue
-	echo "FAIL san/report: $(grep -m 1 -E 'ERROR|runtime error|SUMMARY' "$f") (build-san/test/san/$(basename "$f"))" |
+	if grep -q 'LeakSanitizer does not work under ptrace' "$f" &&
+	   ! grep -q -E 'ERROR: (AddressSanitizer|LeakSanitizer: detected)|runtime error' "$f"; then
+		echo "san: no leak check under strace: $(basename "$f")" >&2
+		continue
+	fi
+	echo "FAIL san/report: $(grep -m 1 -E 'ERROR|runtime error|SUMMARY' "$f" || head -n 1 "$f") (build-san/test/san/$(basename "$f"))" |
 		tee -a "$log"
 done
 pass=$(grep -c '^PASS ' "$log")
