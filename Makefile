@@ -198,7 +198,7 @@ clean:
 	rm -rf $(B)/obj $(B)/popinit $(B)/popinit.map $(B)/codecs $(B)/test $(B)/trust-args $(B)/trust-data.c
 
 distclean:
-	rm -rf $(B)
+	rm -rf $(B) build-san
 
 FORCE:
 -include $(FUZZ_OBJS:.o=.d)
