@@ -6,7 +6,9 @@
 #   make size            the binary's size and the share of each part
 #   make TOOLS=no        without the host tools (mkimage, sign): a firmware's init
 #   make boot            boot Debian's kernel in QEMU with popinit as /init
-#   make bench           module loading: popinit against kmod, in QEMU
+#   make bench           unpack, boot, memory and size against the peers (writes
+#                        bench/results.md, bench/unpack.svg), then bench-modload
+#   make bench-modload   module loading: popinit against kmod, in QEMU
 #   make fuzz SECONDS=N  every libFuzzer target for N seconds (default 600),
 #                        then popinit against the kernel's own code
 #   make check-san       the host-side tests with a glibc ASan+UBSan popinit
@@ -101,6 +103,7 @@ all: $(B)/popinit
 $(DEPS)/.stamp-%: boot/deps.sh
 	@rm -f $@
 	DEPS_SRC=$(DEPS_SRC) sh boot/deps.sh $(DEPS) "$(CC)" $(HOST) $*
+$(DEPS)/.stamp-xz: boot/lzma_crc32.c
 
 $(B)/obj/%.o: %.c $(DEP_STAMPS) $(B)/codecs
 	@mkdir -p $(dir $@)
@@ -145,8 +148,24 @@ check-san: all $(B)/test/treelist
 boot: all
 	@sh boot/demo.sh
 
-bench: all
+# benchmarks print figures; they are not tests.  bench: unpack (host and
+# QEMU), boot, memory, size, written to bench/results.md and bench/unpack.svg;
+# then module loading (bench-modload)
+bench: all $(B)/bench/decode
+	@sh tests/bench/unpack.sh
 	@sh tests/bench/modload.sh
+
+bench-unpack: all $(B)/bench/decode
+	@sh tests/bench/unpack.sh
+
+bench-modload: all
+	@sh tests/bench/modload.sh
+
+# the decompress-only bound: popinit's decoders and libraries, no cpio, no files
+DECODE_OBJS = $(B)/obj/unpack/decomp.o $(CODEC_SRCS:%.c=$(B)/obj/%.o)
+$(B)/bench/decode: tests/bench/decode.c $(DECODE_OBJS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(CODEC_DEFS) $(LDFLAGS) -o $@ $< $(DECODE_OBJS) $(CODEC_LIBS)
 
 # every tests/fuzz/fuzz_NAME.c target for SECONDS each (tests/fuzz/run.sh),
 # then popinit against the kernel's own initramfs.c and decoders built
@@ -202,7 +221,8 @@ distclean:
 
 FORCE:
 -include $(FUZZ_OBJS:.o=.d)
-.PHONY: all size check boot bench fuzz fuzz-targets check-san oracle clean distclean FORCE
+.PHONY: all size check boot bench bench-unpack bench-modload fuzz fuzz-targets check-san oracle clean \
+	distclean FORCE
 -include $(OBJS:.o=.d)
 
 # test tools (host side)

@@ -10,7 +10,7 @@ fi
 apt-get update -q
 apt-get install -y -q --no-install-recommends \
 	build-essential musl-tools dpkg-dev ca-certificates xz-utils \
-	gzip bzip2 lzop lz4 zstd cpio libarchive-tools python3 strace time \
+	gzip bzip2 lzop lz4 zstd cpio libarchive-tools busybox python3 strace time \
 	zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev clang \
 	qemu-system-x86 initramfs-tools kmod fdisk e2fsprogs xfsprogs btrfs-progs dosfstools \
 	erofs-utils squashfs-tools linux-source-6.1

@@ -235,14 +235,40 @@ do_name(struct cpio_parser *p, struct cursor *c)
 	return 0;
 }
 
+/* byte_sum: SUM plus the bytes of P, eight at a time: the even and the odd
+ * bytes of each word add into four 16-bit lanes each, emptied before they
+ * can overflow (256 words of bytes <= 255: 65280).  A byte loop was 15% of
+ * a zstd unpack, for a sum only 070702 archives check. */
+static uint32_t
+byte_sum(uint32_t sum, const uint8_t *p, size_t n)
+{
+	const uint64_t m = 0x00ff00ff00ff00ffull;
+
+	while (n >= 8) {
+		uint64_t even = 0, odd = 0;
+		size_t words = n / 8 < 256 ? n / 8 : 256;
+		for (size_t i = 0; i < words; i++, p += 8) {
+			uint64_t w;
+			memcpy(&w, p, 8);
+			even += w & m;
+			odd += (w >> 8) & m;
+		}
+		n -= words * 8;
+		for (int k = 0; k < 4; k++)
+			sum += (uint32_t)(even >> (16 * k) & 0xffff) + (uint32_t)(odd >> (16 * k) & 0xffff);
+	}
+	while (n--)
+		sum += *p++;
+	return sum;
+}
+
 static int
 do_copy(struct cpio_parser *p, struct cursor *c)
 {
 	size_t n = p->body_left < c->left ? (size_t)p->body_left : c->left;
 
 	if (n) {
-		for (size_t i = 0; i < n; i++)
-			p->sum += c->at[i];
+		p->sum = byte_sum(p->sum, c->at, n);
 		if (sink_said(p, p->sink->data(p->sink->ctx, c->at, n)))
 			return 1;
 		p->body_left -= n;

@@ -9,6 +9,10 @@
 
 #define PIPE_RING (4u << 20)		/* bytes queued at most */
 #define PIPE_DATA_MAX (256u << 10)	/* payload of one DATA record at most */
+/* the writer, once idle, is woken when this much is queued (or at a record
+ * that must not wait): one wake-up per 128 KiB record cost two context
+ * switches each, across CPUs */
+#define PIPE_WAKE (1u << 20)
 
 enum rec_type { REC_PAD, REC_ENTRY, REC_DATA, REC_END, REC_TRAILER, REC_IMAGE_END, REC_QUIT };
 
@@ -30,6 +34,7 @@ struct pipe {
 	pthread_cond_t can_put, can_get, idle;
 	size_t head, tail, used;	/* ring positions and fill */
 	bool failed;			/* the writer recorded an error (locked) */
+	bool waiting;			/* the writer sleeps on can_get (locked) */
 	bool skipping;			/* writer only: skip to IMAGE_END */
 	bool image_done;
 	int start_err;
@@ -100,7 +105,11 @@ put(struct pipe *p, struct rec *hdr, const void *a, size_t alen, const void *b, 
 	pthread_mutex_lock(&p->lock);
 	p->tail = (at + need) % PIPE_RING;
 	p->used += need;
-	pthread_cond_signal(&p->can_get);
+	/* a writer that sleeps has emptied the ring; it is woken once a
+	 * batch is queued, or for the records that end an image (a reader
+	 * that waits for space has queued more than a batch) */
+	if (p->waiting && (p->used >= PIPE_WAKE || hdr->type >= REC_TRAILER))
+		pthread_cond_signal(&p->can_get);
 	pthread_mutex_unlock(&p->lock);
 	return true;
 }
@@ -223,8 +232,11 @@ writer(void *arg)
 
 	for (bool go = true; go;) {
 		pthread_mutex_lock(&p->lock);
-		while (!p->used)
+		while (!p->used) {
+			p->waiting = true;
 			pthread_cond_wait(&p->can_get, &p->lock);
+			p->waiting = false;
+		}
 		size_t at = p->head;
 		size_t slack = PIPE_RING - at;
 		pthread_mutex_unlock(&p->lock);

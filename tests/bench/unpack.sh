@@ -1,0 +1,365 @@
+#!/bin/sh
+# unpack.sh: a benchmark (not a test): popinit's unpacker against its peers,
+# in one run on this machine; writes bench/results.md and bench/unpack.svg.
+#
+#   sh tests/bench/unpack.sh [REPS [QEMU_REPS]]      (make bench-unpack)
+#
+# 1. Host: the Debian kernel's module tree as a newc cpio (about 400 MB,
+#    4,000 files), plain and compressed as Debian's mkinitramfs does
+#    (gzip -n, xz --check=crc32, zstd -9, lz4 -9 -l), unpacked into a
+#    tmpfs by popinit, bsdcpio (libarchive), GNU cpio and busybox cpio
+#    (each fed by Debian's decompressor through a pipe; bsdcpio also with
+#    its own decoders), against the decompress-only bound (popinit's own
+#    decoders and libraries to /dev/null: tests/bench/decode.c).
+# 2. QEMU (Debian's kernel, TCG, 2 vCPUs): a 30 MB image (the kernel's
+#    sound modules) in each codec, unpacked by the kernel as the initrd
+#    with a trivial /init, or by popinit from /initramfs.d; the unpack
+#    times and the time to the exec of the payload init, read from the
+#    kernel log (tests/bench/stamp.c).
+# 3. Peak RSS of popinit unpack on a 1.2 GB image; 4. binary sizes.
+#
+# Images are built once into build/bench and kept.  Root is needed (the
+# tmpfs mount, owners).  Every figure comes from this run.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+w=$top/build/bench
+p=$top/build/popinit
+dec=$top/build/bench/decode
+reps=${1:-5}
+qreps=${2:-3}
+mkdir -p "$w" "$top/bench"
+cd "$top"
+for t in bsdcpio cpio busybox gzip xz zstd lz4 qemu-system-x86_64 musl-gcc; do
+	command -v $t >/dev/null || { echo "unpack.sh: fatal: $t missing (sh boot/packages.sh; apt-get install libarchive-tools cpio busybox)" >&2; exit 111; }
+done
+[ -x "$p" ] && [ -x "$dec" ] || { echo "unpack.sh: fatal: make all build/bench/decode first" >&2; exit 111; }
+kernel=$(sh boot/kernel.sh build/kernel)
+kver=$(ls build/kernel/lib/modules | head -n 1)
+codecs="plain gzip xz zstd lz4"
+ext() { case $1 in plain) echo "";; gzip) echo .gz;; xz) echo .xz;; zstd) echo .zst;; lz4) echo .lz4;; esac; }
+compress() {
+	case $1 in
+	gzip) gzip -n ;; xz) xz --check=crc32 -T2 ;; zstd) zstd -q -9 -T2 ;; lz4) lz4 -q -9 -l ;;
+	esac
+}
+decompress() { case $1 in plain) echo cat;; gzip) echo "gzip -dc";; xz) echo "xz -dc";; zstd) echo "zstd -dc";; lz4) echo "lz4 -dc";; esac; }
+say() { printf '%s\n' "$*" >&2; }
+
+# ---- images (cached) -------------------------------------------------------
+img=$w/modules.cpio
+if [ ! -s "$img" ]; then
+	say "building $img"
+	(cd build/kernel && find lib | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) > "$img.tmp"
+	mv "$img.tmp" "$img"
+fi
+# the boot image: the sound modules under /bench (not lib/modules: popinit
+# would then load modules for the VM's devices, which the kernel-only boot
+# does not), written by popinit mkimage from a gen_init_cpio list
+boot=$w/boot.cpio
+if [ ! -s "$boot" ]; then
+	say "building $boot"
+	src=build/kernel/lib/modules/$kver/kernel
+	(echo "dir /bench 0755 0 0"
+	 cd "$src" && find sound | LC_ALL=C sort | while read -r f; do
+		if [ -d "$f" ]; then echo "dir /bench/$f 0755 0 0"
+		else echo "file /bench/$f $top/$src/$f 0644 0 0"; fi
+	done) | "$p" mkimage -o "$boot.tmp" - && mv "$boot.tmp" "$boot"
+fi
+for c in gzip xz zstd lz4; do
+	for i in "$img" "$boot"; do
+		o=$i$(ext $c)
+		[ -s "$o" ] && continue
+		say "compressing $o"
+		compress $c < "$i" > "$o.tmp" && mv "$o.tmp" "$o"
+	done
+	big=$w/big.cpio$(ext $c)
+	[ -s "$big" ] || cat "$img$(ext $c)" "$img$(ext $c)" "$img$(ext $c)" > "$big"
+done
+[ -s "$w/big.cpio" ] || cat "$img" "$img" "$img" > "$w/big.cpio"
+
+# ---- the tmpfs ---------------------------------------------------------------
+mnt=$w/mnt
+mkdir -p "$mnt"
+mountpoint -q "$mnt" || mount -t tmpfs -o size=3g,mode=0755 bench "$mnt"
+trap 'cd "$top"; rm -rf "$mnt/t"; umount "$mnt" 2>/dev/null || true' EXIT
+T=$mnt/t
+fresh() { rm -rf "$T"; mkdir "$T"; }
+now() { date +%s%N; }
+load() { awk '{ print $1 " " $2 " " $3 }' /proc/loadavg; }
+load0=$(load)
+
+# one timed run of the shell command $2 in $T; its ms appended to file $1
+run() {
+	fresh
+	cd "$T"
+	s=$(now)
+	sh -c "$2" > /dev/null 2>&1 || echo "unpack.sh: failed: $2" >&2
+	e=$(now)
+	cd "$top"
+	echo $(( (e - s) / 1000000 )) >> "$1"
+}
+count() { find "$T" -mindepth 1 | wc -l; }
+
+res=$w/res
+rm -rf "$res"; mkdir -p "$res"
+tools="popinit bsdcpio bsdcpio_own gnucpio busybox bound debdec"
+for c in $codecs; do
+	i=$img$(ext $c)
+	d=$(decompress $c)
+	cat "$i" > /dev/null	# in the page cache, as for every run after
+	say "host: $c"
+	for r in $(seq "$reps"); do
+		run "$res/$c.popinit" "'$p' unpack --root '$T' '$i'"
+		[ "$r" = 1 ] && count > "$res/$c.popinit.n"
+		if [ $c = plain ]; then
+			run "$res/$c.bsdcpio" "bsdcpio -i -d -m --quiet < '$i'"
+			[ "$r" = 1 ] && count > "$res/$c.bsdcpio.n"
+			run "$res/$c.gnucpio" "cpio -i -d -m --quiet < '$i'"
+			[ "$r" = 1 ] && count > "$res/$c.gnucpio.n"
+			run "$res/$c.busybox" "busybox cpio -i -d -m < '$i'"
+			[ "$r" = 1 ] && count > "$res/$c.busybox.n"
+		else
+			run "$res/$c.bsdcpio" "$d < '$i' | bsdcpio -i -d -m --quiet"
+			[ "$r" = 1 ] && count > "$res/$c.bsdcpio.n"
+			run "$res/$c.bsdcpio_own" "bsdcpio -i -d -m --quiet < '$i'"
+			[ "$r" = 1 ] && count > "$res/$c.bsdcpio_own.n"
+			run "$res/$c.gnucpio" "$d < '$i' | cpio -i -d -m --quiet"
+			[ "$r" = 1 ] && count > "$res/$c.gnucpio.n"
+			run "$res/$c.busybox" "$d < '$i' | busybox cpio -i -d -m"
+			[ "$r" = 1 ] && count > "$res/$c.busybox.n"
+			run "$res/$c.debdec" "$d < '$i' > /dev/null"
+		fi
+		run "$res/$c.bound" "'$dec' '$i' > /dev/null"
+		run "$res/$c.wbound" "'$dec' '$i' > '$T/blob'"
+	done
+done
+
+# ---- memory: peak RSS on 1.2 GB ------------------------------------------------
+for c in $codecs; do
+	say "memory: $c"
+	fresh
+	/usr/bin/time -f %M -o "$res/$c.rss" "$p" unpack --root "$T" "$w/big.cpio$(ext $c)" || echo NaN > "$res/$c.rss"
+done
+rm -rf "$T"
+bigsize=$(stat -c %s "$w/big.cpio")
+
+# ---- QEMU: kernel vs popinit, 30 MB image --------------------------------------
+musl-gcc -static -Os -o "$w/stamp" tests/bench/stamp.c
+printf 'dir /dev 0755 0 0\nnod /dev/console 0600 0 0 c 5 1\nfile /init %s 0755 0 0\n' "$w/stamp" |
+	"$p" mkimage -o "$w/kbase.cpio" -
+for c in $codecs; do
+	bi=$boot$(ext $c)
+	cat "$w/kbase.cpio" "$bi" > "$w/k.$c.initrd"
+	printf '%s\n' "dir /dev 0755 0 0" "nod /dev/console 0600 0 0 c 5 1" "file /init $p 0755 0 0" \
+		"dir /sbin 0755 0 0" "file /sbin/init $w/stamp 0755 0 0" "dir /initramfs.d 0755 0 0" \
+		"file /initramfs.d/image $bi 0644 0 0" | "$p" mkimage -o "$w/p.$c.initrd" -
+done
+bootfiles=$(find build/kernel/lib/modules/"$kver"/kernel/sound | wc -l)
+# kmsg timestamps (us) of a boot's log: unpack start/end, popinit's own
+# figure, the payload's exec
+qrun() {
+	log=$w/q.$1.$2.log
+	sh boot/qemu.sh "$kernel" "$w/$1.$2.initrd" "$log" "quiet" 120 -smp 2 > /dev/null 2>&1 || true
+	tr -d '\r' < "$log" | awk -v mode=$1 -v want="$bootfiles" '
+		/^@@KMSG .*Trying to unpack/ { t0 = $2 }
+		/^@@KMSG .*Freeing initrd/ { t1 = $2 }
+		/^@@KMSG .*popinit: unpacked/ { for (i = 1; i <= NF; i++) if ($i == "ms") pu = $(i - 1) }
+		/^@@KMSG .*bench-stamp/ { ex = $2 }
+		/^@@FILES/ { n = $2 }
+		END {
+			ok = (n == want) && ex
+			if (mode == "k") printf "%s %s\n", ok ? int((t1 - t0) / 1000 + 0.5) : "NaN", ok ? int(ex / 1000 + 0.5) : "NaN"
+			else printf "%s %s\n", ok ? pu : "NaN", ok ? int(ex / 1000 + 0.5) : "NaN"
+		}'
+}
+for c in $codecs; do
+	say "qemu: $c"
+	for r in $(seq "$qreps"); do
+		qrun k $c >> "$res/$c.qk"
+		qrun p $c >> "$res/$c.qp"
+	done
+	cut -d' ' -f1 "$res/$c.qk" > "$res/$c.kunpack"; cut -d' ' -f2 "$res/$c.qk" > "$res/$c.kexec"
+	cut -d' ' -f1 "$res/$c.qp" > "$res/$c.punpack"; cut -d' ' -f2 "$res/$c.qp" > "$res/$c.pexec"
+done
+
+# ---- sizes ------------------------------------------------------------------------
+say "sizes"
+make -s B=build/bench/size7 TOOLS=no all > /dev/null
+make -s B=build/bench/size3 TOOLS=no CODECS="gzip xz zstd" all > /dev/null
+size7=$(stat -c %s build/bench/size7/popinit)
+size3=$(stat -c %s build/bench/size3/popinit)
+sizefull=$(stat -c %s "$p")
+load1=$(load)
+
+# ---- the report ---------------------------------------------------------------------
+# median and spread (min-max) of a file of figures
+med() { sort -n "$1" | awk '$1 != "NaN" { v[++n] = $1 } END { if (!n) print "NaN"; else if (n % 2) print v[(n + 1) / 2]; else print (v[n / 2] + v[n / 2 + 1]) / 2 }'; }
+spread() { sort -n "$1" | awk '$1 != "NaN" { v[++n] = $1 } END { if (n) printf "%s-%s", v[1], v[n]; else printf "-" }'; }
+cell() { [ -s "$1" ] && printf '%s (%s)' "$(med "$1")" "$(spread "$1")" || printf -- '-'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NaN" || b == "NaN" || b == 0) print "NaN"; else printf "%.2f", a / b }'; }
+mib() { awk -v b="$1" 'BEGIN { printf "%.1f", b / 1048576 }'; }
+ok() { awk -v v="$1" -v op="$2" -v lim="$3" 'BEGIN { if (v == "NaN") print "no figure"; else if ((op == "<" && v < lim) || (op == "<=" && v <= lim) || (op == ">" && v > lim)) print "met"; else print "**not met**" }'; }
+files_ok() {
+	want=$(cat "$res/$1.popinit.n")
+	[ -s "$res/$1.$2.n" ] || return 0
+	[ "$(cat "$res/$1.$2.n")" = "$want" ] || printf ' (!%s entries)' "$(cat "$res/$1.$2.n")"
+}
+
+out=$top/bench/results.md
+{
+echo "# popinit unpack benchmark"
+echo
+echo "Written by \`make bench\` (tests/bench/unpack.sh); every figure is from the run below."
+echo
+echo "| machine | |"
+echo "|---|---|"
+echo "| date | $(date -u '+%Y-%m-%d %H:%M UTC') |"
+echo "| CPU | $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(nproc) cores |"
+echo "| memory | $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) |"
+echo "| host kernel | $(uname -r) ($(. /etc/os-release && echo "$PRETTY_NAME")) |"
+echo "| load average (1, 5, 15 min) | $load0 at the start, $load1 at the end (a shared machine) |"
+echo "| popinit | $(git describe --always --dirty 2>/dev/null || echo '?'), musl-gcc $(musl-gcc -dumpversion), codecs -Os (zstd -O2) |"
+bbpkg=$(dpkg -S /bin/busybox /usr/bin/busybox 2>/dev/null | cut -d: -f1 | head -n 1)
+echo "| peers | $(dpkg-query -W -f '${Package} ${Version}, ' libarchive-tools cpio ${bbpkg:-busybox} gzip xz-utils zstd lz4 2>/dev/null | sed 's/, $//') |"
+echo "| QEMU | $(qemu-system-x86_64 --version | head -n 1), TCG, 2 vCPUs, 1 GiB; guest kernel $kver |"
+echo "| repetitions | host $reps, QEMU $qreps (interleaved); cells: median (min-max) in ms |"
+echo
+echo "## 1. Host: unpack into tmpfs"
+echo
+echo "Image: the module tree of $kver as newc cpio, $(mib "$(stat -c %s "$img")") MiB, $(cat "$res/plain.popinit.n") entries;"
+printf 'compressed: gzip -n %s MiB, xz -6 --check=crc32 %s MiB, zstd -9 %s MiB, lz4 -9 -l %s MiB.\n' \
+	"$(mib "$(stat -c %s "$img.gz")")" "$(mib "$(stat -c %s "$img.xz")")" "$(mib "$(stat -c %s "$img.zst")")" "$(mib "$(stat -c %s "$img.lz4")")"
+echo "Peers read through a pipe from Debian's decompressor (\`gzip -dc\`, \`xz -dc\`, \`zstd -dc\`, \`lz4 -dc\`), with \`-i -d -m\`;"
+echo "\"bsdcpio own\" decodes in libarchive itself. \"bound\": popinit's decoders and libraries to /dev/null"
+echo "(tests/bench/decode.c); \"bound+write\": the same into one tmpfs file; \"Debian decoder\": the decompressor alone to /dev/null."
+echo
+echo "| codec | popinit | bsdcpio | bsdcpio own | GNU cpio | busybox cpio | bound | bound+write | Debian decoder |"
+echo "|---|---|---|---|---|---|---|---|---|"
+for c in $codecs; do
+	printf '| %s | **%s** | %s%s | %s%s | %s%s | %s%s | %s | %s | %s |\n' $c "$(cell "$res/$c.popinit")" \
+		"$(cell "$res/$c.bsdcpio")" "$(files_ok $c bsdcpio)" "$(cell "$res/$c.bsdcpio_own")" "$(files_ok $c bsdcpio_own)" \
+		"$(cell "$res/$c.gnucpio")" "$(files_ok $c gnucpio)" "$(cell "$res/$c.busybox")" "$(files_ok $c busybox)" \
+		"$(cell "$res/$c.bound")" "$(cell "$res/$c.wbound")" "$(cell "$res/$c.debdec")"
+done
+echo
+echo "Ratios of the medians: peer / popinit (above 1: popinit is faster), popinit / bound (goal: at most 1.15)."
+echo
+echo "| codec | bsdcpio | bsdcpio own | GNU cpio | busybox cpio | fastest peer | popinit / bound | popinit / (bound+write) |"
+echo "|---|---|---|---|---|---|---|---|"
+: > "$res/ratios"
+for c in $codecs; do
+	pm=$(med "$res/$c.popinit")
+	best=NaN; row=""
+	for t in bsdcpio bsdcpio_own gnucpio busybox; do
+		if [ -s "$res/$c.$t" ]; then
+			m=$(med "$res/$c.$t"); row="$row | $(ratio "$m" "$pm")"
+			best=$(awk -v a="$best" -v b="$m" 'BEGIN { print (a == "NaN" || b < a) ? b : a }')
+			echo "$c $t $(ratio "$m" "$pm")" >> "$res/ratios"
+		else
+			row="$row | -"
+		fi
+	done
+	printf '| %s%s | %s | %s | %s |\n' $c "$row" "$(ratio "$best" "$pm")" "$(ratio "$pm" "$(med "$res/$c.bound")")" \
+		"$(ratio "$pm" "$(med "$res/$c.wbound")")"
+	echo "$c best $(ratio "$best" "$pm")" >> "$res/best"
+	echo "$c bound $(ratio "$pm" "$(med "$res/$c.bound")")" >> "$res/bound"
+	echo "$c wbound $(ratio "$pm" "$(med "$res/$c.wbound")")" >> "$res/bound"
+done
+echo
+echo "## 2. QEMU: the kernel's unpack against popinit's, and the boot"
+echo
+echo "Image: the sound modules of $kver, $(mib "$(stat -c %s "$boot")") MiB of cpio ($bootfiles entries under /bench) in each codec."
+echo "Kernel: the image and a trivial /init as the initrd; its unpack is \"Trying to unpack rootfs\" to \"Freeing initrd memory\"."
+echo "popinit: /init is popinit, the image a file of /initramfs.d in an uncompressed initrd, its unpack popinit's own log line."
+echo "Exec: the kernel-log timestamp of the payload init's first line (0 = kernel start). Cells: median (min-max) ms."
+echo
+echo "| codec | kernel unpack | popinit unpack | popinit / kernel | exec, kernel unpacks | exec, popinit unpacks | popinit / kernel |"
+echo "|---|---|---|---|---|---|---|"
+for c in $codecs; do
+	printf '| %s | %s | %s | %s | %s | %s | %s |\n' $c "$(cell "$res/$c.kunpack")" "$(cell "$res/$c.punpack")" \
+		"$(ratio "$(med "$res/$c.punpack")" "$(med "$res/$c.kunpack")")" "$(cell "$res/$c.kexec")" "$(cell "$res/$c.pexec")" \
+		"$(ratio "$(med "$res/$c.pexec")" "$(med "$res/$c.kexec")")"
+	echo "$c $(ratio "$(med "$res/$c.punpack")" "$(med "$res/$c.kunpack")") $(ratio "$(med "$res/$c.pexec")" "$(med "$res/$c.kexec")")" >> "$res/qemu"
+done
+echo
+echo "## 3. Memory: peak RSS of popinit unpack, $(mib "$bigsize") MiB image (three concatenated copies of the archive)"
+echo
+echo "| codec | peak RSS | codec memory | goal: 8 MiB + codec memory |"
+echo "|---|---|---|---|"
+for c in $codecs; do
+	case $c in
+	plain) win=0; wtxt="none";; gzip) win=32; wtxt="32 KiB window";;
+	xz) win=8192; wtxt="8 MiB dictionary";; zstd) win=4096; wtxt="4 MiB window (zstd -9)";;
+	lz4) win=16384; wtxt="8 MiB block + its compressed input";;
+	esac
+	rss=$(cat "$res/$c.rss")
+	printf '| %s | %s MiB | %s | %s |\n' $c "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" "$wtxt" \
+		"$(ok "$rss" "<" $((8192 + win)))"
+	echo "$c $(ok "$rss" "<" $((8192 + win)))" >> "$res/mem"
+done
+echo
+echo "## 4. Size of the static binary (stripped, x86_64)"
+echo
+echo "| build | bytes |"
+echo "|---|---|"
+echo "| popinit, 7 codecs + BearSSL, firmware build (TOOLS=no) | $size7 |"
+echo "| popinit, gzip xz zstd + BearSSL, firmware build (TOOLS=no) | $size3 |"
+echo "| popinit, 7 codecs + host tools (mkimage, sign) | $sizefull |"
+echo "| klibc kinit, static, no codecs (measured in shared/research/peers.md, not rebuilt here) | 62048 |"
+echo "| busybox, musl, cpio+modprobe+insmod+gunzip+unxz+switch_root (peers.md, not rebuilt here) | 124704 |"
+echo
+echo "## Goals"
+echo
+fast=$(awk '$3 == "NaN" || $3 <= 1 { print $1 }' "$res/best" | tr '\n' ' ')
+echo "- Faster than every peer on every codec: $([ -z "$fast" ] && echo met || echo "**not met** for: $fast")."
+nb=$(awk '$2 == "bound" && ($3 == "NaN" || $3 > 1.15) { print $1 " " $3 }' "$res/bound" | tr '\n' ',' | sed 's/,$//; s/,/, /g')
+echo "- Within 1.15x of the decompress-only bound: $([ -z "$nb" ] && echo met || echo "**not met** for $nb (see the notes)")."
+slow=$(awk '$2 == "NaN" || $2 > 1 { print $1 " " $2 }' "$res/qemu" | tr '\n' ',' | sed 's/,$//; s/,/, /g')
+echo "- In QEMU, popinit's unpack not slower than the kernel's: $([ -z "$slow" ] && echo met || echo "**not met** for $slow")."
+bslow=$(awk '$3 == "NaN" || $3 > 1.05 { print $1 " " $3 }' "$res/qemu" | tr '\n' ',' | sed 's/,$//; s/,/, /g')
+echo "- Boot to the payload's exec within 5 % of the kernel unpacking: $([ -z "$bslow" ] && echo met || echo "**not met** for $bslow")."
+mbad=$(awk '$2 != "met" { print $1 }' "$res/mem" | tr '\n' ' ')
+echo "- Peak RSS under 8 MiB + codec memory: $([ -z "$mbad" ] && echo met || echo "**not met** for $mbad")."
+echo "- Size: all seven codecs $size7 bytes, gzip+xz+zstd $size3 bytes: larger than klibc kinit (no codecs at all) and"
+echo "  the musl busybox (gzip and xz only, no zstd/lz4/lzo/bzip2, no verification); the budget is tests/size.sh's 300 KiB."
+echo
+[ -f tests/bench/notes.md ] && cat tests/bench/notes.md
+} > "$out"
+
+# ---- the chart: peer / popinit per codec (bars), 1.0 = popinit ----------------------
+awk -v out="$top/bench/unpack.svg" '
+	{ c = $1; t = $2; v = ($3 == "NaN") ? 0 : $3
+	  if (!(c in seen)) { seen[c] = 1; codecs[++nc] = c }
+	  if (!(t in tseen)) { tseen[t] = 1; tools[++nt] = t }
+	  r[c, t] = v; if (v > max) max = v }
+	END {
+		name["bsdcpio"] = "bsdcpio (pipe)"; name["bsdcpio_own"] = "bsdcpio (own decoder)"
+		name["gnucpio"] = "GNU cpio (pipe)"; name["busybox"] = "busybox cpio (pipe)"
+		col["bsdcpio"] = "#4e79a7"; col["bsdcpio_own"] = "#a0cbe8"; col["gnucpio"] = "#f28e2b"; col["busybox"] = "#59a14f"
+		max = int(max + 1); W = 760; H = 360; L = 60; B = 300; T = 40; gw = (W - L - 20) / nc; bw = (gw - 20) / nt
+		printf "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" font-family=\"sans-serif\" font-size=\"12\">\n", W, H > out
+		printf "<rect width=\"100%%\" height=\"100%%\" fill=\"white\"/>\n" > out
+		printf "<text x=\"%d\" y=\"20\" font-size=\"14\">Host unpack into tmpfs: peer time / popinit time (higher: popinit faster)</text>\n", L > out
+		for (y = 0; y <= max; y++) {
+			py = B - (B - T) * y / max
+			printf "<line x1=\"%d\" x2=\"%d\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"%s\"/>\n", L, W - 20, py, py, y == 1 ? "#d62728" : "#ddd" > out
+			printf "<text x=\"%d\" y=\"%.1f\" text-anchor=\"end\">%dx</text>\n", L - 6, py + 4, y > out
+		}
+		for (i = 1; i <= nc; i++) {
+			x0 = L + (i - 1) * gw + 10
+			for (j = 1; j <= nt; j++) {
+				if (!((codecs[i], tools[j]) in r)) continue
+				v = r[codecs[i], tools[j]]; h = (B - T) * v / max
+				printf "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n", x0 + (j - 1) * bw, B - h, bw - 2, h, col[tools[j]] > out
+				printf "<text x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\" font-size=\"9\">%.2f</text>\n", x0 + (j - 0.5) * bw, B - h - 3, v > out
+			}
+			printf "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>\n", x0 + (gw - 20) / 2, B + 16, codecs[i] > out
+		}
+		for (j = 1; j <= nt; j++) {
+			printf "<rect x=\"%d\" y=\"%d\" width=\"10\" height=\"10\" fill=\"%s\"/>\n", L + (j - 1) * 170, B + 34, col[tools[j]] > out
+			printf "<text x=\"%d\" y=\"%d\">%s</text>\n", L + (j - 1) * 170 + 14, B + 43, name[tools[j]] > out
+		}
+		printf "<text x=\"%d\" y=\"%d\" fill=\"#d62728\">red line: as fast as popinit</text>\n", L, H - 4 > out
+		printf "</svg>\n" > out
+	}' "$res/ratios"
+cat "$out"
