@@ -9,7 +9,9 @@
 #   make bench           unpack, boot, memory and size against the peers (writes
 #                        bench/results.md, bench/unpack.svg), then bench-modload
 #   make bench-modload   module loading: popinit against kmod, in QEMU
-#   make fuzz            20 minutes of fuzzing (the kernel's own code as oracle)
+#   make fuzz SECONDS=N  every libFuzzer target for N seconds (default 600),
+#                        then popinit against the kernel's own code
+#   make check-san       the host-side tests with a glibc ASan+UBSan popinit
 #   make oracle          re-record the kernel's listings (boots QEMU)
 #   make kernel ARCH=or1k   a small kernel whose built-in initramfs is popinit
 #   make port            cross builds, qemu-user unit tests, built-in boots
@@ -33,6 +35,20 @@ WARN     = -Wall -Wextra -Wshadow -Wvla -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS   = -std=c11 $(OPT) $(WARN) -D_GNU_SOURCE -ffunction-sections -fdata-sections \
            -fno-asynchronous-unwind-tables -fno-unwind-tables -I$(DEPS)/include
 LDFLAGS  = -static -Wl,--gc-sections -s -Wl,-z,noseparate-code -Wl,--build-id=none
+DEPS_SRC = $(CURDIR)/$(DEPS)/src
+# SAN=1: the same program for the host, glibc, ASan and UBSan, in
+# build-san/ (static musl cannot carry the sanitizers); its libraries are
+# built from the same sources as build/deps, sanitized too (clang: gcc 12's
+# UBSan writes its reports to stderr only, whatever log_path says)
+ifeq ($(SAN),1)
+CC       = clang-14 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+HOST     = x86_64-linux-gnu
+B        = build-san
+DEPS     = build-san/deps
+DEPS_SRC = $(CURDIR)/build/deps/src
+OPT      = -O1 -g
+LDFLAGS  = -Wl,--gc-sections
+endif
 # signed images: trusted keys, revoked key ids, version floors compiled in
 #   make KEYS="a.pem b.crt" REVOKED="KEYID..." FLOORS="main:42 modules:3"
 KEYS     =
@@ -120,7 +136,7 @@ all: $(B)/popinit
 .PRECIOUS: $(DEPS)/.stamp-% $(MUSLCC)
 $(DEPS)/.stamp-%: boot/deps.sh $(MUSLCC)
 	@rm -f $@
-	AR=$(AR) sh boot/deps.sh $(DEPS) $(CC) $(HOST) $*
+	AR=$(AR) DEPS_SRC=$(DEPS_SRC) sh boot/deps.sh $(DEPS) "$(CC)" $(HOST) $*
 $(DEPS)/.stamp-xz: boot/lzma_crc32.c
 
 # a cross build's C library and compiler wrapper
@@ -164,6 +180,11 @@ size: $(B)/popinit
 check: all $(B)/test/treelist
 	@sh tests/run.sh
 
+# the host-side tests again with build-san/popinit (see tests/san.sh)
+check-san: all $(B)/test/treelist
+	@$(MAKE) -s SAN=1 build-san/popinit
+	@sh tests/san.sh
+
 boot: all
 	@sh boot/demo.sh
 
@@ -198,12 +219,48 @@ $(B)/bench/decode: tests/bench/decode.c $(DECODE_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CODEC_DEFS) $(LDFLAGS) -o $@ $< $(DECODE_OBJS) $(CODEC_LIBS)
 
-# longer fuzzing: split invariance, then popinit against the kernel's own
-# initramfs.c and decoders built from linux-source for userspace
+# every tests/fuzz/fuzz_NAME.c target for SECONDS each (tests/fuzz/run.sh),
+# then popinit against the kernel's own initramfs.c and decoders built
+# from linux-source for userspace
+SECONDS = 600
 fuzz: all
-	@sh tests/fuzz/run.sh 600
-	@sh tests/fuzz/kernel/run.sh 600
-	@sh tests/fuzz/sig.sh 600
+	@sh tests/fuzz/run.sh $(SECONDS)
+	@sh tests/fuzz/kernel/run.sh $(SECONDS)
+
+# the libFuzzer targets: clang, glibc, ASan + UBSan; the decoders from
+# Debian's -dev packages (minilzo and BearSSL from build/deps)
+FZ          = build/fuzz
+FUZZ_CC     = clang-14
+# (a target with a script of its own, tests/fuzz/NAME.sh, builds itself)
+FUZZ_TARGETS = $(filter-out $(patsubst tests/fuzz/%.sh,$(FZ)/fuzz_%,$(wildcard tests/fuzz/*.sh)), \
+               $(patsubst tests/fuzz/fuzz_%.c,$(FZ)/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c)))
+FUZZ_CFLAGS = -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-prototypes \
+              -DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD \
+              -idirafter $(DEPS)/include -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_SRCS   = $(LIB_SRCS) $(wildcard unpack/*.c) $(MODLOAD_SRCS) init/cmdline.c init/probe.c \
+              tests/unit/harness.c tests/unit/sink_mem.c tests/unit/mkcpio.c
+FUZZ_OBJS   = $(FUZZ_SRCS:%.c=$(FZ)/obj/%.o)
+FUZZ_LIBS   = $(FZ)/libpopinit.a $(FZ)/obj/minilzo.o -lz -llzma -lzstd -llz4 -lbz2 \
+              $(DEPS)/lib/libbearssl.a -lpthread
+
+fuzz-targets: $(FUZZ_TARGETS)
+
+$(FZ)/obj/%.o: %.c $(DEP_STAMPS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+# minilzo loads and stores 4 bytes at unaligned addresses by design (x86)
+$(FZ)/obj/minilzo.o: $(DEP_STAMPS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -O1 -g -fsanitize=fuzzer-no-link,address -idirafter $(DEPS)/include \
+		-c $(wildcard $(DEPS)/src/lzo2-*/minilzo/minilzo.c) -o $@
+
+$(FZ)/libpopinit.a: $(FUZZ_OBJS)
+	@rm -f $@
+	ar rcs $@ $(FUZZ_OBJS)
+
+$(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FZ)/libpopinit.a $(FZ)/obj/minilzo.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIBS)
 
 oracle: all $(B)/test/treelist
 	@sh tests/oracle/record.sh
@@ -212,10 +269,12 @@ clean:
 	rm -rf $(B)/obj $(B)/popinit $(B)/popinit.map $(B)/codecs $(B)/test $(B)/trust-args $(B)/trust-data.c
 
 distclean:
-	rm -rf $(B)
+	rm -rf $(B) build-san
 
 FORCE:
-.PHONY: all size check boot kernel port bench bench-unpack bench-modload fuzz oracle clean distclean FORCE
+-include $(FUZZ_OBJS:.o=.d)
+.PHONY: all size check boot kernel port bench bench-unpack bench-modload fuzz fuzz-targets check-san oracle \
+	clean distclean FORCE
 -include $(OBJS:.o=.d)
 
 # test tools (host side)

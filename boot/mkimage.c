@@ -27,6 +27,8 @@ struct mk {
 	uint8_t buf[64 * 1024];
 };
 
+static int fail(struct mk *m, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
 static int
 fail(struct mk *m, int err, const char *fmt, ...)
 {

@@ -150,7 +150,7 @@ cmd_unpack(int argc, char **argv)
 		log_fatal("unable to %s %s: %s", what, root, strerror(-err));
 		return EXIT_TEMP;
 	}
-	int i;
+	int i, done = 0;
 	for (i = first; i < argc && code == EXIT_OK; i++) {
 		struct unpack_result res;
 		int fd = open_image(argv[i]);
@@ -173,6 +173,9 @@ cmd_unpack(int argc, char **argv)
 		int r = unpacker_run(u, fd, &res);
 		(void)io_close(fd);
 		bytes += res.bytes_in;
+		/* unpacked to its end: no error the kernel would report */
+		if (!res.err.msg && !res.read_err)
+			done++;
 		if (r < 0) {
 			int c = cmd_report(argv[i], &res);
 			/* problems the kernel does not see leave its tree: go on
@@ -186,7 +189,7 @@ cmd_unpack(int argc, char **argv)
 	const struct sink_stats *st = unpacker_stats(u);
 	if (verbose)
 		log_info("unpacked %d image%s, %llu bytes, %llu files, %llu dirs, %llu symlinks, %llu nodes in %llu ms",
-			 i - first, i - first == 1 ? "" : "s", (unsigned long long)bytes,
+			 done, done == 1 ? "" : "s", (unsigned long long)bytes,
 			 (unsigned long long)st->files, (unsigned long long)st->dirs,
 			 (unsigned long long)st->symlinks, (unsigned long long)st->nodes,
 			 (unsigned long long)(now_ms() - t0));

@@ -5,7 +5,7 @@
 # softdeps.  PASS/FAIL lines.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-p=$top/build/popinit
+p=${POPINIT:-$top/build/popinit}
 sh "$top/boot/kernel.sh" "$top/build/kernel" > /dev/null || { echo "FAIL modprobe/kernel: cannot fetch it"; exit 0; }
 v=$(ls "$top/build/kernel/lib/modules" | head -n 1)
 [ -f "$top/build/kernel/lib/modules/$v/modules.dep" ] || depmod -b "$top/build/kernel" "$v"
@@ -35,7 +35,7 @@ done
 
 # modprobe.d configuration: options, alias, softdep and blacklist, read
 # from ROOT/etc/modprobe.d by popinit and given to kmod with -C
-cfg=$top/build/test/modprobe-root
+cfg=${TESTDIR:-$top/build/test}/modprobe-root
 rm -rf "$cfg"; mkdir -p "$cfg/etc/modprobe.d" "$cfg/lib/modules"
 ln -s "$top/build/kernel/lib/modules/$v" "$cfg/lib/modules/$v"
 cat > "$cfg/etc/modprobe.d/popinit-test.conf" <<'C'
@@ -55,7 +55,7 @@ for name in ext4 virtio_blk my-disk-driver bfq e1000 'pci:v00008086d0000100Esv*s
 done
 
 # no modules.dep: the modules' own depends= give the same plan
-nodep=$top/build/test/modprobe-nodep
+nodep=${TESTDIR:-$top/build/test}/modprobe-nodep
 rm -rf "$nodep"; mkdir -p "$nodep/lib/modules/$v"
 for m in ext4 virtio_blk virtio_pci; do
 	modprobe --show-depends -d "$top/build/kernel" -S "$v" "$m" | sed -n 's/^insmod \([^ ]*\).*/\1/p'

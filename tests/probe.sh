@@ -4,8 +4,8 @@
 # squashfs) and real MBR and GPT tables made by sfdisk.  PASS/FAIL lines.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-p=$top/build/popinit
-w=$top/build/test/probe
+p=${POPINIT:-$top/build/popinit}
+w=${TESTDIR:-$top/build/test}/probe
 rm -rf "$w"; mkdir -p "$w/tree"
 echo data > "$w/tree/file"
 PATH=$PATH:/sbin:/usr/sbin

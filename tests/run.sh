@@ -20,8 +20,7 @@ run() {
 }
 
 run sh "$top/tests/unit.sh"
-run sh "$top/tests/fuzz/run.sh" 30
-run sh "$top/tests/fuzz/sig.sh" 20
+run sh "$top/tests/fuzz/run.sh" 10
 run sh "$top/tests/cli.sh"
 run sh "$top/tests/sig.sh"
 run sh "$top/tests/modprobe.sh"

@@ -4,9 +4,9 @@
 # openssl.  PASS/FAIL lines.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
-p=$top/build/popinit
+p=${POPINIT:-$top/build/popinit}
 si=$top/boot/sign-image
-w=$top/build/test/sig
+w=${TESTDIR:-$top/build/test}/sig
 rm -rf "$w"
 mkdir -p "$w"
 cd "$w" || exit 1

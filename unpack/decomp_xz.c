@@ -167,6 +167,17 @@ lzma_start(struct dec *d, struct xz *x)
 	x->opt.lp = props / 9 % 5;
 	x->opt.pb = props / 45;
 	x->opt.dict_size = (uint32_t)le64(x->head + 1);
+	/* the kernel allocates its window (min of the dictionary and the
+	 * stated size) before decoding; refuse here what window_out() would
+	 * refuse, before liblzma allocates a dictionary of up to 4 GiB */
+	uint64_t window = x->opt.dict_size ? x->opt.dict_size : 1;
+	if (size < window)
+		window = size ? size : 1;
+	if (window > LZMA_WINDOW_MAX) {
+		d->msg = NULL;	/* initramfs.c: "decompressor failed" */
+		d->why = "LZMA dictionary too large";
+		return DEC_FAIL;
+	}
 	lzma_set_ext_size(x->opt, size);
 	lzma_filter filters[] = { { LZMA_FILTER_LZMA1EXT, &x->opt }, { LZMA_VLI_UNKNOWN, NULL } };
 	lzma_ret r = lzma_raw_decoder(&x->s, filters);

@@ -37,6 +37,7 @@ struct sink_fs {
 	uint32_t fd_check, fd_mtime;
 	uint64_t fd_offset;
 	bool fd_temp;			/* writing fd_name + TEMP_SUFFIX */
+	bool fd_new;			/* a new file (not a hard link): counted when complete */
 	struct sink_stats stats;
 	char fd_name[CPIO_PATH_MAX];
 	char temp_name[CPIO_PATH_MAX + 16];
@@ -177,8 +178,7 @@ do_file(struct sink_fs *s, const struct cpio_entry *e)
 	(void)fchmod(s->fd, e->mode & 07777);
 	if (e->filesize)
 		(void)ftruncate(s->fd, e->filesize);
-	if (ml != 1)
-		s->stats.files++;
+	s->fd_new = ml != 1;
 	return 0;
 }
 
@@ -274,6 +274,10 @@ sink_fs_end(void *ctx, uint32_t sum)
 		cpio_fail(s->error, "bad data checksum", NULL, 0, s->fd_name, s->fd_offset);
 		return -1;
 	}
+	/* only a file written to its end and closed counts as unpacked: one
+	 * cut short by a full disk or a truncated image does not */
+	if (s->fd_new)
+		s->stats.files++;
 	return 0;
 }
 

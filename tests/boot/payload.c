@@ -16,6 +16,15 @@
  *                                    or the files in /etc/payload.files
  *   @@ABSENT /initramfs.d            paths in /etc/payload.absent that are gone
  *   @@PRESENT /x                     ... or still there
+ *   @@STAT /x size=3 mtime=7         size and mtime of each path in
+ *                                    /etc/payload.stat (or MISSING)
+ *   @@KILL TERM=0                    not PID 1: each signal named in
+ *                                    /etc/payload.kill sent to PID 1 (0, or
+ *                                    the errno)
+ *   @@ZOMBIES 0                      not PID 1, with /etc/payload.orphan: an
+ *                                    orphan is made that exits at once; 300
+ *                                    ms later, the zombies there are (PID 1
+ *                                    must reap them)
  *   @@PAYLOAD-END
  *
  * Not PID 1 (an emergency shell of popinit.break=), it exits instead of
@@ -24,13 +33,18 @@
  * BALLAST makes it a large binary, to show that a file just unpacked can
  * be executed at once (no ETXTBSY).
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef BALLAST
@@ -63,12 +77,86 @@ lines(const char *list, const char *tag, int mode)
 			} else {
 				printf("@@%s %s MISSING\n", tag, path);
 			}
-		} else {
+		} else if (mode == 1) {
 			struct stat st;
 			printf("@@%s %s\n", lstat(path, &st) == 0 ? "PRESENT" : "ABSENT", path);
+		} else {
+			struct stat st;
+			if (lstat(path, &st) == 0)
+				printf("@@%s %s size=%lld mtime=%lld\n", tag, path, (long long)st.st_size,
+				       (long long)st.st_mtime);
+			else
+				printf("@@%s %s MISSING\n", tag, path);
 		}
 	}
 	fclose(f);
+}
+
+static void
+kill_one(void)
+{
+	static const struct { const char *name; int sig; } sigs[] = {
+		{ "TERM", SIGTERM }, { "INT", SIGINT }, { "KILL", SIGKILL }, { "HUP", SIGHUP },
+	};
+	char line[64];
+	FILE *f = fopen("/etc/payload.kill", "r");
+
+	while (f && fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		for (size_t i = 0; i < sizeof sigs / sizeof *sigs; i++)
+			if (!strcmp(line, sigs[i].name)) {
+				int e = kill(1, sigs[i].sig) < 0 ? errno : 0;
+				struct timespec ts = { 0, 100000000 };
+				nanosleep(&ts, NULL);
+				printf("@@KILL %s=%d\n", line, e);
+			}
+	}
+	if (f)
+		fclose(f);
+}
+
+/* a child that leaves a grandchild behind; the grandchild, reparented to
+ * PID 1, exits at once: only PID 1 can reap it */
+static void
+orphan(void)
+{
+	struct stat st;
+
+	if (stat("/etc/payload.orphan", &st) < 0)
+		return;
+	pid_t c = fork();
+	if (c == 0) {
+		if (fork() == 0) {
+			struct timespec ts = { 0, 50000000 };
+			nanosleep(&ts, NULL);
+			_exit(0);
+		}
+		_exit(0);
+	}
+	if (c > 0)
+		waitpid(c, NULL, 0);
+	struct timespec ts = { 0, 300000000 };
+	nanosleep(&ts, NULL);
+	int z = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+	while (d && (de = readdir(d))) {
+		char path[300], buf[512];
+		if (de->d_name[0] < '0' || de->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", de->d_name);
+		FILE *f = fopen(path, "r");
+		if (f && fgets(buf, sizeof buf, f)) {
+			char *p = strrchr(buf, ')');
+			if (p && p[1] == ' ' && p[2] == 'Z')
+				z++;
+		}
+		if (f)
+			fclose(f);
+	}
+	if (d)
+		closedir(d);
+	printf("@@ZOMBIES %d\n", z);
 }
 
 int
@@ -128,6 +216,11 @@ main(int argc, char **argv, char **envp)
 		fclose(w);
 	lines("/etc/payload.files", "FILE", 0);
 	lines("/etc/payload.absent", "ABSENT", 1);
+	lines("/etc/payload.stat", "STAT", 2);
+	if (getpid() != 1) {	/* a shell of popinit's: PID 1 is popinit */
+		kill_one();
+		orphan();
+	}
 	printf("@@PAYLOAD-END\n");
 	fflush(stdout);
 	if (getpid() != 1)

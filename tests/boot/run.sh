@@ -16,8 +16,8 @@ musl-gcc -static -Os -Wall -o "$w/payload" "$top/tests/boot/payload.c" || exit 1
 # 8 MB: executed as soon as it is unpacked
 musl-gcc -static -Os -Wall -DBALLAST=8000000 -o "$w/payload-big" "$top/tests/boot/payload.c" || exit 1
 
-# img NAME: a list on stdin to an image in $w
-img() { "$p" mkimage -t 100000 -o "$w/$1" -; }
+# img NAME [MKIMAGE OPTIONS]: a list on stdin to an image in $w
+img() { n=$1; shift; "$p" mkimage -t 100000 "$@" -o "$w/$n" -; }
 
 # base NAME [LIST LINES...]: the initrd: popinit as /init, plus lines
 # (NOCONSOLE=1: without /dev/console)
@@ -178,6 +178,118 @@ if want_s missing-root; then
 		'popinit: fatal: no root file system' 'popinit: fatal: rebooting now \(panic=-1\)' '!@@PAYLOAD'
 fi
 
+# fault injection (issue 7): each scenario asserts the exact outcome
+
+# the new root (root=tmpfs, rootflags=size=1m) fills up in the middle of
+# a file: the message names the image and the entry; the file cut short
+# keeps the kernel's length but not its mtime (it is not done), nothing
+# after it is created, no image is reported unpacked, the next image is
+# not unpacked; the failure policy runs: the emergency shell (the payload
+# as /bin/sh shows the tree), then panic=-1
+if want_s rootfs-full; then
+	head -c 3000000 /dev/urandom > "$w/big3m"
+	printf 'x\n' > "$w/small"
+	img full-big.img -c gzip <<L
+dir /d 0755 0 0
+file /d/a $w/small 0644 0 0
+file /d/big $w/big3m 0644 0 0
+file /d/c $w/small 0644 0 0
+L
+	img full-later.img <<L
+dir /sbin 0755 0 0
+file /sbin/init $w/payload 0755 0 0
+L
+	printf '/root/d/a\n/root/d/big\n/root/d/c\n' > "$w/full.stat"
+	printf '/root/sbin/init\n/initramfs.d/20-later.img\n' > "$w/full.absent"
+	base rootfs-full "file /initramfs.d/10-big.img $w/full-big.img 0644 0 0" \
+		"file /initramfs.d/20-later.img $w/full-later.img 0644 0 0" "dir /bin 0755 0 0" \
+		"file /bin/sh $w/payload 0755 0 0" "dir /etc 0755 0 0" "file /etc/payload.stat $w/full.stat 0644 0 0" \
+		"file /etc/payload.absent $w/full.absent 0644 0 0"
+	boot rootfs-full "root=tmpfs rootflags=size=1m,mode=0755 popinit.shell"
+	expect rootfs-full 'popinit: fatal: /initramfs.d/10-big.img: write error \(d/big: No space left on device\)$' \
+		'popinit: fatal: unpacking the images failed$' '^@@PAYLOAD pid=[0-9]+ argv0=sh ' \
+		'^@@STAT /root/d/a size=2 mtime=100000$' '^@@STAT /root/d/big size=3000000 mtime=[0-9]+$' \
+		'!^@@STAT /root/d/big size=3000000 mtime=100000$' '^@@STAT /root/d/c MISSING$' \
+		'^@@ABSENT /root/sbin/init$' '^@@PRESENT /initramfs.d/20-later.img$' \
+		'popinit: fatal: rebooting now \(panic=-1\)' '!unpacked [0-9]+ image' '!@@PAYLOAD pid=1 '
+fi
+
+# a compressed image cut short in /initramfs.d, after a plain archive: the
+# entries before the break are there (the kernel's semantics), the refusal
+# names the image, the codec's reason and the offset of the xz data; the
+# policy: no later image is unpacked, the shell, then panic=-1
+if want_s corrupt-image; then
+	printf 'first\n' > "$w/first"
+	head -c 200000 /dev/urandom > "$w/rand200k"
+	img cut-plain.img <<L
+dir /etc 0755 0 0
+file /etc/first $w/first 0644 0 0
+L
+	img cut-xz.img -c xz <<L
+dir /x 0755 0 0
+file /x/r $w/rand200k 0644 0 0
+L
+	{ cat "$w/cut-plain.img"; head -c 100000 "$w/cut-xz.img"; } > "$w/cut.img"
+	off=$(stat -c %s "$w/cut-plain.img")
+	img cut-good.img <<L
+dir /sbin 0755 0 0
+file /sbin/init $w/payload 0755 0 0
+dir /etc 0755 0 0
+file /etc/from-20 $w/first 0644 0 0
+L
+	printf '/etc/first\n/etc/from-20\n/sbin/init\n/initramfs.d/10-cut.img\n/initramfs.d/20-good.img\n' > "$w/cut.absent"
+	base corrupt-image "file /initramfs.d/10-cut.img $w/cut.img 0644 0 0" \
+		"file /initramfs.d/20-good.img $w/cut-good.img 0644 0 0" "dir /bin 0755 0 0" \
+		"file /bin/sh $w/payload 0755 0 0" "dir /etc 0755 0 0" "file /etc/payload.absent $w/cut.absent 0644 0 0"
+	boot corrupt-image "popinit.shell"
+	expect corrupt-image "popinit: fatal: /initramfs.d/10-cut.img: XZ-compressed data is corrupt \\(the compressed data is truncated\\) at the xz data at offset $off\$" \
+		'popinit: fatal: unpacking the images failed$' '^@@PRESENT /etc/first$' '^@@ABSENT /etc/from-20$' \
+		'^@@ABSENT /sbin/init$' '^@@PRESENT /initramfs.d/10-cut.img$' '^@@PRESENT /initramfs.d/20-good.img$' \
+		'popinit: fatal: rebooting now \(panic=-1\)' '!@@PAYLOAD pid=1 '
+fi
+
+# init= names a file that is not executable: said, then the defaults
+if want_s init-not-executable; then
+	img noexec.img <<L
+dir /sbin 0755 0 0
+file /sbin/init $w/payload 0755 0 0
+dir /etc 0755 0 0
+file /etc/noexec $w/payload 0644 0 0
+L
+	base init-not-executable "file /initramfs.d/10-noexec.img $w/noexec.img 0644 0 0"
+	boot init-not-executable "init=/etc/noexec"
+	expect init-not-executable 'popinit: warning: init=/etc/noexec is not an executable file in the new root: trying the defaults' \
+		'^@@PAYLOAD pid=1 argv0=/sbin/init '
+fi
+
+# ... and no default either: the failure policy (panic=-1)
+if want_s init-missing; then
+	base init-missing
+	boot init-missing "init=/nonexistent"
+	expect init-missing 'popinit: warning: init=/nonexistent is not an executable file' \
+		'popinit: fatal: nothing to run: no root=, and no init in rootfs$' 'popinit: fatal: rebooting now \(panic=-1\)' \
+		'!@@PAYLOAD' '!Kernel panic'
+fi
+
+# SIGTERM, SIGINT and SIGKILL sent to PID 1 (popinit, waiting for its
+# popinit.break shell): the kernel delivers to init only signals it has a
+# handler for, and popinit has none while it boots: all three are
+# ignored; it reaps the orphan the shell leaves, and goes on to exec
+# /sbin/init when the shell exits
+if want_s signals-to-pid1; then
+	img sig.img <<L
+dir /sbin 0755 0 0
+file /sbin/init $w/payload 0755 0 0
+L
+	printf 'TERM\nINT\nKILL\n' > "$w/sig.kill"
+	base signals-to-pid1 "file /initramfs.d/10-sig.img $w/sig.img 0644 0 0" "dir /bin 0755 0 0" \
+		"file /bin/sh $w/payload 0755 0 0" "dir /etc 0755 0 0" "file /etc/payload.kill $w/sig.kill 0644 0 0" \
+		"file /etc/payload.orphan $w/sig.kill 0644 0 0"
+	boot signals-to-pid1 "popinit.break=modules"
+	expect signals-to-pid1 '^@@PAYLOAD pid=[0-9]+ argv0=sh ' '^@@KILL TERM=0$' '^@@KILL INT=0$' '^@@KILL KILL=0$' \
+		'^@@ZOMBIES 0$' '^@@PAYLOAD pid=1 argv0=/sbin/init ' '!Attempted to kill init' '!Kernel panic'
+fi
+
 # a root disk: rootdir NAME: $w/NAME.root holds the payload as /sbin/init
 rootdir() {
 	r=$w/$1.root
@@ -266,6 +378,33 @@ if want_s root-uuid-bfq; then
 		$(disk root-uuid-bfq)
 	expect root-uuid-bfq '^@@PAYLOAD pid=1 ' '^@@MOUNT / ext4$' '^@@FILE /sys/block/vda/queue/scheduler=.*\[bfq\]' \
 		'^@@FILE /sys/module/virtio_blk/parameters/queue_depth=64$' '^@@ABSENT /sys/module/e1000$' '^@@MODULE bfq$'
+fi
+
+# a module that fails to load (its file is not a module: ENOEXEC) and one
+# that does not exist: each named once with its reason; the boot goes on
+if want_s module-fails; then
+	mkdir -p "$w/badmod"
+	printf 'not an ELF file\n' > "$w/badmod/loop.ko"
+	img badmod.img <<L
+dir /lib 0755 0 0
+dir /lib/modules 0755 0 0
+dir /lib/modules/$kver 0755 0 0
+dir /lib/modules/$kver/kernel 0755 0 0
+dir /lib/modules/$kver/kernel/drivers 0755 0 0
+dir /lib/modules/$kver/kernel/drivers/block 0755 0 0
+file /lib/modules/$kver/kernel/drivers/block/loop.ko $w/badmod/loop.ko 0644 0 0
+L
+	img badmod-init.img <<L
+dir /sbin 0755 0 0
+file /sbin/init $w/payload 0755 0 0
+L
+	base module-fails "file /initramfs.d/10-modules.img $w/m-plain.img 0644 0 0" \
+		"file /initramfs.d/20-badmod.img $w/badmod.img 0644 0 0" "file /initramfs.d/30-init.img $w/badmod-init.img 0644 0 0"
+	boot module-fails "modules-load=loop,nosuchmodule"
+	expect module-fails 'popinit: warning: unable to load module loop: Exec format error' \
+		'popinit: warning: module nosuchmodule not found' '^@@PAYLOAD pid=1 argv0=/sbin/init ' '!@@MODULE loop$'
+	n=$(grep -c 'unable to load module loop' "$w/module-fails.txt")
+	[ "$n" -eq 1 ] || echo "FAIL boot/module-fails-once: the failure of loop is logged $n times"
 fi
 
 # compressed modules, decompressed by popinit (6.1 has no in-kernel

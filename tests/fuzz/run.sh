@@ -1,85 +1,170 @@
 #!/bin/sh
-# run.sh: build the libFuzzer target fuzz_image (clang, ASan, UBSan) and
-# run it for a bounded time over a seed corpus made from tests/corpus/*.img
-# (if there are any), after replaying tests/fuzz/regress/*.
+# run.sh: build the libFuzzer targets (make fuzz-targets: every
+# tests/fuzz/fuzz_NAME.c, clang, ASan + UBSan, glibc) and run each for a
+# bounded time over its seed corpus, after replaying its reproducers
+# (tests/fuzz/regress/NAME/*, each a fixed bug, which must pass alone).
 #
-#   sh tests/fuzz/run.sh [SECONDS]      default 60
+#   sh tests/fuzz/run.sh [SECONDS [NAME...]]     default 60 s, every target
 #
-# Prints one line, "PASS fuzz/image: ..." or "FAIL fuzz/image: ...";
-# crashes and mismatches are left in build/fuzz/artifacts.
+# One line per target, "PASS fuzz/NAME: ..." or "FAIL fuzz/NAME: ...".
+# Work in $FUZZ_WORK/NAME/ (default build/fuzz): corpus (kept between
+# runs), seeds, artifacts (crashes), fuzz.log, and the binary run (a copy,
+# so that a rebuild does not change a running campaign).  A target with a
+# script of its own, tests/fuzz/NAME.sh (sig: it builds BearSSL for
+# itself and signs its seeds), is run by that script, for SECONDS too.  A target added as tests/fuzz/fuzz_NAME.c is built
+# and run with the defaults below; its seeds and options go in seeds() and
+# opts() when it wants its own.
 # FUZZ_MASK (see fuzz_image.c) names known differences to ignore while
-# fuzzing; none by default.
-# tests/fuzz/regress/* are replayed with nothing masked: each file there
-# is a reproducer of a bug, and fails until the bug is fixed.
+# fuzzing fuzz_image; none by default (reproducers: nothing masked).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 secs=${1:-60}
+[ $# -gt 0 ] && shift
 out=$top/build/fuzz
-cc=${FUZZ_CC:-clang-14}
+work=${FUZZ_WORK:-$out}
 mask="${FUZZ_MASK-}"
-mkdir -p "$out/seeds" "$out/corpus" "$out/artifacts"
+mkdir -p "$out"
 
-lzo=$(ls -d "$top"/build/deps/src/lzo2-*/ 2>/dev/null | head -n 1)
-bz=$(ls -d "$top"/build/deps/src/bzip2-*/ 2>/dev/null | head -n 1)
-[ -n "$lzo" ] && [ -n "$bz" ] ||
-	{ echo "FAIL fuzz/image: no lzo2 or bzip2 source in build/deps/src (run make first)"; exit 1; }
-command -v "$cc" > /dev/null || { echo "FAIL fuzz/image: no $cc"; exit 1; }
-
-flags="-std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-prototypes
-       -DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD
-       -I$lzo/include/lzo -I$lzo/minilzo -I$bz"
-# minilzo loads and stores 4 bytes at unaligned addresses by design (x86):
-# no -fsanitize=alignment for it
-if ! $cc $flags -fsanitize=fuzzer-no-link,address -c -o "$out/minilzo.o" "$lzo/minilzo/minilzo.c" \
-	2> "$out/build.log" ||
-   ! $cc $flags -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o "$out/fuzz_image" \
-	"$top/tests/fuzz/fuzz_image.c" "$top/tests/unit/harness.c" "$top/tests/unit/sink_mem.c" \
-	"$top/tests/unit/mkcpio.c" "$top/unpack/cpio.c" "$top/unpack/image.c" "$top/unpack/decomp.c" \
-	"$top/unpack/decomp_gzip.c" "$top/unpack/decomp_xz.c" "$top/unpack/decomp_zstd.c" \
-	"$top/unpack/decomp_bzip2.c" "$top/unpack/decomp_lz4.c" "$top/unpack/decomp_lzo.c" \
-	"$out/minilzo.o" -lz -llzma -lzstd -llz4 -lbz2 2>> "$out/build.log"; then
-	echo "FAIL fuzz/image: build: $(grep -m 3 error "$out/build.log" | tr '\n' ' ')"
-	exit 1
-fi
-
-# seeds: each corpus image behind a control prefix (chunks of 128 and 14)
-rm -f "$out/seeds/"*
-n=0
-for img in "$top"/tests/corpus/*.img; do
-	[ -f "$img" ] || continue
-	{ printf '\002\177\015'; head -c 65000 "$img"; } > "$out/seeds/$(basename "$img")"
-	n=$((n + 1))
-done
-# and a few of our own, in case the corpus is not there
-printf '\001\000' > "$out/seeds/empty"
-printf '\000070701' > "$out/seeds/magic"
-
-opts="-max_len=65536 -rss_limit_mb=4096 -malloc_limit_mb=4096 -timeout=20 -print_final_stats=1
-      -artifact_prefix=$out/artifacts/"
-
-# the reproducers, nothing masked: each must pass alone
-bad=
-: > "$out/regress.log"
-for f in "$top"/tests/fuzz/regress/*; do
-	[ -f "$f" ] || continue
-	FUZZ_MASK= "$out/fuzz_image" $opts "$f" > "$out/regress.one" 2>&1 ||
-		bad="$bad $(basename "$f")"
-	cat "$out/regress.one" >> "$out/regress.log"
-done
-
-FUZZ_MASK=$mask "$out/fuzz_image" $opts -max_total_time="$secs" "$out/corpus" "$out/seeds" \
-	> "$out/fuzz.log" 2>&1
-rc=$?
-runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/fuzz.log")
-regress=${bad:+; regress/ still failing:$bad (build/fuzz/regress.log)}
-if [ $rc -eq 0 ] && [ -z "$bad" ]; then
-	echo "PASS fuzz/image: ${runs:-?} runs in ${secs}s from $n corpus images, no crash, no mismatch${mask:+ (masked: $mask)}"
-elif [ $rc -eq 0 ]; then
-	echo "FAIL fuzz/image: ${runs:-?} runs in ${secs}s, no new crash${mask:+ (masked: $mask)}$regress"
-	exit 1
+if [ $# -gt 0 ]; then
+	names="$*"
 else
-	art=$(ls -t "$out/artifacts/" 2>/dev/null | head -n 1)
-	why=$(grep -m 1 -E 'ERROR: |differs from|runtime error' "$out/fuzz.log")
-	echo "FAIL fuzz/image: $why; input build/fuzz/artifacts/$art, log build/fuzz/fuzz.log$regress"
+	names=$(cd "$top/tests/fuzz" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//')
+fi
+
+if ! make -s -C "$top" fuzz-targets > "$out/build.log" 2>&1; then
+	for n in $names; do
+		echo "FAIL fuzz/$n: build: $(grep -m 3 -E 'error|Error' "$out/build.log" | tr '\n' ' ') (build/fuzz/build.log)"
+	done
 	exit 1
 fi
+
+corpus=$top/tests/corpus
+kmods=$(ls -d "$top"/build/kernel/lib/modules/*/ 2>/dev/null | head -n 1)
+
+# seeds NAME DIR: the target's seed corpus, from the files the tests use
+seeds() {
+	sd=$2
+	case $1 in
+	image)	# each corpus image behind a control prefix (chunks of 128 and 14)
+		for img in "$corpus"/*.img; do
+			[ -f "$img" ] || continue
+			{ printf '\002\177\015'; head -c 65000 "$img"; } > "$sd/$(basename "$img")"
+		done
+		printf '\001\000' > "$sd/empty"
+		printf '\000070701' > "$sd/magic" ;;
+	cpio)	# the plain archives, fed both ways (cpio_flush, cpio_write)
+		for img in "$corpus"/*.img; do
+			[ "$(head -c 4 "$img")" = 0707 ] || continue
+			{ printf '\002\177\015'; head -c 65000 "$img"; } > "$sd/$(basename "$img")"
+			{ printf '\032\177\015'; head -c 65000 "$img"; } > "$sd/$(basename "$img").write"
+		done ;;
+	decomp)	# each compressed corpus image, its magic replaced by the codec's number
+		for img in "$corpus"/*.img; do
+			case $(od -An -tx1 -N2 "$img" | tr -d ' ') in
+			1f8b) c='\000' ;; 425a) c='\001' ;; 5d00) c='\002' ;; fd37) c='\003' ;;
+			894c) c='\004' ;; 0221) c='\005' ;; 28b5) c='\006' ;; *) continue ;;
+			esac
+			{ printf "$c\\017"; tail -c +3 "$img" | head -c 65000; } > "$sd/$(basename "$img")"
+		done ;;
+	fs)	for img in "$corpus"/*.img; do
+			[ -f "$img" ] && head -c 65000 "$img" > "$sd/$(basename "$img")"
+		done ;;
+	cmdline) # the boot suite's command lines, and one over every limit
+		sed -n 's/^[[:space:]]*boot [^ ]* "\([^"]*\)".*/\1/p' "$top/tests/boot/run.sh" | sort -u |
+			awk -v d="$sd" '{ f = d "/line" NR; printf "%s", $0 > f; close(f) }'
+		printf 'root=/dev/vda "quoted=a b" popinit.image=a,b,,c -- init args' > "$sd/quotes"
+		awk 'BEGIN { for (i = 0; i < 300; i++) printf "w%d=%d popinit.image=x%d ", i, i, i }' > "$sd/long" ;;
+	modules) # the head of Debian's kmod files, a modprobe.d, names; a small .ko
+		[ -n "$kmods" ] || return 0
+		ko=$(find "$kmods" -name '*.ko' -size -12k | head -n 1)
+		{
+			for f in modules.dep modules.alias modules.softdep modules.builtin modules.builtin.modinfo modules.symbols; do
+				head -c 6000 "$kmods/$f" 2>/dev/null; printf '@@\n'
+			done
+			printf 'alias myext ext4\noptions ext4 a=1 \\\n b=2\nsoftdep ext4 pre: crc16 post: loop\nblacklist e1000\ninstall x /bin/true\n@@\n'
+			printf 'ext4.x=1 modprobe.blacklist=loop module_blacklist=a,b\n@@\n'
+			printf 'ext4\nmyext\nsymbol:crc16\nvirtio_blk\npci:v00001AF4d00001001sv*\n@@\n'
+			[ -n "$ko" ] && head -c 12000 "$ko"
+		} > "$sd/debian"
+		# without modules.dep: the .ko's own modinfo
+		{ printf '@@\n@@\n@@\n@@\n@@\n@@\n@@\n@@\na\n@@\n'; [ -n "$ko" ] && head -c 12000 "$ko"; } > "$sd/modinfo" ;;
+	probe)	# real mkfs outputs and partition tables (their first 69 KiB)
+		t=$out/probe/mk; rm -rf "$t"; mkdir -p "$t/tree"; echo data > "$t/tree/f"
+		PATH=$PATH:/sbin:/usr/sbin
+		truncate -s 8M "$t/ext4"; mkfs.ext4 -q -L l4 "$t/ext4" 2>/dev/null
+		truncate -s 8M "$t/ext2"; mkfs.ext2 -q -L l2 "$t/ext2" 2>/dev/null
+		truncate -s 320M "$t/xfs"; mkfs.xfs -q -L lx "$t/xfs" 2>/dev/null
+		truncate -s 128M "$t/btrfs"; mkfs.btrfs -q -L lb "$t/btrfs" > /dev/null 2>&1
+		truncate -s 32M "$t/vfat"; mkfs.vfat -n LV "$t/vfat" > /dev/null 2>&1
+		truncate -s 64M "$t/fat32"; mkfs.vfat -F 32 -n L32 "$t/fat32" > /dev/null 2>&1
+		mkfs.erofs --quiet "$t/erofs" "$t/tree" > /dev/null 2>&1
+		mksquashfs "$t/tree" "$t/squashfs" -quiet -noappend > /dev/null 2>&1
+		truncate -s 16M "$t/gpt"
+		printf 'label: gpt\nsize=4M, name="a"\nsize=4M, name="b"\n' | sfdisk -q "$t/gpt" 2>/dev/null
+		truncate -s 16M "$t/mbr"
+		printf 'label: dos\nlabel-id: 0x1234abcd\nsize=4M, type=83\ntype=5\nsize=2M, type=83\n' | sfdisk -q "$t/mbr" 2>/dev/null
+		for f in "$t"/*; do
+			[ -f "$f" ] || continue
+			{ printf '\000'; head -c 69632 "$f"; } > "$sd/$(basename "$f")"
+		done
+		{ printf '\001'; head -c 69632 "$t/gpt"; } > "$sd/gpt-4096"
+		rm -rf "$t" ;;
+	esac
+	# a target without seeds of its own starts from an empty input
+	[ -n "$(ls "$sd")" ] || : > "$sd/empty"
+}
+
+# opts NAME: libFuzzer options of the target
+opts() {
+	case $1 in
+	probe) echo "-max_len=69633" ;;
+	cmdline) echo "-max_len=8192" ;;
+	*) echo "-max_len=65536" ;;
+	esac
+}
+
+status=0
+for n in $names; do
+	if [ -f "$top/tests/fuzz/$n.sh" ]; then
+		sh "$top/tests/fuzz/$n.sh" "$secs" || status=1
+		continue
+	fi
+	d=$work/$n
+	bin=$d/fuzz_$n
+	mkdir -p "$d/corpus" "$d/artifacts"
+	rm -rf "$d/seeds"; mkdir -p "$d/seeds"
+	if ! cp "$out/fuzz_$n" "$bin"; then
+		echo "FAIL fuzz/$n: no build/fuzz/fuzz_$n (tests/fuzz/fuzz_$n.c did not build)"
+		status=1; continue
+	fi
+	seeds "$n" "$d/seeds"
+	nseeds=$(ls "$d/seeds" | wc -l)
+	o="$(opts "$n") -rss_limit_mb=4096 -malloc_limit_mb=4096 -timeout=20 -print_final_stats=1
+	   -artifact_prefix=$d/artifacts/"
+
+	# the reproducers, nothing masked: each must pass alone
+	bad=
+	: > "$d/regress.log"
+	for f in "$top/tests/fuzz/regress/$n"/*; do
+		[ -f "$f" ] || continue
+		FUZZ_MASK= "$bin" $o "$f" >> "$d/regress.log" 2>&1 || bad="$bad $(basename "$f")"
+	done
+
+	FUZZ_MASK=$mask "$bin" $o -max_total_time="$secs" "$d/corpus" "$d/seeds" > "$d/fuzz.log" 2>&1
+	rc=$?
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$d/fuzz.log")
+	cov=$(grep -E '^#[0-9]+' "$d/fuzz.log" | tail -n 1 | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+	regress=${bad:+; regress/$n still failing:$bad (${d#$top/}/regress.log)}
+	if [ $rc -eq 0 ] && [ -z "$bad" ]; then
+		echo "PASS fuzz/$n: ${runs:-?} runs in ${secs}s from $nseeds seeds (coverage ${cov:-?}), no crash${mask:+ (masked: $mask)}"
+	elif [ $rc -eq 0 ]; then
+		echo "FAIL fuzz/$n: ${runs:-?} runs in ${secs}s, no new crash$regress"
+		status=1
+	else
+		art=$(ls -t "$d/artifacts/" 2>/dev/null | head -n 1)
+		why=$(grep -m 1 -E 'ERROR: |differs from|runtime error|fuzz_[a-z]*: ' "$d/fuzz.log")
+		echo "FAIL fuzz/$n: $why; input ${d#$top/}/artifacts/$art, log ${d#$top/}/fuzz.log$regress"
+		status=1
+	fi
+done
+exit $status

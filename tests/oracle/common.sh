@@ -1,8 +1,8 @@
 # common.sh: shared by record.sh and compare.sh (sourced).
 top=$(cd "$(dirname "$0")/../.." && pwd)
-popinit=$top/build/popinit
+popinit=${POPINIT:-$top/build/popinit}
 corpus=$top/tests/corpus
-work=$top/build/test/oracle
+work=${TESTDIR:-$top/build/test}/oracle
 builtin_mtime=$(sed -n 's/^# mtime: //p' "$top/tests/oracle/builtin.list")
 mkdir -p "$work"
 

@@ -1,0 +1,142 @@
+/* fuzz_decomp.c: libFuzzer target for each decompressor front
+ * (unpack/decomp_*.c: the gzip, lzop and lz4-legacy containers popinit
+ * parses itself, and the library decoders behind them), through the
+ * decomp.h push API that image.c drives.
+ *
+ *   input := sel  step  stream-without-its-magic
+ *
+ * sel % 7 picks the codec, whose two magic bytes are put in front (the
+ * fuzzer need not find them).  The stream is decoded whole, then STEP + 1
+ * bytes at a time.  Checked on every push: the API's contract (used <=
+ * len, all taken on DEC_MORE, a known status, out_total = bytes
+ * emitted, no empty piece, a finish tail within the input); and when the whole run ends the stream cleanly, the stepped run
+ * must too, with the same output and the same end (what image.c's
+ * concatenation logic relies on: the next segment starts there).
+ * Bit 7 of step: the emit callback refuses past 64 KiB (a write error);
+ * the decoder must then stop (no comparison).
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../unpack/decomp.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const struct dec_codec *const codecs[] = {
+	&dec_gzip, &dec_bzip2, &dec_lzma, &dec_xz, &dec_lzo, &dec_lz4, &dec_zstd,
+};
+
+struct out {
+	uint64_t n, fnv;
+	uint64_t refuse_at;	/* 0: never */
+};
+
+struct rec {
+	int end;		/* DEC_END, DEC_FAIL, or DEC_MORE when finish found it short */
+	const char *msg, *late;
+	uint64_t out, fnv, stream;
+};
+
+static int
+emit(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct out *o = ctx;
+
+	if (!len) {
+		fprintf(stderr, "fuzz_decomp: emitted a piece of %zu bytes\n", len);
+		abort();
+	}
+	if (o->refuse_at && o->n + len > o->refuse_at)
+		return -1;
+	for (size_t i = 0; i < len; i++)
+		o->fnv = (o->fnv ^ buf[i]) * 0x100000001b3ull;
+	o->n += len;
+	return 0;
+}
+
+static void
+check(int ok, const char *what)
+{
+	if (!ok) {
+		fprintf(stderr, "fuzz_decomp: %s\n", what);
+		abort();
+	}
+}
+
+static struct rec
+decode(const struct dec_codec *c, const uint8_t *in, size_t len, size_t step, uint64_t refuse_at)
+{
+	struct dec d;
+	struct out o = { 0, 0xcbf29ce484222325ull, refuse_at };
+	struct rec r = { DEC_FAIL, NULL, NULL, 0, 0, 0 };
+	size_t at = 0;
+
+	if (dec_start(&d, c, emit, &o) == DEC_FAIL) {
+		r.msg = d.msg;
+		dec_end(&d);
+		return r;
+	}
+	int st = DEC_MORE;
+	while (at < len) {
+		size_t n = step && len - at > step ? step : len - at, used = 0;
+		st = dec_push(&d, in + at, n, &used);
+		check(used <= n, "used more than it was given");
+		check(st != DEC_MORE || used == n, "DEC_MORE without taking all");
+		check(st == DEC_MORE || st == DEC_END || st == DEC_FAIL, "an unknown status");
+		at += used;
+		if (st != DEC_MORE)
+			break;
+	}
+	if (st == DEC_MORE) {
+		st = dec_finish(&d);
+		check(st == DEC_END || st == DEC_FAIL, "finish: an unknown status");
+		if (st == DEC_END) {
+			check(d.tail_len <= at, "finish: a tail longer than the input");
+			at -= d.tail_len;
+		}
+	}
+	check(d.out_total == o.n, "out_total is not what was emitted");
+	r.end = st;
+	r.msg = d.msg;
+	r.late = d.late;
+	r.out = o.n;
+	r.fnv = o.fnv;
+	r.stream = at;
+	dec_end(&d);
+	return r;
+}
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	if (size < 2)
+		return 0;
+	const struct dec_codec *c = codecs[data[0] % (sizeof codecs / sizeof *codecs)];
+	size_t step = (size_t)(data[1] & 0x7f) + 1, len = size - 2 + 2;
+	uint64_t refuse = data[1] & 0x80 ? 65536 : 0;
+	uint8_t *in = malloc(len);
+
+	if (!in)
+		return 0;
+	if (!c->init) {
+		free(in);
+		return 0;
+	}
+	memcpy(in, c->magic, 2);
+	memcpy(in + 2, data + 2, size - 2);
+
+	struct rec whole = decode(c, in, len, 0, refuse);
+	struct rec part = decode(c, in, len, step, refuse);
+	if (whole.end == DEC_END && !refuse &&
+	    (part.end != DEC_END || part.out != whole.out || part.fnv != whole.fnv || part.stream != whole.stream)) {
+		fprintf(stderr, "fuzz_decomp: %s: whole: end after %llu bytes, %llu out; %zu at a time: %s%s, "
+			"end after %llu, %llu out\n", c->name, (unsigned long long)whole.stream,
+			(unsigned long long)whole.out, step, part.end == DEC_END ? "ended" : "failed: ",
+			part.msg ? part.msg : "", (unsigned long long)part.stream, (unsigned long long)part.out);
+		abort();
+	}
+	free(in);
+	return 0;
+}
