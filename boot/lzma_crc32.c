@@ -1,5 +1,6 @@
-/* lzma_crc32.c: liblzma's lzma_crc32(), slicing by eight, tables built at
- * the first call.
+/* lzma_crc32.c: popinit's own CRC-32 (slicing by eight, tables built at
+ * the first call), linked into liblzma under its name lzma_crc32().  Not
+ * code from xz-utils: liblzma itself still comes from Debian's source.
  *
  * boot/deps.sh puts it in liblzma.a in place of crc32_small.o.  xz's
  * --enable-small (kept: the decoder is 24 KB smaller) computes the CRC32

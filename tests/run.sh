@@ -8,16 +8,7 @@ mkdir -p "$out"
 log=$out/results
 : > "$log"
 
-run() {
-	# run COMMAND...: its PASS/FAIL lines into the log; all but the PASS
-	# lines shown; a group that reports nothing is a failure
-	before=$(grep -c '^PASS \|^FAIL ' "$log")
-	"$@" 2>&1 | tee -a "$log" | grep -v '^PASS ' || true
-	after=$(grep -c '^PASS \|^FAIL ' "$log")
-	if [ "$after" -eq "$before" ]; then
-		echo "FAIL $(basename "$2" .sh): produced no results" | tee -a "$log"
-	fi
-}
+. "$top/tests/group.sh"
 
 run sh "$top/tests/unit.sh"
 run sh "$top/tests/fuzz/run.sh" 10

@@ -25,14 +25,8 @@ export UBSAN_OPTIONS="log_path=$logs/ubsan:print_stacktrace=1:halt_on_error=1"
 log=$TESTDIR/results
 : > "$log"
 
-run() {
-	before=$(grep -c '^PASS \|^FAIL ' "$log")
-	"$@" 2>&1 | tee -a "$log" | grep -v '^PASS ' || true
-	after=$(grep -c '^PASS \|^FAIL ' "$log")
-	if [ "$after" -eq "$before" ]; then
-		echo "FAIL san/$(basename "$2" .sh): produced no results" | tee -a "$log"
-	fi
-}
+GROUP_PREFIX=san/
+. "$top/tests/group.sh"
 
 run sh "$top/tests/cli.sh"
 run sh "$top/tests/sig.sh"
