@@ -32,10 +32,14 @@ DEPS     = build/deps
 OPT      = -Os
 WARN     = -Wall -Wextra -Wshadow -Wvla -Wstrict-prototypes -Wmissing-prototypes \
            -Wformat=2 -Wimplicit-fallthrough
+# WERROR=1 (CI, .ci/run): every warning is an error, in every build
+WERROR  ?=
+WARN    += $(if $(filter 1,$(WERROR)),-Werror)
 CFLAGS   = -std=c11 $(OPT) $(WARN) -D_GNU_SOURCE -ffunction-sections -fdata-sections \
            -fno-asynchronous-unwind-tables -fno-unwind-tables -I$(DEPS)/include
 LDFLAGS  = -static -Wl,--gc-sections -s -Wl,-z,noseparate-code -Wl,--build-id=none
-DEPS_SRC = $(CURDIR)/$(DEPS)/src
+# the Debian sources, fetched once for every target (boot/srcpkg.sh)
+DEPS_SRC = $(CURDIR)/build/deps/src
 # SAN=1: the same program for the host, glibc, ASan and UBSan, in
 # build-san/ (static musl cannot carry the sanitizers); its libraries are
 # built from the same sources as build/deps, sanitized too (clang: gcc 12's
@@ -45,7 +49,6 @@ CC       = clang-14 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-
 HOST     = x86_64-linux-gnu
 B        = build-san
 DEPS     = build-san/deps
-DEPS_SRC = $(CURDIR)/build/deps/src
 OPT      = -O1 -g
 LDFLAGS  = -Wl,--gc-sections
 endif
@@ -142,7 +145,7 @@ $(DEPS)/.stamp-xz: boot/lzma_crc32.c
 # a cross build's C library and compiler wrapper
 build/%/musl/bin/$(T)-linux-musl-gcc: boot/musl.sh
 	@rm -f build/$*/musl/.stamp
-	sh boot/musl.sh build/$*/musl $(T) $(CROSS_COMPILE)
+	DEPS_SRC=$(DEPS_SRC) sh boot/musl.sh build/$*/musl $(T) $(CROSS_COMPILE)
 
 $(B)/obj/%.o: %.c $(DEP_STAMPS) $(B)/codecs
 	@mkdir -p $(dir $@)
@@ -172,7 +175,7 @@ $(B)/popinit: $(OBJS)
 # the budget is the firmware's init (no host tools) on x86_64; the full
 # binary, and other architectures, are shown
 size: $(B)/popinit
-	@sh tests/size.sh $(B)/popinit $(B)/popinit.map 1000000
+	@sh tests/size.sh $(B)/popinit $(B)/popinit.map 1000000 $(DEPS) $(if $(MUSLCC),build/$(T)/musl/.stamp)
 	@$(MAKE) -s B=$(B)/fw TOOLS=no CODECS="$(CODECS)" $(B)/fw/popinit
 	@echo "firmware build (TOOLS=no):"
 	@sh tests/size.sh $(B)/fw/popinit $(B)/fw/popinit.map $(if $(MUSLCC),1000000)
@@ -236,7 +239,7 @@ FUZZ_TARGETS = $(filter-out $(patsubst tests/fuzz/%.sh,$(FZ)/fuzz_%,$(wildcard t
                $(patsubst tests/fuzz/fuzz_%.c,$(FZ)/fuzz_%,$(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_CFLAGS = -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-prototypes \
               -DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD \
-              -idirafter $(DEPS)/include -fsanitize=address,undefined -fno-sanitize-recover=all
+              $(if $(filter 1,$(WERROR)),-Werror) -idirafter $(DEPS)/include -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_SRCS   = $(LIB_SRCS) $(wildcard unpack/*.c) $(MODLOAD_SRCS) init/cmdline.c init/probe.c \
               tests/unit/harness.c tests/unit/sink_mem.c tests/unit/mkcpio.c
 FUZZ_OBJS   = $(FUZZ_SRCS:%.c=$(FZ)/obj/%.o)
@@ -280,4 +283,4 @@ FORCE:
 # test tools (host side)
 $(B)/test/treelist: tests/oracle/treelist.c
 	@mkdir -p $(dir $@)
-	$(CC) -static -Os -Wall -Wextra -o $@ $<
+	$(CC) -static -Os -Wall -Wextra $(if $(filter 1,$(WERROR)),-Werror) -o $@ $<

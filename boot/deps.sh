@@ -10,8 +10,10 @@
 # LIB   any of: zlib xz zstd lz4 bzip2 lzo bearssl
 #
 # Nothing third-party is committed: the sources come from `apt-get source`
-# (deb-src lines are added when missing, which needs root) into OUT/src and
-# are reused, so a second run only rebuilds what lacks its OUT/.stamp-LIB.
+# (boot/srcpkg.sh: the newest version the mirror serves; deb-src lines are
+# added when missing, which needs root) into OUT/src and are reused, so a
+# second run only rebuilds what lacks its OUT/.stamp-LIB.  The stamp holds
+# "LIB PKG VERSION", the source built (make size shows them).
 set -eu
 
 out=$1; cc=$2; host=$3; shift 3
@@ -40,36 +42,11 @@ pkg_of() {
 	esac
 }
 
-enable_deb_src() {
-	f=/etc/apt/sources.list.d/debian.sources
-	if [ -f "$f" ] && grep -q '^Types: deb$' "$f"; then
-		[ "$(id -u)" = 0 ] || die "deb-src lines are missing in $f and adding them needs root"
-		say "adding deb-src to $f"
-		sed -i 's/^Types: deb$/Types: deb deb-src/' "$f"
-		apt-get update -q >&2 || die "apt-get update failed"
-	elif [ -f /etc/apt/sources.list ] && ! grep -q '^deb-src' /etc/apt/sources.list &&
-	     grep -q '^deb ' /etc/apt/sources.list; then
-		[ "$(id -u)" = 0 ] || die "deb-src lines are missing and adding them needs root"
-		say "adding deb-src to /etc/apt/sources.list"
-		sed -n 's/^deb /deb-src /p' /etc/apt/sources.list >> /etc/apt/sources.list
-		apt-get update -q >&2 || die "apt-get update failed"
-	fi
-}
-
-# fetch PKG: unpack the Debian source of PKG once; print its directory.
+# fetch PKG: the Debian source tree of PKG (boot/srcpkg.sh: once, in $src,
+# the newest version the mirror serves); its version in $version
 fetch() {
-	d=$(find "$src" -mindepth 1 -maxdepth 1 -type d -name "$1-*" | head -n 1)
-	if [ -z "$d" ]; then
-		command -v dpkg-source >/dev/null || die "dpkg-source missing: apt-get install dpkg-dev"
-		say "apt-get source $1"
-		if ! (cd "$src" && apt-get source -qq "$1" >/dev/null 2>&1); then
-			enable_deb_src
-			(cd "$src" && apt-get source -qq "$1" >/dev/null 2>&1) || die "apt-get source $1 failed"
-		fi
-		d=$(find "$src" -mindepth 1 -maxdepth 1 -type d -name "$1-*" | head -n 1)
-		[ -n "$d" ] || die "no source tree for $1 in $src"
-	fi
-	echo "$d"
+	d=$(sh "$here/srcpkg.sh" "$src" "$1") || exit 111
+	version=$(cat "$src/$1.version")
 }
 
 # cc_lib NAME FLAGS FILE...: compile FILEs into OUT/lib/libNAME.a
@@ -87,7 +64,8 @@ cc_lib() {
 }
 
 build() {
-	d=$(fetch "$(pkg_of "$1")")
+	pkg=$(pkg_of "$1")
+	fetch "$pkg"
 	case $1 in
 	zlib)	# inflate only: the gzip container is parsed by popinit itself
 		cc_lib z "" "$d/inflate.c" "$d/inftrees.c" "$d/inffast.c" \
@@ -119,13 +97,15 @@ build() {
 		rm -rf "$b" "$out/lib/liblzma.la" "$out/lib/pkgconfig" ;;
 	zstd)	# decompressor only, no legacy formats; -O2 with one Huffman
 		# and one sequence decoder: 1.8x the speed of -Os for 4 KB more
-		(cd "$d/lib" && make -s clean >/dev/null 2>&1 || true
-		 CC=$cc CFLAGS="$(echo "$opt" | sed s/-Os/-O2/) -DHUF_FORCE_DECOMPRESS_X2 -DZSTD_FORCE_DECOMPRESS_SEQUENCES_LONG" \
+		# (built in a copy: the source tree is shared by every target)
+		b=$out/obj-zstd; rm -rf "$b"; cp -a "$d/lib" "$b"
+		(cd "$b" && CC=$cc CFLAGS="$(echo "$opt" | sed s/-Os/-O2/) -DHUF_FORCE_DECOMPRESS_X2 -DZSTD_FORCE_DECOMPRESS_SEQUENCES_LONG" \
 			make -s -j"$jobs" AR="$ar" libzstd.a \
 			ZSTD_LIB_COMPRESSION=0 ZSTD_LIB_DICTBUILDER=0 \
 			ZSTD_LIB_DEPRECATED=0 ZSTD_LEGACY_SUPPORT=0 >&2) || die "building libzstd"
-		cp "$d/lib/libzstd.a" "$out/lib/"
-		cp "$d/lib/zstd.h" "$d/lib/zstd_errors.h" "$out/include/" ;;
+		cp "$b/libzstd.a" "$out/lib/"
+		cp "$d/lib/zstd.h" "$d/lib/zstd_errors.h" "$out/include/"
+		rm -rf "$b" ;;
 	lz4)	cc_lib lz4 "" "$d/lib/lz4.c"
 		cp "$d/lib/lz4.h" "$out/include/" ;;
 	bzip2)	# BZ_NO_STDIO: popinit supplies bz_internal_error()
@@ -140,12 +120,14 @@ build() {
 		na=; case $cc in *-fsanitize=*undefined*) na=-fno-sanitize=alignment ;; esac
 		cc_lib minilzo "-I$d/include/lzo $na" "$d/minilzo/minilzo.c"
 		cp "$d/minilzo/minilzo.h" "$d/include/lzo/lzoconf.h" "$d/include/lzo/lzodefs.h" "$out/include/" ;;
-	bearssl)
-		(cd "$d" && make -s clean >/dev/null 2>&1 || true
+	bearssl) # (built in a copy: the source tree is shared by every target)
+		b=$out/obj-bearssl; rm -rf "$b"; cp -a "$d" "$b"
+		(cd "$b" && make -s clean >/dev/null 2>&1 || true
 		 make -s -j"$jobs" CC="$cc" LD="$cc" AR="$ar" CFLAGS="-W -Wall $opt" \
 			DLL=no TOOLS=no TESTS=no lib >&2) || die "building BearSSL"
-		cp "$d/build/libbearssl.a" "$out/lib/"
-		cp "$d"/inc/*.h "$out/include/" ;;
+		cp "$b/build/libbearssl.a" "$out/lib/"
+		cp "$d"/inc/*.h "$out/include/"
+		rm -rf "$b" ;;
 	esac
 }
 
@@ -153,5 +135,6 @@ for lib; do
 	[ -f "$out/.stamp-$lib" ] && continue
 	say "building $lib with $cc"
 	build "$lib"
-	touch "$out/.stamp-$lib"
+	say "built $lib from $pkg $version"
+	echo "$lib $pkg $version" > "$out/.stamp-$lib"
 done

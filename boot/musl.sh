@@ -4,7 +4,8 @@
 #
 #   sh boot/musl.sh OUT ARCH CROSS_COMPILE
 #
-# OUT            install prefix: OUT/include, OUT/lib, OUT/bin/ARCH-linux-musl-gcc
+# OUT            install prefix: OUT/include, OUT/lib, OUT/bin/ARCH-linux-musl-gcc;
+#                OUT/.stamp says "musl musl VERSION", the source built
 # ARCH           aarch64 or or1k (musl's names)
 # CROSS_COMPILE  the toolchain prefix, e.g. aarch64-linux-gnu- or or1k-elf-
 #
@@ -24,20 +25,17 @@ die() { printf 'musl: fatal: %s\n' "$*" >&2; exit 111; }
 
 case $arch in aarch64|or1k) ;; *) die "unknown ARCH $arch (aarch64 or or1k)" ;; esac
 command -v "${cross}gcc" >/dev/null || die "${cross}gcc missing (sh boot/packages.sh)"
-mkdir -p "$out/src"
+mkdir -p "$out"
 out=$(cd "$out" && pwd)
 wrap=$out/bin/$arch-linux-musl-gcc
 [ -x "$wrap" ] && [ -f "$out/.stamp" ] && exit 0
 
-d=$(find "$out/src" -mindepth 1 -maxdepth 1 -type d -name 'musl-*' | head -n 1)
-if [ -z "$d" ]; then
-	say "apt-get source musl"
-	(cd "$out/src" && apt-get source -qq musl >/dev/null 2>&1) ||
-		die "apt-get source musl failed (deb-src lines: sh boot/packages.sh)"
-	d=$(find "$out/src" -mindepth 1 -maxdepth 1 -type d -name 'musl-*' | head -n 1)
-	[ -n "$d" ] || die "no musl source tree in $out/src"
-fi
-say "building $(basename "$d") for $arch with ${cross}gcc"
+# the source: boot/srcpkg.sh, in DEPS_SRC (shared by every target) or OUT/src
+src=${DEPS_SRC:-$out/src}
+here=$(cd "$(dirname "$0")" && pwd)
+d=$(sh "$here/srcpkg.sh" "$src" musl) || exit 111
+version=$(cat "$src/musl.version")
+say "building musl $version for $arch with ${cross}gcc"
 b=$out/obj
 rm -rf "$b"; mkdir -p "$b"
 (cd "$b" && "$d/configure" --target="$arch-linux-musl" CC="${cross}gcc" CROSS_COMPILE="$cross" \
@@ -100,4 +98,4 @@ EOF
 mkdir -p "$out/bin"
 printf '#!/bin/sh\nexec "${REALGCC:-%sgcc}" "$@" -specs "%s"\n' "$cross" "$lib/musl-gcc.specs" > "$wrap"
 chmod 755 "$wrap"
-touch "$out/.stamp"
+echo "musl musl $version" > "$out/.stamp"

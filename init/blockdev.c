@@ -24,9 +24,10 @@
 bool
 blockdev_is_spec(const char *s)
 {
-	return !strncmp(s, "/dev/", 5) || !strncmp(s, "UUID=", 5) || !strncmp(s, "LABEL=", 6) ||
-	       !strncmp(s, "PARTUUID=", 9) || !strncmp(s, "PARTLABEL=", 10) || strchr(s, ':') ||
-	       (*s && *s != '/');
+	/* UUID=, LABEL=, PARTUUID=, PARTLABEL=, MAJ:MIN, hex: none begins
+	 * with '/'; any other absolute path is a file in rootfs, a ':' in
+	 * its name or not */
+	return !strncmp(s, "/dev/", 5) || (*s && *s != '/');
 }
 
 /* read a small sysfs file into BUF, without its newline */
@@ -125,7 +126,7 @@ open_node(const char *name)
 }
 
 static bool
-match_part(const char *name, const char *key, const char *want, bool label)
+match_part(const char *name, const char *want, bool label)
 {
 	char disk[256], path[320], v[32];
 	struct probe_part p;
@@ -142,7 +143,6 @@ match_part(const char *name, const char *key, const char *want, bool label)
 		return false;
 	int r = probe_part(fd, n, ss, &p);
 	(void)io_close(fd);
-	(void)key;
 	if (r < 0)
 		return false;
 	return label ? !strcmp(p.label, want) : !strcasecmp(p.uuid, want);
@@ -242,8 +242,8 @@ blockdev_find(const char *spec, struct blockdev *out)
 		case BY_DEV: ok = this == dev; break;
 		case BY_UUID: ok = match_fs(de->d_name, want, false, &type); break;
 		case BY_LABEL: ok = match_fs(de->d_name, want, true, &type); break;
-		case BY_PARTUUID: ok = match_part(de->d_name, "PARTUUID", want, false); break;
-		case BY_PARTLABEL: ok = match_part(de->d_name, "PARTLABEL", want, true); break;
+		case BY_PARTUUID: ok = match_part(de->d_name, want, false); break;
+		case BY_PARTLABEL: ok = match_part(de->d_name, want, true); break;
 		}
 		if (!ok)
 			continue;
@@ -260,7 +260,6 @@ blockdev_find(const char *spec, struct blockdev *out)
 	}
 	closedir(d);
 	if (partnroff && found_part) {
-		char path[320], v[32];
 		d = opendir("/sys/class/block");
 		if (!d)
 			return -errno;
@@ -269,8 +268,7 @@ blockdev_find(const char *spec, struct blockdev *out)
 			if (de->d_name[0] == '.' || part_of(de->d_name, disk, sizeof disk) != found_part + (unsigned)partnroff ||
 			    strcmp(disk, found_disk))
 				continue;
-			str_printf(path, sizeof path, "/sys/class/block/%s/dev", de->d_name);
-			if (sysfs_read(path, v, sizeof v) == 0 && dev_of(de->d_name, &out->dev) == 0) {
+			if (dev_of(de->d_name, &out->dev) == 0) {
 				snprintf(out->name, sizeof out->name, "%s", de->d_name);
 				r = 0;
 			}

@@ -3,6 +3,7 @@
 #define POPINIT_BOOT_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "cmdline.h"

@@ -1,7 +1,8 @@
-/* cmd_modprobe.c: popinit modprobe [-n|-D] [-v] [-q] [-a] [-d ROOT] [-S VERSION] NAME [PARAM...]
+/* cmd_modprobe.c: popinit modprobe [-n|-D] [-v] [-q] [-a] [-b] [-d ROOT] [-S VERSION] NAME [PARAM...]
  *
  * As kmod's modprobe: NAME is a module or an alias; with -a every
- * argument is one.  -n (or -D, --show-depends) prints the plan in
+ * argument is one.  The blacklist hides the modules an alias finds; with
+ * -b (--use-blacklist) a module named itself too (-v says so).  -n (or -D, --show-depends) prints the plan in
  * `modprobe --show-depends` form ("insmod PATH OPTIONS", "builtin NAME")
  * and loads nothing.  The kernel runs it as "modprobe -q -- NAME" when
  * /proc/sys/kernel/modprobe points at popinit.  -j N loads on N threads
@@ -40,6 +41,7 @@ int
 cmd_modprobe(int argc, char **argv)
 {
 	bool dry = false, all = false, quiet = false;
+	unsigned flags = 0;
 	int verbose = 0, i, jobs = 4;
 	const char *root = "", *version = NULL;
 	struct utsname u;
@@ -59,7 +61,8 @@ cmd_modprobe(int argc, char **argv)
 		} else if (!strcmp(a, "-a") || !strcmp(a, "--all")) {
 			all = true;
 		} else if (!strcmp(a, "-b") || !strcmp(a, "--use-blacklist")) {
-			/* the blacklist always applies to aliases; accepted */
+			/* the blacklist hides names too, not only aliases */
+			flags |= MOD_APPLY_BLACKLIST;
 		} else if (!strcmp(a, "-j") && i + 1 < argc) {
 			jobs = atoi(argv[++i]);
 		} else if ((!strcmp(a, "-d") || !strcmp(a, "-S")) && i + 1 < argc) {
@@ -75,7 +78,7 @@ cmd_modprobe(int argc, char **argv)
 		}
 	}
 	if (i >= argc) {
-		log_fatal("usage: popinit modprobe [-n] [-v] [-q] [-a] [-d ROOT] [-S VERSION] NAME [PARAM...]");
+		log_fatal("usage: popinit modprobe [-n] [-v] [-q] [-a] [-b] [-d ROOT] [-S VERSION] NAME [PARAM...]");
 		return EXIT_USAGE;
 	}
 	if (!version) {
@@ -120,7 +123,7 @@ cmd_modprobe(int argc, char **argv)
 	for (int k = i; k < last; k++) {
 		if (dry) {
 			static struct mod_step steps[PLAN_MAX];
-			int n = moddb_plan(db, argv[k], extra, steps, PLAN_MAX);
+			int n = moddb_plan(db, argv[k], extra, flags, steps, PLAN_MAX);
 			if (n < 0) {
 				if (!quiet)
 					log_fatal("modprobe: module %s not found in %s", argv[k], dir);
@@ -128,6 +131,8 @@ cmd_modprobe(int argc, char **argv)
 				continue;
 			}
 			for (int s = 0; s < n && s < PLAN_MAX; s++) {
+				if (steps[s].blacklist)
+					continue;	/* kmod shows nothing for it */
 				if (steps[s].path)
 					printf("insmod %s/%s %s\n", dir, steps[s].path, steps[s].options);
 				else
@@ -136,7 +141,7 @@ cmd_modprobe(int argc, char **argv)
 			moddb_plan_free(steps, n < PLAN_MAX ? n : PLAN_MAX);
 			continue;
 		}
-		int r = modload_request(ml, argv[k], extra);
+		int r = modload_request(ml, argv[k], extra, flags);
 		if (r == -ENOENT) {
 			if (!quiet)
 				log_fatal("modprobe: module %s not found in %s", argv[k], dir);
@@ -144,8 +149,6 @@ cmd_modprobe(int argc, char **argv)
 		} else if (r < 0) {
 			log_fatal("modprobe: %s: %s", argv[k], strerror(-r));
 			code = EXIT_TEMP;
-		} else if (r == 1 && verbose) {
-			log_info("modprobe: %s is blacklisted", argv[k]);
 		}
 	}
 	if (ml) {
@@ -154,7 +157,9 @@ cmd_modprobe(int argc, char **argv)
 		for (int k = 0; k < nf; k++) {
 			if (!f[k].required && !verbose)
 				continue;
-			if (f[k].dep)
+			if (f[k].blacklist)
+				log_info("modprobe: %s not loaded: blacklisted by %s", f[k].name, f[k].blacklist);
+			else if (f[k].dep)
 				log_err("modprobe: %s not loaded: its dependency %s failed", f[k].name, f[k].dep);
 			else if (!quiet || f[k].required)
 				log_err("modprobe: unable to load %s: %s (%s)", f[k].name, strerror(-f[k].err),

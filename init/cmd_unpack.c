@@ -22,9 +22,9 @@
 int
 cmd_open_image(const char *path)
 {
-	if (!strcmp(path, "-"))
-		return fcntl(0, F_DUPFD_CLOEXEC, 3) < 0 ? -errno : fcntl(0, F_DUPFD_CLOEXEC, 3);
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* "-": a descriptor of its own, which the caller closes like any */
+	int fd = !strcmp(path, "-") ? fcntl(0, F_DUPFD_CLOEXEC, 3)
+				    : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 	return fd < 0 ? -errno : fd;
 }
 
@@ -224,10 +224,6 @@ print_manifest(int fd)
 	sig_image_done(&si);
 	(void)lseek(fd, 0, SEEK_SET);
 }
-
-struct list_ctx {
-	struct sink_list *s;
-};
 
 static void
 list_segment(void *ctx, const char *codec, uint64_t offset)

@@ -70,7 +70,9 @@ report(void)
 	const struct modload_fail *f = modload_failures(ml, &nf);
 
 	for (int i = done; i < nf; i++, done++) {
-		if (f[i].dep)
+		if (f[i].blacklist)
+			log_info("module %s not loaded: blacklisted by %s", f[i].name, f[i].blacklist);
+		else if (f[i].dep)
 			log_warn("module %s not loaded: its dependency %s failed", f[i].name, f[i].dep);
 		else if (f[i].required && f[i].err != -ENODEV)
 			log_warn("unable to load module %s: %s (%s)", f[i].name, strerror(-f[i].err), mod_why(f[i].err));
@@ -88,7 +90,8 @@ request_list(char *text, const char *seps)
 	for (char *t = strtok_r(text, seps, &save); t; t = strtok_r(NULL, seps, &save)) {
 		if (*t == '#' || *t == ';')
 			continue;
-		int r = modload_request(ml, t, NULL);
+		/* systemd's modules-load: the blacklist hides names too */
+		int r = modload_request(ml, t, NULL, MOD_APPLY_BLACKLIST);
 		if (r == -ENOENT)
 			log_warn("module %s not found", t);
 	}
@@ -202,7 +205,7 @@ boot_modules(const struct boot_opts *o, const char *root, const char *cmdline)
 	if (o->elevator) {
 		char name[80];
 		str_printf(name, sizeof name, "%s-iosched", o->elevator);
-		if (modload_request(ml, name, NULL) == -ENOENT && modload_request(ml, o->elevator, NULL) == -ENOENT)
+		if (modload_request(ml, name, NULL, 0) == -ENOENT && modload_request(ml, o->elevator, NULL, 0) == -ENOENT)
 			log_warn("elevator=%s: no such scheduler module", o->elevator);
 		/* loaded before the disks' drivers: new disks may get it */
 		(void)modload_wait(ml);
@@ -230,7 +233,7 @@ boot_module(const char *name)
 {
 	if (!ml)
 		return -ENOENT;
-	int r = modload_request(ml, name, NULL);
+	int r = modload_request(ml, name, NULL, 0);
 	if (r >= 0)
 		(void)modload_wait(ml);
 	report();

@@ -1,5 +1,7 @@
 /* io.c: the EINTR and short-count loops, written once. */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -51,4 +53,21 @@ io_close(int fd)
 		r = -errno;
 	errno = saved;
 	return r;
+}
+
+int
+io_memfd(const char *name)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int
+io_seal(int fd)
+{
+	if (fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0 ||
+	    lseek(fd, 0, SEEK_SET) < 0)
+		return -errno;
+	return 0;
 }

@@ -13,6 +13,12 @@ int io_write_full(int fd, const void *buf, size_t len);
 /* io_close: close FD, preserving errno; returns 0 or -errno. */
 int io_close(int fd);
 
+/* io_memfd: an anonymous file (close-on-exec) that can be sealed; the fd. */
+int io_memfd(const char *name);
+/* io_seal: seal FD against any change (write, grow, shrink, new seals),
+ * then rewind it: what a reader gets can no longer change. */
+int io_seal(int fd);
+
 #define LEN(a) (sizeof(a) / sizeof *(a))
 
 #endif

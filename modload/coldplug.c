@@ -50,7 +50,7 @@ static void
 request(struct modload *ml, struct seen *s, const char *alias)
 {
 	if (seen_add(s, alias))
-		(void)modload_request(ml, alias, NULL);	/* -ENOENT: no driver for it */
+		(void)modload_request(ml, alias, NULL, MOD_APPLY_BLACKLIST);	/* -ENOENT: no driver */
 }
 
 /* the modalias files under DIR; depth-limited, symlinks not followed */

@@ -6,7 +6,8 @@
  *   and DIR/modules.softdep; lines (a trailing backslash continues one):
  *
  *     alias PATTERN MODULE
- *     blacklist MODULE            (hides MODULE's aliases, not its name)
+ *     blacklist MODULE            (hides MODULE's aliases; with
+ *                                  MOD_APPLY_BLACKLIST its name too)
  *     options MODULE PARAM=V ...
  *     softdep MODULE pre: A B post: C
  *     install, remove, weakdep    (not run: popinit runs no shell commands)
@@ -43,11 +44,11 @@ push(void **v, int *n, size_t size)
 }
 
 static int
-add_blacklist(struct moddb *db, const char *name)
+add_blacklist(struct moddb *db, const char *name, const char *where)
 {
 	if (push((void **)&db->blacklist, &db->nblacklist, sizeof *db->blacklist) < 0)
 		return -ENOMEM;
-	db->blacklist[db->nblacklist - 1] = name;
+	db->blacklist[db->nblacklist - 1] = (struct blacklist){ name, where };
 	return 0;
 }
 
@@ -88,8 +89,9 @@ modconf_add_softdep(struct moddb *db, const char *mod, char *rest)
 	return 0;
 }
 
+/* parse_conf: the lines of TEXT, from the file PATH (kept by the caller) */
 static int
-parse_conf(struct moddb *db, char *text)
+parse_conf(struct moddb *db, char *text, const char *path)
 {
 	/* join continued lines first: the backslash and newline go */
 	for (char *p = text; (p = strstr(p, "\\\n"));)
@@ -119,7 +121,7 @@ parse_conf(struct moddb *db, char *text)
 			db->conf_aliases.v[db->conf_aliases.n - 1] = (struct alias){ a, mod, 0, 0 };
 		} else if (!strcmp(cmd, "blacklist")) {
 			alias_normalize(a);
-			r = add_blacklist(db, a);
+			r = add_blacklist(db, a, path);
 		} else if (!strcmp(cmd, "options")) {
 			alias_normalize(a);
 			char *rest = save ? save + strspn(save, " \t") : NULL;
@@ -171,10 +173,12 @@ load_cmdline(struct moddb *db, const char *cmdline)
 		if (!val)
 			continue;
 		if (!strcmp(param, "modprobe.blacklist") || !strcmp(param, "module_blacklist")) {
+			const char *where = param[1] == 'o' ? "the command line's modprobe.blacklist="
+							    : "the command line's module_blacklist=";
 			char *save = NULL;
 			for (char *t = strtok_r(val, ",", &save); !r && t; t = strtok_r(NULL, ",", &save)) {
 				alias_normalize(t);
-				r = add_blacklist(db, t);
+				r = add_blacklist(db, t, where);
 			}
 			continue;
 		}
@@ -234,12 +238,15 @@ modconf_load(struct moddb *db, const char *confroot, const char *cmdline)
 	str_printf(files[n - 1].path, sizeof files->path, "%s/modules.softdep", db->dir);
 	qsort(files, (size_t)n, sizeof *files, by_name);
 	for (int i = 0; !r && i < n; i++) {
-		char *text = moddb_slurp(files[i].path, NULL);
+		char *text = moddb_slurp(files[i].path, NULL), *path = NULL;
 		if (!text)
 			continue;
 		r = moddb_keep(db, text);
+		/* the path too: a blacklist says where it comes from */
 		if (!r)
-			r = parse_conf(db, text);
+			r = (path = strdup(files[i].path)) ? moddb_keep(db, path) : -ENOMEM;
+		if (!r)
+			r = parse_conf(db, text, path);
 	}
 	free(files);
 	if (!r && cmdline)
@@ -262,13 +269,13 @@ modconf_free(struct moddb *db)
 	free(db->conf_texts);
 }
 
-bool
+const char *
 modconf_blacklisted(const struct moddb *db, const char *name)
 {
 	for (int i = 0; i < db->nblacklist; i++)
-		if (!strcmp(db->blacklist[i], name))
-			return true;
-	return false;
+		if (!strcmp(db->blacklist[i].modname, name))
+			return db->blacklist[i].where;
+	return NULL;
 }
 
 char *

@@ -38,6 +38,11 @@ struct softdep {
 	int npre, npost;
 };
 
+struct blacklist {
+	const char *modname;	/* normalized */
+	const char *where;	/* the file, or the command line's parameter */
+};
+
 struct modopt {
 	const char *modname;	/* normalized */
 	const char *options;
@@ -54,7 +59,7 @@ struct moddb {
 	int nsoftdeps;
 	struct modopt *options;
 	int noptions;
-	const char **blacklist;
+	struct blacklist *blacklist;
 	int nblacklist;
 	char **conf_texts;	/* the configuration files, kept for the strings */
 	int nconf_texts;
@@ -87,7 +92,8 @@ int mod_read_file(const char *path, char **buf, size_t *len);
 /* modconf.c */
 int modconf_load(struct moddb *db, const char *confroot, const char *cmdline);
 void modconf_free(struct moddb *db);
-bool modconf_blacklisted(const struct moddb *db, const char *name);
+/* modconf_blacklisted: where module NAME is blacklisted, or NULL */
+const char *modconf_blacklisted(const struct moddb *db, const char *name);
 /* modconf_options: the options of module NAME (or of ALIAS), in a
  * malloc'd string ("" if none), EXTRA appended */
 char *modconf_options(const struct moddb *db, const char *name, const char *alias, const char *extra);

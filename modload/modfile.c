@@ -222,18 +222,20 @@ mod_finit(const char *path, const char *options)
 	if (codec && kernel_decompresses(cname)) {
 		flags = MODULE_INIT_COMPRESSED_FILE;
 	} else if (codec) {
-		/* decompress into a sealed-off memfd, and load that: the file
-		 * still goes through finit_module, as LoadPin wants */
-		int mfd = (int)syscall(SYS_memfd_create, "popinit-module", 1 /* MFD_CLOEXEC */);
+		/* decompressed into a memfd, sealed before the kernel reads
+		 * it (what finit_module is given cannot change once checked),
+		 * and loaded from there: still a file, as LoadPin wants */
+		int mfd = io_memfd("popinit-module");
 		if (mfd < 0) {
-			r = -errno;
 			(void)io_close(fd);
-			return r;
+			return mfd;
 		}
 		struct growbuf g = { NULL, 0, 0, mfd };
 		r = decompress(fd, codec, &g);
 		(void)io_close(fd);
 		fd = mfd;
+		if (r == 0)
+			r = io_seal(fd);
 		if (r < 0) {
 			(void)io_close(fd);
 			return r;

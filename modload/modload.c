@@ -20,7 +20,6 @@
 #include "moddb.h"
 #include "modload_int.h"
 
-#define MAX_THREADS 16
 #define PLAN_MAX 256
 
 enum { JOB_NONE, JOB_WAITING, JOB_READY, JOB_RUNNING, JOB_DONE };
@@ -138,16 +137,35 @@ soft_pre(struct modload *ml, int k, const char *const *names, int n)
 	return 0;
 }
 
-/* queue the plan's steps that are not jobs yet (called locked) */
+/* a module the blacklist hid: said once, unless it is in the kernel */
+static void
+hide(struct modload *ml, int k, const char *where)
+{
+	struct job *j = &ml->jobs[k];
+
+	if (j->state != JOB_NONE || j->hidden)
+		return;
+	j->hidden = true;
+	if (ml->nfail < MODLOAD_MAX_FAIL)
+		ml->fail[ml->nfail++] = (struct modload_fail){ ml->db->mods[k].name, 0, false, NULL, where };
+}
+
+/* queue the plan's steps that are not jobs yet (called locked); the count
+ * of steps to load (not hidden by a blacklist), or -errno */
 static int
 enqueue(struct modload *ml, const struct mod_step *steps, int n)
 {
-	int r = grow_jobs(ml);
+	int r = grow_jobs(ml), wanted = 0;
 
 	/* first make them jobs, so that prerequisites between them are seen */
 	int new[PLAN_MAX], nnew = 0;
 	for (int i = 0; !r && i < n && i < PLAN_MAX; i++) {
 		int k = moddb_find(ml->db, steps[i].name);
+		if (k >= 0 && steps[i].blacklist) {
+			hide(ml, k, steps[i].blacklist);
+			continue;
+		}
+		wanted++;
 		if (k < 0 || ml->jobs[k].state != JOB_NONE)
 			continue;
 		struct job *j = &ml->jobs[k];
@@ -174,29 +192,25 @@ enqueue(struct modload *ml, const struct mod_step *steps, int n)
 		if (j->state == JOB_WAITING && !j->pending)
 			make_ready(ml, new[i]);
 	}
-	return r;
+	return r < 0 ? r : wanted;
 }
 
 int
-modload_request(struct modload *ml, const char *name, const char *extra)
+modload_request(struct modload *ml, const char *name, const char *extra, unsigned flags)
 {
 	struct mod_step steps[PLAN_MAX];
 	int r;
 
 	pthread_mutex_lock(&ml->lock);
-	int n = moddb_plan(ml->db, name, extra, steps, PLAN_MAX);
-	if (n == -ENOENT) {
-		pthread_mutex_unlock(&ml->lock);
-		return -ENOENT;
-	}
-	if (n < 0) {
+	int n = moddb_plan(ml->db, name, extra, flags, steps, PLAN_MAX);
+	if (n < 0) {	/* -ENOENT: no such module */
 		pthread_mutex_unlock(&ml->lock);
 		return n;
 	}
-	r = n ? enqueue(ml, steps, n < PLAN_MAX ? n : PLAN_MAX) : 1;
+	r = enqueue(ml, steps, n < PLAN_MAX ? n : PLAN_MAX);
 	moddb_plan_free(steps, n < PLAN_MAX ? n : PLAN_MAX);
 	pthread_mutex_unlock(&ml->lock);
-	return r;
+	return r < 0 ? r : r == 0;	/* nothing to load: all hidden */
 }
 
 static void
@@ -282,8 +296,8 @@ modload_new(struct moddb *db, int threads)
 	mark_loaded(ml);
 	if (threads < 1)
 		threads = 1;
-	if (threads > MAX_THREADS)
-		threads = MAX_THREADS;
+	if (threads > MODLOAD_MAX_THREADS)
+		threads = MODLOAD_MAX_THREADS;
 	for (int i = 0; i < threads; i++)
 		if (pthread_create(&ml->threads[ml->nthreads], NULL, worker, ml) == 0)
 			ml->nthreads++;

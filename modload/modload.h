@@ -36,13 +36,22 @@ struct mod_step {
 	const char *path;	/* of the .ko relative to the db's dir; NULL: built in */
 	const char *options;	/* parameters, "" if none */
 	bool required;		/* a failure matters (not a softdep) */
+	const char *blacklist;	/* not NULL: not to be loaded, hidden by the
+				 * blacklist of this file or parameter */
 };
 
+/* A blacklist always hides the modules a name finds as an alias (modprobe);
+ * MOD_APPLY_BLACKLIST hides a module asked for by its own name too (modprobe
+ * -b; systemd's modules-load= and modules-load.d, coldplug). */
+#define MOD_APPLY_BLACKLIST 1u
+
 /* moddb_plan: what loading NAME takes, in modprobe --show-depends order:
- * STEPS gets up to MAX steps; returns their count (may exceed MAX), 0 if
- * NAME is blacklisted (found by alias only), -ENOENT if unknown.
+ * STEPS gets up to MAX steps; returns their count (may exceed MAX), or
+ * -ENOENT if NAME is unknown.  A module the blacklist hides (FLAGS) is one
+ * step, with .blacklist set, and nothing it needs is planned for it.
  * EXTRA options apply to NAME's own module. */
-int moddb_plan(struct moddb *db, const char *name, const char *extra, struct mod_step *steps, int max);
+int moddb_plan(struct moddb *db, const char *name, const char *extra, unsigned flags, struct mod_step *steps,
+	       int max);
 /* moddb_plan_free: what a plan of N (<= MAX) steps holds */
 void moddb_plan_free(struct mod_step *steps, int n);
 
@@ -50,9 +59,11 @@ void moddb_plan_free(struct mod_step *steps, int n);
  * each after its dependencies; no module is attempted twice. */
 struct modload;
 struct modload *modload_new(struct moddb *db, int threads);
-/* modload_request: load NAME and what it needs (asynchronously).
- * Returns 0, -ENOENT (unknown name) or 1 (blacklisted: skipped). */
-int modload_request(struct modload *ml, const char *name, const char *extra);
+/* modload_request: load NAME and what it needs (asynchronously); FLAGS
+ * as moddb_plan's.  Returns 0, -ENOENT (unknown name) or 1 (every module
+ * NAME stands for is blacklisted: nothing to load; each is reported once
+ * among the failures, with .blacklist set). */
+int modload_request(struct modload *ml, const char *name, const char *extra, unsigned flags);
 /* modload_wait: until nothing is loading; returns the count of required
  * modules that failed */
 int modload_wait(struct modload *ml);
@@ -63,9 +74,10 @@ int modload_loaded(const struct modload *ml);
 /* the failures so far: for the caller to report */
 struct modload_fail {
 	const char *name;
-	int err;		/* negative errno */
+	int err;		/* negative errno; 0 when blacklisted */
 	bool required;		/* a dependency or a requested module */
 	const char *dep;	/* not tried: this dependency failed */
+	const char *blacklist;	/* not tried: hidden by this blacklist */
 };
 const struct modload_fail *modload_failures(const struct modload *ml, int *n);
 

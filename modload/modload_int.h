@@ -8,11 +8,13 @@
 #include "moddb.h"
 
 #define MODLOAD_MAX_FAIL 64
+#define MODLOAD_MAX_THREADS 16
 
 struct job {
 	int state;
 	int err;
 	bool required;
+	bool hidden;		/* by a blacklist, and reported */
 	int pending;		/* prerequisites not done */
 	int *waiters, nwaiters;
 	const char *path;	/* relative; NULL for a built-in */
@@ -30,7 +32,7 @@ struct modload {
 	int *ready, nready, ready_cap;
 	int pending;		/* jobs not done */
 	bool stop;
-	pthread_t threads[16];
+	pthread_t threads[MODLOAD_MAX_THREADS];
 	int nthreads;
 	int loaded, failed_required;
 	struct modload_fail fail[MODLOAD_MAX_FAIL];

@@ -117,8 +117,17 @@ moddb_plan_free(struct mod_step *steps, int n)
 		free((char *)steps[i].options);
 }
 
+/* the step of a module that the blacklist WHERE hides */
+static int
+hidden(const struct mod *m, const char *where, struct mod_step *steps, int max)
+{
+	if (max > 0)
+		steps[0] = (struct mod_step){ m->name, m->path, NULL, false, where };
+	return 1;
+}
+
 int
-moddb_plan(struct moddb *db, const char *name, const char *extra, struct mod_step *steps, int max)
+moddb_plan(struct moddb *db, const char *name, const char *extra, unsigned flags, struct mod_step *steps, int max)
 {
 	struct hit hits[PLAN_HITS];
 	int h = moddb_lookup(db, name, hits, PLAN_HITS), total = 0;
@@ -129,11 +138,14 @@ moddb_plan(struct moddb *db, const char *name, const char *extra, struct mod_ste
 		return -ENOENT;
 	for (int j = 0; j < h && j < PLAN_HITS; j++) {
 		struct mod *m = &db->mods[hits[j].mod];
-		/* a blacklist hides modules found by an alias, not by name */
-		if (hits[j].by_alias && modconf_blacklisted(db, m->name))
-			continue;
-		int n = moddb_plan_mod(db, hits[j].mod, hits[j].by_alias ? name : NULL, extra,
-				       steps + (total < max ? total : max), total < max ? max - total : 0);
+		/* a blacklist hides modules found by an alias; by name too
+		 * when asked to */
+		const char *bl = hits[j].by_alias || (flags & MOD_APPLY_BLACKLIST) ? modconf_blacklisted(db, m->name)
+										   : NULL;
+		struct mod_step *at = steps + (total < max ? total : max);
+		int left = total < max ? max - total : 0;
+		int n = bl ? hidden(m, bl, at, left)
+			   : moddb_plan_mod(db, hits[j].mod, hits[j].by_alias ? name : NULL, extra, at, left);
 		if (n < 0) {
 			moddb_plan_free(steps, total < max ? total : max);
 			return n;

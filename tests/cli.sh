@@ -218,6 +218,9 @@ fdcheck unpack-truncated-gzip "$p" unpack --root fdt cut.gzip
 fdcheck unpack-bad-checksum "$p" unpack --root fdt badcrc.cpio
 fdcheck unpack-missing-root "$p" unpack --root /nonexistent-root pop.cpio
 fdcheck list "$p" list pop.gzip pop.lz4 cut.gzip
+# "-" is standard input, duplicated once and closed (it leaked a dup)
+fdcheck unpack-stdin "$p" unpack --root fdt - < pop.cpio
+fdcheck list-stdin "$p" list - - < pop.gzip
 fdcheck mkimage-codec "$p" mkimage -c zstd -o fd.zst list
 "$p" unpack --root fdt badcrc.cpio 2> badcrc.err; rc=$?
 if [ $rc -eq 100 ] && grep -q "^popinit: fatal: badcrc.cpio: bad data checksum (x/a)" badcrc.err && [ -s fdt/x/a ]; then

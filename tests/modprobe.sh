@@ -54,6 +54,68 @@ for name in ext4 virtio_blk my-disk-driver bfq e1000 'pci:v00008086d0000100Esv*s
 	else echo "FAIL modprobe/config-$name: kmod: $(echo "$want" | tr '\n' '|') popinit: $(echo "$got" | tr '\n' '|')"; fi
 done
 
+# the blacklist: modprobe hides the modules an alias finds; -b
+# (--use-blacklist) hides a module asked for by name too, but not its
+# dependencies (KMOD_PROBE_APPLY_BLACKLIST), as systemd's modules-load does
+bl=${TESTDIR:-$top/build/test}/modprobe-bl
+rm -rf "$bl"; mkdir -p "$bl/etc/modprobe.d" "$bl/lib/modules"
+ln -s "$top/build/kernel/lib/modules/$v" "$bl/lib/modules/$v"
+cat > "$bl/etc/modprobe.d/bl.conf" <<'C'
+blacklist squashfs
+blacklist jbd2
+blacklist virtio_blk
+alias my-disk-driver virtio_blk
+C
+for b in "" -b; do
+	for name in squashfs fs-squashfs ext4 jbd2 virtio_blk virtio-blk my-disk-driver \
+		'virtio:d00000002v00001AF4' loop; do
+		want=$(modprobe $b -C "$bl/etc/modprobe.d" --show-depends -d "$top/build/kernel" -S "$v" "$name" 2>/dev/null)
+		wrc=$?
+		got=$("$p" modprobe $b -n -q -d "$bl" -S "$v" "$name" 2>/dev/null | sed "s|$bl/lib/modules|$top/build/kernel/lib/modules|")
+		grc=$?
+		t="modprobe/blacklist${b:+-b}-$(echo "$name" | cut -c1-20)"
+		if [ "$want" = "$got" ] && [ $wrc -eq $grc ]; then echo "PASS $t"
+		else echo "FAIL $t: kmod ($wrc): $(echo "$want" | tr '\n' '|') popinit ($grc): $(echo "$got" | tr '\n' '|')"; fi
+	done
+done
+# loading: -b squashfs loads nothing and says which blacklist hid it; no
+# -b loads it (finit_module is intercepted by strace: nothing reaches the
+# host's kernel)
+for b in -b ""; do
+	t="modprobe/blacklist-load${b:+-b}"
+	strace -f -qq -e trace=finit_module -e inject=finit_module:error=EEXIST -o "$bl/strace$b" \
+		"$p" modprobe $b -v -d "$bl" -S "$v" squashfs > "$bl/out$b" 2>&1
+	rc=$?
+	n=$(grep -c 'finit_module(' "$bl/strace$b")
+	if [ -n "$b" ]; then
+		if [ $rc -eq 0 ] && [ "$n" -eq 0 ] &&
+		   grep -q "^popinit: modprobe: squashfs not loaded: blacklisted by $bl/etc/modprobe.d/bl.conf\$" "$bl/out$b"; then
+			echo "PASS $t"
+		else echo "FAIL $t: rc=$rc, $n finit_module calls, $(tr '\n' '|' < "$bl/out$b")"; fi
+	elif [ $rc -eq 0 ] && [ "$n" -ge 1 ] && ! grep -q blacklisted "$bl/out$b"; then
+		echo "PASS $t"
+	else echo "FAIL $t: rc=$rc, $n finit_module calls, $(tr '\n' '|' < "$bl/out$b")"; fi
+done
+
+# a compressed module is decompressed into a memfd that is sealed before
+# finit_module gets it: the bytes checked are the bytes loaded (the codec
+# is one the kernel here does not decompress itself, so popinit does)
+c=xz; ext=xz
+grep -qw xz /sys/module/compression 2>/dev/null && { c=zstd; ext=zst; }
+mf=${TESTDIR:-$top/build/test}/modprobe-memfd
+rm -rf "$mf"; mkdir -p "$mf/lib/modules/$v/kernel/drivers/block"
+$c -q -c "$top/build/kernel/lib/modules/$v/kernel/drivers/block/loop.ko" > "$mf/lib/modules/$v/kernel/drivers/block/loop.ko.$ext"
+depmod -b "$mf" "$v"
+strace -f -qq -e trace=memfd_create,fcntl,finit_module -e inject=finit_module:error=EEXIST -o "$mf/strace" \
+	"$p" modprobe -d "$mf" -S "$v" loop > "$mf/out" 2>&1
+rc=$?
+sealed=$(awk '
+	/memfd_create\("popinit-module", MFD_CLOEXEC\|MFD_ALLOW_SEALING\) = [0-9]+$/ { m = $NF }
+	m != "" && $0 ~ "fcntl\\(" m ", F_ADD_SEALS, F_SEAL_SEAL\\|F_SEAL_SHRINK\\|F_SEAL_GROW\\|F_SEAL_WRITE\\) = 0" { s = 1 }
+	m != "" && $0 ~ "finit_module\\(" m "," { print (s ? "sealed" : "unsealed"); exit }' "$mf/strace")
+if [ $rc -eq 0 ] && [ "$sealed" = sealed ]; then echo "PASS modprobe/compressed-module-memfd-sealed"
+else echo "FAIL modprobe/compressed-module-memfd-sealed: rc=$rc, ${sealed:-no finit_module of the memfd}: $(grep -E 'memfd|SEAL|finit' "$mf/strace" | head -4 | tr '\n' '|')"; fi
+
 # no modules.dep: the modules' own depends= give the same plan
 nodep=${TESTDIR:-$top/build/test}/modprobe-nodep
 rm -rf "$nodep"; mkdir -p "$nodep/lib/modules/$v"

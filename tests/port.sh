@@ -18,6 +18,8 @@
 #     its /sbin/init exec'd; a copy with one byte changed is refused.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+# WERROR=1 (CI): warnings are errors here too
+werror=; [ "${WERROR-}" = 1 ] && werror=-Werror
 host=$top/build/popinit
 w=$top/build/test/port
 mkdir -p "$w"
@@ -113,7 +115,7 @@ for a in $arches; do
 		# musl and libraries (no sanitizers: static musl cannot carry them)
 		d=build/$a/deps
 		if ! $cc -std=c11 -O1 -static -ffunction-sections -fdata-sections -Wl,--gc-sections \
-			-D_GNU_SOURCE -Wall -Wextra -Wno-missing-prototypes \
+			-D_GNU_SOURCE -Wall $werror -Wextra -Wno-missing-prototypes \
 			-DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD \
 			-I$d/include -o "$w/unit-$a" tests/unit/*.c unpack/cpio.c unpack/links.c unpack/image.c \
 			unpack/decomp.c unpack/decomp_gzip.c unpack/decomp_xz.c unpack/decomp_zstd.c \
@@ -174,7 +176,7 @@ for a in $arches; do
 		# a timed wait for a device that never comes ends on time, also
 		# with a monotonic clock past 2^31 ms (a time namespace): the
 		# deadline must not live in a 32-bit long
-		if $cc -std=c11 -Os -static -D_GNU_SOURCE -Wall -o "$w/wait-$a" tests/port/wait.c init/blockdev.c \
+		if $cc -std=c11 -Os -static -D_GNU_SOURCE -Wall $werror -o "$w/wait-$a" tests/port/wait.c init/blockdev.c \
 			init/probe.c lib/io.c lib/str.c lib/uevent.c > "$w/wait-$a.build" 2>&1; then
 			s0=$(secs)
 			timeout 20 unshare -T --monotonic 2200000 "qemu-$a" "$w/wait-$a" PARTLABEL=port-never 500 \
@@ -207,7 +209,7 @@ for a in $arches; do
 
 	# 5. the payload init for ARCH, and its image
 	printf '%s\n' "$a" > "$w/arch-$a"
-	$cc -static -Os -Wall -o "$w/payload-$a" tests/boot/payload.c ||
+	$cc -static -Os -Wall $werror -o "$w/payload-$a" tests/boot/payload.c ||
 		{ fail "$a/payload" "cannot build tests/boot/payload.c"; continue; }
 	case $a in x86_64) codec=gzip ;; aarch64) codec=zstd ;; *) codec=xz ;; esac
 	"$host" mkimage -c $codec -o "$w/payload-$a.img" - <<L || { fail "$a/image" "mkimage"; continue; }
@@ -254,6 +256,15 @@ L
 		qboot or1k or1k-tampered "$w/kernel-$a" "popinit.image=main:/images/evil.img"
 		expect or1k-tampered 'popinit: fatal: /images/evil.img: refused: payload hash mismatch' \
 			'!@@PAYLOAD' '!verified' '!Trying to unpack rootfs image'
+		# the signed image on a GPT partition: its size comes from
+		# BLKGETSIZE64, whose number depends on the width of size_t
+		# (0x80041272 on a 32-bit kernel)
+		gptdisk "$w/disk-$a-signed" popinit-a "$w/main-$a.img" || { fail "$a/disk" "sfdisk"; continue; }
+		qboot or1k or1k-signed-blockdev "$w/kernel-$a" "popinit.image=main:PARTLABEL=popinit-a rootwait=20" \
+			-drive "file=$w/disk-$a-signed,format=raw,if=none,id=d0" -device virtio-blk-device,drive=d0
+		expect or1k-signed-blockdev '^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@FILE /etc/arch=or1k$' \
+			'popinit: PARTLABEL=popinit-a: verified "main" version 1' '^@@PAYLOAD-END$' \
+			'!Trying to unpack rootfs image'
 	else
 		gptdisk "$w/disk-$a" popinit-a "$w/payload-$a.img" || { fail "$a/disk" "sfdisk"; continue; }
 		case $a in x86_64) dev=virtio-blk-pci ;; *) dev=virtio-blk-device ;; esac

@@ -11,6 +11,8 @@ log=$out/results
 . "$top/tests/group.sh"
 
 run sh "$top/tests/unit.sh"
+run sh "$top/tests/headers.sh"
+run sh "$top/tests/deps.sh"
 run sh "$top/tests/fuzz/run.sh" 10
 run sh "$top/tests/cli.sh"
 run sh "$top/tests/sig.sh"

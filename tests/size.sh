@@ -3,9 +3,13 @@
 # from the link map (only sections that were kept, i.e. after the
 # "Linker script and memory map" line, and only allocated ones).
 #
-#   sh tests/size.sh BINARY MAP [LIMIT]
+#   sh tests/size.sh BINARY MAP [LIMIT [DEPS [MUSL]]]
+#
+# DEPS: the libraries' directory (build/deps): the Debian source versions
+# built there are named (their .stamp-LIB files); MUSL: the C library's
+# stamp for a cross build (build/ARCH/musl/.stamp), else Debian's musl-dev.
 set -eu
-bin=$1 map=$2 limit=${3:-307200}
+bin=$1 map=$2 limit=${3:-307200} deps=${4:-} musl=${5:-}
 size=$(stat -c %s "$bin")
 awk -v total="$size" '
 	/^Linker script and memory map/ { on = 1; next }
@@ -44,5 +48,17 @@ awk -v total="$size" '
 		close("sort -t\"|\" -k1,1")
 		printf "%-22s %9d   (code and data; the file adds headers and alignment)\n", "sections", sum
 	}' "$map"
+if [ -n "$deps" ]; then
+	if [ -n "$musl" ] && [ -f "$musl" ]; then
+		libc=$(cut -d' ' -f2- "$musl")
+	else
+		libc="musl-dev $(dpkg-query -W -f '${Version}' musl-dev 2>/dev/null || echo '?') (Debian's build)"
+	fi
+	printf 'built from Debian sources: %s' "$libc"
+	for f in "$deps"/.stamp-*; do
+		[ -f "$f" ] && printf ', %s' "$(cut -d' ' -f2- "$f")"
+	done
+	echo
+fi
 echo "stripped binary: $size bytes ($(( size / 1024 )) KiB), limit $limit"
 [ "$size" -le "$limit" ] || { echo "size: over the limit" >&2; exit 1; }

@@ -3,6 +3,8 @@
 # (static musl cannot carry the sanitizers) and run them.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
+# WERROR=1 (CI): warnings are errors here too
+werror=; [ "${WERROR-}" = 1 ] && werror=-Werror
 out=$top/build/test
 mkdir -p "$out"
 cc=${HOST_CC:-gcc}
@@ -21,7 +23,7 @@ $cc -O1 -g -fsanitize=address,undefined -fno-sanitize=alignment -fno-sanitize-re
 	-I"$lzo/include/lzo" -c "$lzo/minilzo/minilzo.c" -o "$out/minilzo.o" 2> "$out/minilzo.build" ||
 	{ echo "FAIL unit/build: minilzo: $(head -3 "$out/minilzo.build" | tr '\n' ' ')"; exit 1; }
 if ! $cc -std=c11 -g -O1 -D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=all \
-	-Wall -Wextra -Wno-missing-prototypes \
+	-Wall $werror -Wextra -Wno-missing-prototypes \
 	-DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD \
 	-I"$lzo/include/lzo" -I"$lzo/minilzo" -I"$bz" -o "$out/unit" $srcs "$out/minilzo.o" \
 	-lz -llzma -lzstd -llz4 -lbz2 2> "$out/unit.build"; then

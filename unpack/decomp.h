@@ -71,8 +71,6 @@ extern const struct dec_codec dec_gzip, dec_bzip2, dec_lzma, dec_xz, dec_lzo, de
 /* DEC_CHUNK: size of the output pieces handed to the emit callback */
 #define DEC_CHUNK (128 * 1024)
 
-#endif
-
 /* dec_gather: N contiguous bytes of input, straight from IN when they are
  * all there, else assembled in BUF (capacity >= N) over several pushes.
  * Returns them and advances *POS, or NULL when IN ran out first. */
@@ -81,3 +79,5 @@ struct dec_gather {
 	size_t have;
 };
 const uint8_t *dec_gather(struct dec_gather *g, size_t n, const uint8_t *in, size_t len, size_t *pos);
+
+#endif

@@ -60,8 +60,6 @@ xz_setup(struct dec *d, bool alone)
 	return 0;
 }
 
-static int xz_init(struct dec *d) { return xz_setup(d, false); }
-static int lzma_init(struct dec *d) { return xz_setup(d, true); }
 
 static const char *
 xz_message(const struct xz *x, lzma_ret r)
@@ -267,8 +265,10 @@ xz_fini(struct dec *d)
 }
 
 #ifdef HAVE_XZ
+static int xz_init(struct dec *d) { return xz_setup(d, false); }
 const struct dec_codec dec_xz = { "xz", { 0xfd, 0x37 }, xz_init, xz_push, xz_finish, xz_fini };
 #endif
 #ifdef HAVE_LZMA
+static int lzma_init(struct dec *d) { return xz_setup(d, true); }
 const struct dec_codec dec_lzma = { "lzma", { 0x5d, 0x00 }, lzma_init, xz_push, xz_finish, xz_fini };
 #endif

@@ -20,20 +20,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <bearssl_hash.h>
 
 #include "../lib/io.h"
-#include "../lib/sys.h"
 #include "sigimage.h"
 
 #define CHUNK (1u << 20)
-#define SYS_BLKGETSIZE64 0x80081272u
-#define MFD_CLOEXEC_ 1u
-#define MFD_ALLOW_SEALING_ 2u
-#define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
 static uint8_t chunk[CHUNK];
 
@@ -55,17 +51,11 @@ pread_full(int fd, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
-static int
-memfd(const char *name)
-{
-	return (int)sys_ret(syscall(SYS_memfd_create, name, MFD_CLOEXEC_ | MFD_ALLOW_SEALING_));
-}
-
 /* spool: a pipe's bytes into a memfd, which can then be read at offsets */
 static int
 spool(int fd)
 {
-	int m = memfd("popinit-image");
+	int m = io_memfd("popinit-image");
 
 	if (m < 0)
 		return m;
@@ -93,7 +83,7 @@ source_size(int fd, uint64_t *size)
 		return 0;
 	}
 	if (S_ISBLK(st.st_mode))
-		return ioctl(fd, SYS_BLKGETSIZE64, size) < 0 ? -errno : 0;
+		return ioctl(fd, BLKGETSIZE64, size) < 0 ? -errno : 0;
 	return -ESPIPE;
 }
 
@@ -186,7 +176,7 @@ static int
 copy(struct sig_image *si, bool seal, uint8_t hash[32])
 {
 	br_sha256_context h;
-	int m = seal ? memfd("popinit-payload") : 0;
+	int m = seal ? io_memfd("popinit-payload") : 0;
 
 	if (m < 0)
 		return m;
@@ -206,10 +196,10 @@ copy(struct sig_image *si, bool seal, uint8_t hash[32])
 		off += n;
 	}
 	br_sha256_out(&h, hash);
-	if (seal && (fcntl(m, F_ADD_SEALS, SEALS) < 0 || lseek(m, 0, SEEK_SET) < 0)) {
-		int e = -errno;
+	int r = seal ? io_seal(m) : 0;
+	if (r < 0) {
 		(void)io_close(m);
-		return e;
+		return r;
 	}
 	return m;
 }

@@ -219,6 +219,7 @@ echo "| memory | $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/me
 echo "| host kernel | $(uname -r) ($(. /etc/os-release && echo "$PRETTY_NAME")) |"
 echo "| load average (1, 5, 15 min) | $load0 at the start, $load1 at the end (a shared machine) |"
 echo "| popinit | $(git describe --always --dirty 2>/dev/null || echo '?'), musl-gcc $(musl-gcc -dumpversion), codecs -Os (zstd -O2) |"
+echo "| popinit's libraries | built from Debian sources (boot/deps.sh): $(for f in "$top"/build/deps/.stamp-*; do cut -d' ' -f2- "$f"; done | paste -sd, - | sed 's/,/, /g') |"
 bbpkg=$(dpkg -S /bin/busybox /usr/bin/busybox 2>/dev/null | cut -d: -f1 | head -n 1)
 echo "| peers | $(dpkg-query -W -f '${Package} ${Version}, ' libarchive-tools cpio ${bbpkg:-busybox} gzip xz-utils zstd lz4 2>/dev/null | sed 's/, $//') |"
 echo "| QEMU | $(qemu-system-x86_64 --version | head -n 1), TCG, 2 vCPUs, 1 GiB; guest kernel $kver |"

@@ -8,13 +8,15 @@
 #   sh tests/boot/run.sh [SCENARIO...]
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# WERROR=1 (CI): warnings are errors here too
+werror=; [ "${WERROR-}" = 1 ] && werror=-Werror
 p=$top/build/popinit
 w=$top/build/test/boot
 mkdir -p "$w"
 kernel=$(sh "$top/boot/kernel.sh" "$top/build/kernel") || { echo "FAIL boot/kernel: cannot fetch the kernel"; exit 0; }
-musl-gcc -static -Os -Wall -o "$w/payload" "$top/tests/boot/payload.c" || exit 1
+musl-gcc -static -Os -Wall $werror -o "$w/payload" "$top/tests/boot/payload.c" || exit 1
 # 8 MB: executed as soon as it is unpacked
-musl-gcc -static -Os -Wall -DBALLAST=8000000 -o "$w/payload-big" "$top/tests/boot/payload.c" || exit 1
+musl-gcc -static -Os -Wall $werror -DBALLAST=8000000 -o "$w/payload-big" "$top/tests/boot/payload.c" || exit 1
 
 # img NAME [MKIMAGE OPTIONS]: a list on stdin to an image in $w
 img() { n=$1; shift; "$p" mkimage -t 100000 "$@" -o "$w/$n" -; }
@@ -304,7 +306,7 @@ extdisk() { # extdisk NAME: $w/NAME.disk, ext4 from $w/NAME.root
 disk() { echo "-drive file=$w/$1.disk,format=raw,if=virtio"; }
 
 ROOTUUID=6c0d6f2e-6f70-4e69-8e69-74726f6f7430
-modules m-plain none virtio_pci virtio_blk ext4 bfq kyber-iosched e1000 loop nls_utf8
+modules m-plain none virtio_pci virtio_blk ext4 bfq kyber-iosched e1000 loop nls_utf8 squashfs
 
 # issue 4: only root= and rootwait: coldplug loads virtio_pci, virtio_blk,
 # then ext4 (probed) with its dependencies; nothing else is asked for
@@ -378,6 +380,30 @@ if want_s root-uuid-bfq; then
 		$(disk root-uuid-bfq)
 	expect root-uuid-bfq '^@@PAYLOAD pid=1 ' '^@@MOUNT / ext4$' '^@@FILE /sys/block/vda/queue/scheduler=.*\[bfq\]' \
 		'^@@FILE /sys/module/virtio_blk/parameters/queue_depth=64$' '^@@ABSENT /sys/module/e1000$' '^@@MODULE bfq$'
+fi
+
+# modules-load= and modules-load.d honour the blacklist, as systemd's
+# modules-load does (KMOD_PROBE_APPLY_BLACKLIST): a blacklisted module
+# named there is not loaded, and popinit says which blacklist hid it
+if want_s modules-load-blacklist; then
+	mkdir -p "$w/mlbl"
+	printf 'blacklist nls_utf8\n' > "$w/mlbl/bl.conf"
+	printf 'nls_utf8\n' > "$w/mlbl/ml.conf"
+	img mlbl.img <<L
+dir /sbin 0755 0 0
+file /sbin/init $w/payload 0755 0 0
+dir /etc 0755 0 0
+dir /etc/modprobe.d 0755 0 0
+file /etc/modprobe.d/bl.conf $w/mlbl/bl.conf 0644 0 0
+dir /etc/modules-load.d 0755 0 0
+file /etc/modules-load.d/ml.conf $w/mlbl/ml.conf 0644 0 0
+L
+	base modules-load-blacklist "file /initramfs.d/10-modules.img $w/m-plain.img 0644 0 0" \
+		"file /initramfs.d/20-mlbl.img $w/mlbl.img 0644 0 0"
+	boot modules-load-blacklist "modules-load=loop,squashfs modprobe.blacklist=squashfs"
+	expect modules-load-blacklist '^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@MODULE loop$' '!@@MODULE squashfs$' \
+		'!@@MODULE nls_utf8$' "popinit: module squashfs not loaded: blacklisted by the command line's modprobe.blacklist=\$" \
+		'popinit: module nls_utf8 not loaded: blacklisted by /etc/modprobe.d/bl.conf$'
 fi
 
 # a module that fails to load (its file is not a module: ENOEXEC) and one

@@ -103,11 +103,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (nl)
 			*nl++ = '\0';
 		struct mod_step steps[64];
-		int n = moddb_plan(db, s, planned & 1 ? "x=1" : NULL, steps, 64);
+		int n = moddb_plan(db, s, planned & 1 ? "x=1" : NULL, planned & 2 ? MOD_APPLY_BLACKLIST : 0, steps, 64);
 		if (n < -4095)
 			abort();
 		for (int i = 0; i < n && i < 64; i++)
-			if (!steps[i].name || !steps[i].options)
+			if (!steps[i].name || (!steps[i].options && !steps[i].blacklist))
 				abort();
 		if (n > 0)
 			moddb_plan_free(steps, n < 64 ? n : 64);

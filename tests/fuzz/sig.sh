@@ -9,6 +9,8 @@
 # crashes are left in build/fuzz-sig/artifacts.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# WERROR=1 (CI): warnings are errors here too
+werror=; [ "${WERROR-}" = 1 ] && werror=-Werror
 secs=${1:-60}
 out=$top/build/fuzz-sig
 cc=${FUZZ_CC:-clang-14}
@@ -26,7 +28,7 @@ if [ ! -f "$out/bearssl.a" ]; then
 	done
 	ar rcs "$out/bearssl.a.tmp" "$out"/bearssl/*.o && mv "$out/bearssl.a.tmp" "$out/bearssl.a"
 fi
-if ! $cc -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-prototypes -I"$bs"inc \
+if ! $cc -std=c11 -g -O1 -D_GNU_SOURCE -Wall $werror -Wextra -Wno-missing-prototypes -I"$bs"inc \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o "$out/fuzz_sig" \
 	"$top/tests/fuzz/fuzz_sig.c" "$top/unpack/sig.c" "$top/unpack/sigkey.c" "$top/unpack/sigimage.c" "$top/lib/io.c" \
 	"$out/bearssl.a" 2>> "$out/build.log"; then

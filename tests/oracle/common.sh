@@ -3,7 +3,8 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 popinit=${POPINIT:-$top/build/popinit}
 corpus=$top/tests/corpus
 work=${TESTDIR:-$top/build/test}/oracle
-builtin_mtime=$(sed -n 's/^# mtime: //p' "$top/tests/oracle/builtin.list")
+# BUILTIN_MTIME: another kernel's (record.sh --builtin-mtime)
+builtin_mtime=${BUILTIN_MTIME:-$(sed -n 's/^# mtime: //p' "$top/tests/oracle/builtin.list")}
 mkdir -p "$work"
 
 # prefix IMAGE FILE: the oracle's own archive, FILE as /.popinit-oracle

@@ -3,6 +3,12 @@
 # initrd and record what it unpacked (make oracle).
 #
 #   sh tests/oracle/record.sh [NAME...]     (default: every tests/corpus/*.img)
+#   sh tests/oracle/record.sh --builtin-mtime
+#
+# --builtin-mtime prints the mtime of the entries the kernel's own built-in
+# archive makes (/dev, /root): the kernel build's timestamp, which differs
+# from one kernel package to the next (builtin.list holds the one the
+# committed listings were recorded with).
 #
 # The initrd is the oracle's own small archive, holding treelist as
 # /.popinit-oracle (rdinit=), followed by the case's bytes: the case is
@@ -12,8 +18,20 @@ set -eu
 . "$(dirname "$0")/common.sh"
 
 kernel=$(sh "$top/boot/kernel.sh" "$top/build/kernel")
-musl-gcc -static -Os -Wall -Wextra -o "$work/treelist" "$top/tests/oracle/treelist.c"
+werror=; [ "${WERROR-}" = 1 ] && werror=-Werror
+musl-gcc -static -Os -Wall $werror -Wextra -o "$work/treelist" "$top/tests/oracle/treelist.c"
 prefix "$work/prefix.cpio" "$work/treelist"
+
+if [ "${1:-}" = --builtin-mtime ]; then
+	d=$work/builtin-mtime
+	mkdir -p "$d"
+	sh "$top/boot/qemu.sh" "$kernel" "$work/prefix.cpio" "$d/log" \
+		"rdinit=/.popinit-oracle quiet loglevel=1" 180 >/dev/null 2>&1 || true
+	m=$(tr -d '\r' < "$d/log" | awk '$1 == "/root" && $2 == "d" { print $7; exit }')
+	[ -n "$m" ] || { echo "record.sh: no /root in the kernel's listing (see $d/log)" >&2; exit 1; }
+	echo "$m"
+	exit 0
+fi
 
 if [ $# -eq 0 ]; then
 	set -- $(cd "$corpus" && ls *.img | sed 's/\.img$//')
