@@ -105,6 +105,7 @@ grep -qw xz /sys/module/compression 2>/dev/null && { c=zstd; ext=zst; }
 mf=${TESTDIR:-$top/build/test}/modprobe-memfd
 rm -rf "$mf"; mkdir -p "$mf/lib/modules/$v/kernel/drivers/block"
 $c -q -c "$top/build/kernel/lib/modules/$v/kernel/drivers/block/loop.ko" > "$mf/lib/modules/$v/kernel/drivers/block/loop.ko.$ext"
+for f in modules.order modules.builtin modules.builtin.modinfo; do cp "$top/build/kernel/lib/modules/$v/$f" "$mf/lib/modules/$v/"; done
 depmod -b "$mf" "$v"
 strace -f -qq -e trace=memfd_create,fcntl,finit_module -e inject=finit_module:error=EEXIST -o "$mf/strace" \
 	"$p" modprobe -d "$mf" -S "$v" loop > "$mf/out" 2>&1
