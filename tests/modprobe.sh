@@ -80,10 +80,10 @@ for b in "" -b; do
 done
 # loading: -b squashfs loads nothing and says which blacklist hid it; no
 # -b loads it (finit_module is intercepted by strace: nothing reaches the
-# host's kernel)
+# host's kernel; LeakSanitizer cannot run under ptrace)
 for b in -b ""; do
 	t="modprobe/blacklist-load${b:+-b}"
-	strace -f -qq -e trace=finit_module -e inject=finit_module:error=EEXIST -o "$bl/strace$b" \
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -qq -e trace=finit_module -e inject=finit_module:error=EEXIST -o "$bl/strace$b" \
 		"$p" modprobe $b -v -d "$bl" -S "$v" squashfs > "$bl/out$b" 2>&1
 	rc=$?
 	n=$(grep -c 'finit_module(' "$bl/strace$b")
@@ -107,7 +107,7 @@ rm -rf "$mf"; mkdir -p "$mf/lib/modules/$v/kernel/drivers/block"
 $c -q -c "$top/build/kernel/lib/modules/$v/kernel/drivers/block/loop.ko" > "$mf/lib/modules/$v/kernel/drivers/block/loop.ko.$ext"
 for f in modules.order modules.builtin modules.builtin.modinfo; do cp "$top/build/kernel/lib/modules/$v/$f" "$mf/lib/modules/$v/"; done
 depmod -b "$mf" "$v"
-strace -f -qq -e trace=memfd_create,fcntl,finit_module -e inject=finit_module:error=EEXIST -o "$mf/strace" \
+ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -qq -e trace=memfd_create,fcntl,finit_module -e inject=finit_module:error=EEXIST -o "$mf/strace" \
 	"$p" modprobe -d "$mf" -S "$v" loop > "$mf/out" 2>&1
 rc=$?
 sealed=$(awk '
