@@ -11,7 +11,7 @@
 
 #include <bearssl_x509.h>
 
-#include "../unpack/sig.h"
+#include "../verify/sig.h"
 
 struct sign_key {
 	br_skey_decoder_context dc;	/* holds the private key */

@@ -27,11 +27,11 @@
 
 #include "../lib/io.h"
 #include "../lib/log.h"
-#include "../unpack/sigimage.h"
+#include "../verify/sigimage.h"
 #include "../unpack/unpack.h"
-#include "blockdev.h"
+#include "../blkdev/blockdev.h"
 #include "boot.h"
-#include "cmd.h"
+#include "../cli/cmd.h"
 #include "trust.h"
 
 #define IMAGES_DIR "/initramfs.d"

@@ -15,9 +15,9 @@
 #include "../lib/io.h"
 #include "../lib/log.h"
 #include "../lib/str.h"
-#include "blockdev.h"
+#include "../blkdev/blockdev.h"
 #include "boot.h"
-#include "probe.h"
+#include "../blkdev/probe.h"
 
 /* without rootwait, the kernel gives up when probing is done; popinit
  * cannot see that from userspace and waits this long for the device */

@@ -13,7 +13,6 @@
 
 #include "../lib/log.h"
 #include "boot.h"
-#include "cmd.h"
 
 static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT, SIGWINCH };
 
@@ -69,19 +68,4 @@ run_supervise(char *const argv[], char *const envp[])
 				       WIFSIGNALED(status) ? 128 + WTERMSIG(status) : EXIT_TEMP;
 		}
 	}
-}
-
-int
-cmd_run(int argc, char **argv)
-{
-	extern char **environ;
-	int i = 1;
-
-	if (i < argc && !strcmp(argv[i], "--"))
-		i++;
-	if (i >= argc) {
-		log_fatal("usage: popinit run [--] CMD [ARGS...]");
-		return EXIT_USAGE;
-	}
-	return run_supervise(argv + i, environ);
 }

@@ -19,7 +19,6 @@
 #include "../lib/io.h"
 #include "../lib/log.h"
 #include "boot.h"
-#include "cmd.h"
 
 #define RAMFS_MAGIC 0x858458f6
 #define TMPFS_MAGIC 0x01021994
@@ -182,36 +181,4 @@ root_switch(const char *newroot, const char *init, char *const argv[], char *con
 		return -errno;
 	*what = "exec the new root's init";
 	return boot_exec(init, argv, envp);
-}
-
-/* popinit switch-root NEWROOT [INIT [ARGS...]], for scripts: PID 1 only,
- * as the kernel will not let any other process own the root */
-int
-cmd_switch_root(int argc, char **argv)
-{
-	extern char **environ;
-	char init[4096];
-	const char *what;
-
-	if (argc < 2) {
-		log_fatal("usage: popinit switch-root NEWROOT [INIT [ARGS...]]");
-		return EXIT_USAGE;
-	}
-	if (getpid() != 1) {
-		log_fatal("switch-root: not PID 1");
-		return EXIT_USAGE;
-	}
-	if (root_find_init(argv[1], argc > 2 ? argv[2] : NULL, init, sizeof init) < 0) {
-		log_fatal("switch-root: no executable init in %s", argv[1]);
-		return EXIT_USAGE;
-	}
-	char *args[CMDLINE_MAX_WORDS + 2];
-	int n = 0;
-	args[n++] = init;
-	for (int i = 3; i < argc && n < CMDLINE_MAX_WORDS; i++)
-		args[n++] = argv[i];
-	args[n] = NULL;
-	int e = root_switch(argv[1], init, args, environ, &what);
-	log_fatal("switch-root: unable to %s: %s", what, strerror(-e));
-	return EXIT_TEMP;
 }

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../unpack/sig.h"
+#include "../verify/sig.h"
 
 #define TRUST_DIR "/etc/popinit/keys"
 

@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "../lib/io.h"
-#include "../unpack/decomp.h"
+#include "../codec/decomp.h"
 #include "moddb.h"
 
 #define MODULE_INIT_COMPRESSED_FILE 4

@@ -23,7 +23,7 @@
 #include <stdint.h>
 
 #include "cpio.h"
-#include "decomp.h"
+#include "../codec/decomp.h"
 
 enum image_mode { IMG_TOP, IMG_PLAIN, IMG_DECODE };
 

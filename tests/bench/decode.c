@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../unpack/decomp.h"
+#include "../../codec/decomp.h"
 
 static unsigned char buf[256 << 10];
 

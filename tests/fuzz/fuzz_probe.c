@@ -19,7 +19,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../../init/probe.h"
+#include "../../blkdev/probe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

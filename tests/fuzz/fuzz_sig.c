@@ -16,7 +16,7 @@
 
 #include <bearssl_hash.h>
 
-#include "../../unpack/sigimage.h"
+#include "../../verify/sigimage.h"
 
 static struct sig_trust trust;
 

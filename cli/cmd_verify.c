@@ -19,9 +19,9 @@
 
 #include "../lib/io.h"
 #include "../lib/log.h"
-#include "../unpack/sigimage.h"
+#include "../verify/sigimage.h"
 #include "cmd.h"
-#include "trust.h"
+#include "../init/trust.h"
 
 const char *
 cmd_optarg(int argc, char **argv, int *i)

@@ -12,7 +12,7 @@
 
 #include "../lib/io.h"
 #include "../lib/log.h"
-#include "boot.h"
+#include "../init/boot.h"
 #include "cmd.h"
 
 static const struct {

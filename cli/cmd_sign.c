@@ -18,7 +18,7 @@
 #include "../boot/sign.h"
 #include "../lib/io.h"
 #include "../lib/log.h"
-#include "../unpack/sigimage.h"
+#include "../verify/sigimage.h"
 #include "cmd.h"
 
 #define KEY_FILE_MAX (64u << 10)

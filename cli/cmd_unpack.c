@@ -14,7 +14,7 @@
 
 #include "../lib/io.h"
 #include "../lib/log.h"
-#include "../unpack/sigimage.h"
+#include "../verify/sigimage.h"
 #include "../unpack/sink.h"
 #include "../unpack/unpack.h"
 #include "cmd.h"

@@ -12,7 +12,7 @@
 #include "../lib/io.h"
 #include "../lib/log.h"
 #include "cmd.h"
-#include "probe.h"
+#include "../blkdev/probe.h"
 
 int
 cmd_probe(int argc, char **argv)

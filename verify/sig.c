@@ -9,7 +9,7 @@
 #include <bearssl_rsa.h>
 
 #include "../lib/io.h"
-#include "cpio.h"
+#include "../unpack/cpio.h"
 #include "sig.h"
 
 static const char footer_magic[] = "~INITSIG1 ";
