@@ -10,11 +10,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/clock.h"
 #include "../lib/io.h"
 #include "../lib/str.h"
 #include "../lib/uevent.h"
@@ -34,14 +34,10 @@ blockdev_is_spec(const char *s)
 static int
 sysfs_read(const char *path, char *buf, size_t size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = io_read_full(fd, buf, size - 1);
-	(void)io_close(fd);
+	ssize_t n = io_read_text(path, buf, size);
+
 	if (n < 0)
 		return (int)n;
-	buf[n] = '\0';
 	while (n && (buf[n - 1] == '\n'))
 		buf[--n] = '\0';
 	return 0;
@@ -281,15 +277,6 @@ blockdev_find(const char *spec, struct blockdev *out)
 	return r;
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* a uevent field that may change what matches: any block device's */
 static void
 block_field(void *ctx, const char *field)
@@ -302,7 +289,7 @@ int
 blockdev_wait(const char *spec, int timeout_ms, struct blockdev *out)
 {
 	/* 64-bit: a 32-bit long of milliseconds wraps after 24.8 days */
-	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	int64_t deadline = timeout_ms < 0 ? -1 : (int64_t)clock_ms() + timeout_ms;
 
 	/* listen first, then look: no event can fall between the two */
 	int nl = uevent_open();
@@ -314,7 +301,7 @@ blockdev_wait(const char *spec, int timeout_ms, struct blockdev *out)
 			if (r != -ENOENT)
 				break;
 		}
-		int64_t left = deadline < 0 ? -1 : deadline - now_ms();
+		int64_t left = deadline < 0 ? -1 : deadline - (int64_t)clock_ms();
 		if (deadline >= 0 && left <= 0) {
 			r = -ETIMEDOUT;
 			break;

@@ -27,14 +27,8 @@ static char *
 read_cmdline(void)
 {
 	static char buf[4097];
-	FILE *f = fopen("/proc/cmdline", "re");
 
-	if (!f)
-		return NULL;
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	return buf;
+	return io_read_text("/proc/cmdline", buf, sizeof buf) < 0 ? NULL : buf;
 }
 
 int

@@ -23,23 +23,6 @@
 
 #define KEY_FILE_MAX (64u << 10)
 
-static int
-read_small(const char *path, uint8_t *buf, size_t size, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-	if (fd < 0)
-		return -errno;
-	ssize_t n = io_read_full(fd, buf, size);
-	(void)io_close(fd);
-	if (n < 0)
-		return (int)n;
-	if ((size_t)n == size)
-		return -EFBIG;
-	*len = (size_t)n;
-	return 0;
-}
-
 #define SIGN_KEYS_MAX SIG_RECORDS_MAX
 
 struct sign_opts {
@@ -185,17 +168,18 @@ cmd_sign(int argc, char **argv)
 	struct sign_opts o = { 0 };
 	struct sig_why why;
 	char tmp[4096];
-	size_t len = 0;
 	int r;
 
 	if (sign_args(argc, argv, &o) < 0)
 		return EXIT_USAGE;
 	for (int i = 0; i < o.n_keys; i++) {
-		if ((r = read_small(o.keys[i], kbuf, sizeof kbuf, &len)) < 0) {
-			log_fatal("unable to read %s: %s", o.keys[i], strerror(-r));
+		/* a key file of KEY_FILE_MAX bytes or more is refused */
+		ssize_t len = io_read_file(o.keys[i], kbuf, sizeof kbuf - 1);
+		if (len < 0) {
+			log_fatal("unable to read %s: %s", o.keys[i], strerror((int)-len));
 			return EXIT_USAGE;
 		}
-		r = sign_key_load(&keys[i], kbuf, len, o.hash, &why);
+		r = sign_key_load(&keys[i], kbuf, (size_t)len, o.hash, &why);
 		memset(kbuf, 0, sizeof kbuf);
 		if (r < 0) {
 			log_fatal("%s: %s", o.keys[i], why.msg);

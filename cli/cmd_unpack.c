@@ -9,9 +9,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "../lib/clock.h"
 #include "../lib/io.h"
 #include "../lib/log.h"
 #include "../verify/sigimage.h"
@@ -123,21 +123,12 @@ parse_args(int argc, char **argv, const char **root, int *verbose, int *first, s
 	return 0;
 }
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
-}
-
 int
 cmd_unpack(int argc, char **argv)
 {
 	const char *root = "/", *what;
 	int verbose = 0, first, err, code = EXIT_OK, late = EXIT_OK;
-	uint64_t t0 = now_ms(), bytes = 0;
+	uint64_t t0 = clock_ms(), bytes = 0;
 
 	static struct verify_opts vo;
 	if (parse_args(argc, argv, &root, &verbose, &first, &vo) < 0 ||
@@ -192,7 +183,7 @@ cmd_unpack(int argc, char **argv)
 			 done, done == 1 ? "" : "s", (unsigned long long)bytes,
 			 (unsigned long long)st->files, (unsigned long long)st->dirs,
 			 (unsigned long long)st->symlinks, (unsigned long long)st->nodes,
-			 (unsigned long long)(now_ms() - t0));
+			 (unsigned long long)(clock_ms() - t0));
 	unpacker_free(u);
 	return code ? code : late;
 }

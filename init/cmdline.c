@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../lib/args.h"
+#include "../lib/str.h"
 #include "cmdline.h"
 
 /* a decimal int, or DEF when absent or malformed */
@@ -74,12 +75,7 @@ cmdline_parse(struct boot_opts *o, const char *text)
 			o->elevator = val;
 		else if (!strcmp(param, "popinit.image") && val) {
 			/* a comma list; commas never occur in the specs we take */
-			for (char *spec = val, *next; spec; spec = next) {
-				next = strchr(spec, ',');
-				if (next)
-					*next++ = '\0';
-				if (!*spec)
-					continue;
+			for (char *spec; (spec = str_item(&val, ','));) {
 				if (o->n_images < CMDLINE_MAX_IMAGES)
 					o->images[o->n_images++] = spec;
 				else

@@ -27,6 +27,7 @@
 
 #include "../lib/io.h"
 #include "../lib/log.h"
+#include "../lib/str.h"
 #include "../verify/sigimage.h"
 #include "../unpack/unpack.h"
 #include "../blkdev/blockdev.h"
@@ -40,20 +41,17 @@
  * keys of its own */
 static struct sig_trust trust;
 
-/* each comma-separated item of LIST to FN; -1 if one fails */
+/* each item of the comma list LIST to FN; -1 if one fails */
 static int
 each_item(const char *list, int (*fn)(const char *item))
 {
-	char buf[256];
+	char buf[CMDLINE_MAX + 1], *s = buf, *t;
 	int r = 0;
 
-	for (const char *p = list; p && *p;) {
-		const char *c = strchr(p, ',');
-		size_t n = c ? (size_t)(c - p) : strlen(p);
-		if (n >= sizeof buf || (n && fn((memcpy(buf, p, n), buf[n] = 0, buf)) < 0))
+	snprintf(buf, sizeof buf, "%s", list ? list : "");
+	while ((t = str_item(&s, ',')))
+		if (fn(t) < 0)
 			r = -1;
-		p = c ? c + 1 : NULL;
-	}
 	return r;
 }
 

@@ -15,9 +15,7 @@
  *
  * Any failure goes to the failure policy (die.c): PID 1 never exits.
  */
-#include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -35,16 +33,10 @@ static void
 read_cmdline(struct boot_opts *o)
 {
 	char *text = cmdline_text;
-	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -errno : io_read_full(fd, text, sizeof cmdline_text - 1);
+	ssize_t n = io_read_text("/proc/cmdline", text, sizeof cmdline_text);
 
-	if (fd >= 0)
-		(void)io_close(fd);
-	if (n < 0) {
+	if (n < 0)
 		log_warn("unable to read /proc/cmdline: %s", strerror((int)-n));
-		n = 0;
-	}
-	text[n] = '\0';
 	if (cmdline_parse(o, text) < 0)
 		log_warn("the kernel command line is longer than popinit reads: its end is ignored");
 }
@@ -57,14 +49,9 @@ open_log(const struct boot_opts *o)
 	int kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
 	int console_level = 7;
 	char buf[32];
-	int fd = open("/proc/sys/kernel/printk", O_RDONLY | O_CLOEXEC);
 
-	if (fd >= 0) {
-		ssize_t n = io_read_full(fd, buf, sizeof buf - 1);
-		if (n > 0 && buf[0] >= '0' && buf[0] <= '9')
-			console_level = buf[0] - '0';	/* the first of four numbers */
-		(void)io_close(fd);
-	}
+	if (io_read_text("/proc/sys/kernel/printk", buf, sizeof buf) > 0 && buf[0] >= '0' && buf[0] <= '9')
+		console_level = buf[0] - '0';	/* the first of four numbers */
 	log_init("popinit", kmsg, o->quiet ? -1 : 2);
 	log_set_mirror(console_level);
 	if (o->loglevel >= 0)

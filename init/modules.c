@@ -11,7 +11,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -46,13 +45,8 @@ write_file(const char *path, const char *text)
 static void
 helper_on(void)
 {
-	int fd = open(SYSCTL_MODPROBE, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = io_read_full(fd, old_helper, sizeof old_helper - 1);
-		old_helper[n > 0 ? n : 0] = '\0';
-		old_helper[strcspn(old_helper, "\n")] = '\0';
-		(void)io_close(fd);
-	}
+	(void)io_read_text(SYSCTL_MODPROBE, old_helper, sizeof old_helper);
+	old_helper[strcspn(old_helper, "\n")] = '\0';
 	(void)mkdir(HELPER_DIR, 0755);
 	if (symlink("/init", HELPER) < 0 && errno != EEXIST) {
 		log_warn("unable to link %s: %s", HELPER, strerror(errno));
@@ -81,20 +75,13 @@ report(void)
 	}
 }
 
-/* names from a modules-load.d file or a comma list */
+/* a name from a modules-load.d file or a modules-load= list */
 static void
-request_list(char *text, const char *seps)
+request(const char *name)
 {
-	char *save = NULL;
-
-	for (char *t = strtok_r(text, seps, &save); t; t = strtok_r(NULL, seps, &save)) {
-		if (*t == '#' || *t == ';')
-			continue;
-		/* systemd's modules-load: the blacklist hides names too */
-		int r = modload_request(ml, t, NULL, MOD_APPLY_BLACKLIST);
-		if (r == -ENOENT)
-			log_warn("module %s not found", t);
-	}
+	/* systemd's modules-load: the blacklist hides names too */
+	if (modload_request(ml, name, NULL, MOD_APPLY_BLACKLIST) == -ENOENT)
+		log_warn("module %s not found", name);
 }
 
 static void
@@ -111,12 +98,8 @@ modules_load_d(const char *root)
 		if (l > 5 && !strcmp(names[i]->d_name + l - 5, ".conf") &&
 		    str_printf(path, sizeof path, "%s/%s", dir, names[i]->d_name) > 0) {
 			char *text = NULL;
-			int fd = open(path, O_RDONLY | O_CLOEXEC);
-			struct stat st;
-			if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size < 65536 && (text = malloc((size_t)st.st_size + 1))) {
-				ssize_t k = io_read_full(fd, text, (size_t)st.st_size);
-				text[k > 0 ? k : 0] = '\0';
-				/* one name a line; comments start with # or ; */
+			/* one name a line; comments start with # or ; */
+			if (io_slurp(path, 65535, &text, NULL) == 0)
 				for (char *l2 = text, *next; l2 && *l2; l2 = next) {
 					next = strchr(l2, '\n');
 					if (next)
@@ -124,12 +107,9 @@ modules_load_d(const char *root)
 					char *c = l2 + strspn(l2, " \t");
 					c[strcspn(c, " \t\r")] = '\0';
 					if (*c && *c != '#' && *c != ';')
-						request_list(c, " ");
+						request(c);
 				}
-			}
 			free(text);
-			if (fd >= 0)
-				(void)io_close(fd);
 		}
 		free(names[i]);
 	}
@@ -149,18 +129,14 @@ boot_elevator(const struct boot_opts *o)
 		if (de->d_name[0] == '.' ||
 		    str_printf(path, sizeof path, "/sys/block/%s/queue/scheduler", de->d_name) < 0)
 			continue;
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		if (io_read_text(path, cur, sizeof cur) < 0)
 			continue;
-		ssize_t n = io_read_full(fd, cur, sizeof cur - 1);
-		(void)io_close(fd);
-		cur[n > 0 ? n : 0] = '\0';
 		char want[64];
 		str_printf(want, sizeof want, "[%s]", o->elevator);
 		/* "none" alone: a disk without schedulers; or already set */
 		if (!strcmp(cur, "none\n") || strstr(cur, want))
 			continue;
-		fd = open(path, O_WRONLY | O_CLOEXEC);
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
 		int r = fd < 0 ? -errno : io_write_full(fd, o->elevator, strlen(o->elevator));
 		if (fd >= 0)
 			(void)io_close(fd);
@@ -213,9 +189,11 @@ boot_modules(const struct boot_opts *o, const char *root, const char *cmdline)
 	for (int i = 0; i < o->n_words; i++) {
 		const char *k = o->words[i].key;
 		if (o->words[i].val && (!strcmp(k, "modules-load") || !strcmp(k, "rd.modules-load"))) {
-			char list[1024];
+			char list[1024], *s = list, *t;
 			str_printf(list, sizeof list, "%s", o->words[i].val);
-			request_list(list, ",");
+			while ((t = str_item(&s, ',')))
+				if (*t != '#' && *t != ';')
+					request(t);
 		}
 	}
 	modules_load_d(root);

@@ -5,9 +5,9 @@
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "../lib/clock.h"
 #include "../lib/io.h"
 #include "../lib/log.h"
 #include "boot.h"
@@ -29,10 +29,8 @@ uint64_t
 boot_time_ms(void)
 {
 	static uint64_t t0;
-	struct timespec t;
+	uint64_t now = clock_ms();
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	uint64_t now = (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
 	if (!t0)
 		t0 = now;
 	return now - t0;

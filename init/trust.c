@@ -1,33 +1,14 @@
 /* trust.c: the trust of signed images.  See trust.h. */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "../lib/io.h"
 #include "../lib/log.h"
 #include "trust.h"
 
 #define TRUST_FILE_MAX (64u << 10)
-
-/* slurp: a small file; its length, or -errno */
-static ssize_t
-slurp(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-	if (fd < 0)
-		return -errno;
-	ssize_t n = io_read_full(fd, buf, size);
-	char extra;
-	if (n >= 0 && (size_t)n == size && io_read_full(fd, &extra, 1) > 0)
-		n = -EFBIG;
-	(void)io_close(fd);
-	return n;
-}
 
 int
 trust_builtin(struct sig_trust *t)
@@ -71,7 +52,7 @@ trust_file(struct sig_trust *t, const char *path)
 	base = base ? base + 1 : path;
 	if (!strcmp(base, "revoked") || (floors = !strcmp(base, "floors")))
 		list = true;
-	ssize_t n = slurp(path, buf, sizeof buf);
+	ssize_t n = io_read_file(path, buf, sizeof buf);
 	if (n < 0) {
 		log_err("unable to read %s: %s", path, strerror((int)-n));
 		t->required = true;

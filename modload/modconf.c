@@ -175,8 +175,7 @@ load_cmdline(struct moddb *db, const char *cmdline)
 		if (!strcmp(param, "modprobe.blacklist") || !strcmp(param, "module_blacklist")) {
 			const char *where = param[1] == 'o' ? "the command line's modprobe.blacklist="
 							    : "the command line's module_blacklist=";
-			char *save = NULL;
-			for (char *t = strtok_r(val, ",", &save); !r && t; t = strtok_r(NULL, ",", &save)) {
+			for (char *t; !r && (t = str_item(&val, ','));) {
 				alias_normalize(t);
 				r = add_blacklist(db, t, where);
 			}

@@ -1,12 +1,9 @@
 /* moddb.c: modprobe's view of a module tree.  See modload.h. */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "../lib/io.h"
 #include "../lib/glob.h"
@@ -37,30 +34,12 @@ alias_normalize(char *s)
 	}
 }
 
-/* read a whole file, NUL-terminated; NULL if absent */
 char *
 moddb_slurp(const char *path, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
+	char *buf;
 
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) < 0 || st.st_size > (64 << 20)) {
-		(void)io_close(fd);
-		return NULL;
-	}
-	char *buf = malloc((size_t)st.st_size + 1);
-	ssize_t n = buf ? io_read_full(fd, buf, (size_t)st.st_size) : -ENOMEM;
-	(void)io_close(fd);
-	if (n < 0) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	if (len)
-		*len = (size_t)n;
-	return buf;
+	return io_slurp(path, 64u << 20, &buf, len) < 0 ? NULL : buf;
 }
 
 static unsigned

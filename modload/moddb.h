@@ -73,6 +73,8 @@ struct hit {
 	bool by_alias;
 };
 
+/* moddb_slurp: a whole file of 64 MiB at most, NUL-terminated; NULL if
+ * absent or unreadable */
 char *moddb_slurp(const char *path, size_t *len);
 /* alias_normalize: kmod's: '-' to '_' except inside [...] */
 void alias_normalize(char *s);

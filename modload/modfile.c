@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -108,24 +107,14 @@ mod_read_file(const char *path, char **buf, size_t *len)
 	const char *cname;
 	const struct dec_codec *codec = codec_of(path, &cname);
 	struct growbuf g = { NULL, 0, 0, -1 };
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int r;
 
+	if (!codec)
+		return io_slurp(path, SIZE_MAX, buf, len);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (codec) {
-		r = decompress(fd, codec, &g);
-	} else {
-		struct stat st;
-		r = fstat(fd, &st) < 0 ? -errno : 0;
-		if (!r && !(g.p = malloc((size_t)st.st_size + 1)))
-			r = -ENOMEM;
-		if (!r) {
-			ssize_t n = io_read_full(fd, g.p, (size_t)st.st_size);
-			r = n < 0 ? (int)n : 0;
-			g.len = n < 0 ? 0 : (size_t)n;
-		}
-	}
+	r = decompress(fd, codec, &g);
 	(void)io_close(fd);
 	if (r < 0) {
 		free(g.p);
@@ -196,15 +185,9 @@ static bool
 kernel_decompresses(const char *codec)
 {
 	char buf[16];
-	int fd = open("/sys/module/compression", O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (io_read_text("/sys/module/compression", buf, sizeof buf) <= 0)
 		return false;
-	ssize_t n = io_read_full(fd, buf, sizeof buf - 1);
-	(void)io_close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	return !strcmp(buf, codec);
 }

@@ -113,10 +113,10 @@ order(struct moddb *db, struct direct *direct, int k, int *out, int *n, char *ma
 		return 0;
 	mark[k] = 1;
 	if (direct[k].depends) {
-		char *copy = strdup(direct[k].depends), *save = NULL;
+		char *copy = strdup(direct[k].depends), *s = copy;
 		if (!copy)
 			return -ENOMEM;
-		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		for (char *t; (t = str_item(&s, ','));) {
 			mod_normalize(t);
 			int d = moddb_find(db, t);
 			if (d >= 0 && order(db, direct, d, out, n, mark, depth + 1) < 0) {

@@ -177,7 +177,7 @@ for a in $arches; do
 		# with a monotonic clock past 2^31 ms (a time namespace): the
 		# deadline must not live in a 32-bit long
 		if $cc -std=c11 -Os -static -D_GNU_SOURCE -Wall $werror -o "$w/wait-$a" tests/port/wait.c blkdev/blockdev.c \
-			blkdev/probe.c lib/io.c lib/str.c lib/uevent.c > "$w/wait-$a.build" 2>&1; then
+			blkdev/probe.c lib/clock.c lib/io.c lib/str.c lib/uevent.c > "$w/wait-$a.build" 2>&1; then
 			s0=$(secs)
 			timeout 20 unshare -T --monotonic 2200000 "qemu-$a" "$w/wait-$a" PARTLABEL=port-never 500 \
 				> "$w/wait-$a.out" 2>&1

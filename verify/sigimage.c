@@ -16,13 +16,11 @@
  * No decoder ever sees a byte of the image before step 5.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <bearssl_hash.h>
 
@@ -32,24 +30,6 @@
 #define CHUNK (1u << 20)
 
 static uint8_t chunk[CHUNK];
-
-static int
-pread_full(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pread(fd, (uint8_t *)buf + done, len - done, (off_t)(off + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;	/* the file shrank under us */
-		done += (size_t)n;
-	}
-	return 0;
-}
 
 /* spool: a pipe's bytes into a memfd, which can then be read at offsets */
 static int
@@ -96,7 +76,7 @@ data_end(int fd, uint64_t size, uint64_t *end)
 
 	for (; size; step = CHUNK) {
 		size_t n = size < step ? (size_t)size : step;
-		int r = pread_full(fd, chunk, n, size - n);
+		int r = io_pread_full(fd, chunk, n, size - n);
 		if (r < 0)
 			return r;
 		for (size_t i = n; i; i--)
@@ -134,7 +114,7 @@ sig_image_read(int fd, struct sig_image *si, struct sig_why *why)
 	size_t n = end < SIG_TRAILER_MAX ? (size_t)end : SIG_TRAILER_MAX;
 	si->tail_off = end - n;
 	si->tail_len = n;
-	r = pread_full(fd, si->tail, n, end - n);
+	r = io_pread_full(fd, si->tail, n, end - n);
 	if (r < 0)
 		return r;
 	return sig_parse_trailer(si->tail, n, end, &si->tr, why) < 0 ? -EBADMSG : 0;
@@ -184,7 +164,7 @@ copy(struct sig_image *si, bool seal, uint8_t hash[32])
 	for (uint64_t off = 0; off < si->m.payload_size;) {
 		uint64_t left = si->m.payload_size - off;
 		size_t n = left < CHUNK ? (size_t)left : CHUNK;
-		int r = pread_full(si->fd, chunk, n, off);
+		int r = io_pread_full(si->fd, chunk, n, off);
 		if (r == 0 && seal)
 			r = io_write_full(m, chunk, n);
 		if (r < 0) {
