@@ -95,7 +95,7 @@ static bool
 already_signed(int fd)
 {
 	static struct sig_image si;
-	struct sig_why why;
+	struct error why;
 	struct stat st;
 
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
@@ -114,7 +114,7 @@ sign_stream(const struct sign_opts *o, struct sign_key *keys, int in, int out)
 	uint8_t hash[32], hdr[SIG_HDR_LEN], foot[SIG_FOOTER_LEN], pad[3] = { 0 };
 	br_sha256_context h;
 	uint64_t size = 0;
-	struct sig_why why;
+	struct error why;
 	int r;
 
 	br_sha256_init(&h);
@@ -134,7 +134,7 @@ sign_stream(const struct sign_opts *o, struct sign_key *keys, int in, int out)
 	br_sha256_out(&h, hash);
 	int mlen = sign_manifest(manifest, o->name, o->version, size, hash, o->kernel, &why);
 	if (mlen < 0) {
-		log_fatal("%s", why.msg);
+		log_fatal("%s", why.what);
 		return EXIT_USAGE;
 	}
 	size_t slen = 0;
@@ -142,7 +142,7 @@ sign_stream(const struct sign_opts *o, struct sign_key *keys, int in, int out)
 		int n = sign_record(&keys[i], (const uint8_t *)manifest, (size_t)mlen, recs + slen,
 				    sizeof recs - slen, &why);
 		if (n < 0) {
-			log_fatal("%s: %s", o->keys[i], why.msg);
+			log_fatal("%s: %s", o->keys[i], why.what);
 			return EXIT_USAGE;
 		}
 		slen += (size_t)n;
@@ -166,7 +166,7 @@ cmd_sign(int argc, char **argv)
 	static struct sign_key keys[SIGN_KEYS_MAX];
 	static uint8_t kbuf[KEY_FILE_MAX];
 	struct sign_opts o = { 0 };
-	struct sig_why why;
+	struct error why;
 	char tmp[4096];
 	int r;
 
@@ -182,7 +182,7 @@ cmd_sign(int argc, char **argv)
 		r = sign_key_load(&keys[i], kbuf, (size_t)len, o.hash, &why);
 		memset(kbuf, 0, sizeof kbuf);
 		if (r < 0) {
-			log_fatal("%s: %s", o.keys[i], why.msg);
+			log_fatal("%s: %s", o.keys[i], why.what);
 			return EXIT_USAGE;
 		}
 		for (int j = 0; j < i; j++)

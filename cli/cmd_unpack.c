@@ -51,8 +51,8 @@ cmd_report(const char *image, const struct unpack_result *res)
 		code = EXIT_TEMP;
 	}
 	if (res->err.msg) {
-		const struct cpio_error *e = &res->err;
-		char detail[CPIO_PATH_MAX + 256];
+		const struct error *e = &res->err;
+		char detail[ERROR_WHAT_MAX + 256];
 		int n = 0;
 		if (e->why)
 			n += snprintf(detail + n, sizeof detail - n, "%s", e->why);
@@ -61,7 +61,7 @@ cmd_report(const char *image, const struct unpack_result *res)
 		if (e->err)
 			n += snprintf(detail + n, sizeof detail - n, "%s%s", n ? ": " : "", strerror(-e->err));
 		log_fatal("%s: %s%s%s%s%s%s", image, e->msg, n ? " (" : "", n ? detail : "", n ? ")" : "",
-			  res->where[0] ? " at " : "", res->where);
+			  e->where[0] ? " at " : "", e->where);
 		if (!code)
 			code = e->err && e->err != -ENOSPC ? EXIT_TEMP : EXIT_USAGE;
 	}
@@ -126,8 +126,8 @@ parse_args(int argc, char **argv, const char **root, int *verbose, int *first, s
 int
 cmd_unpack(int argc, char **argv)
 {
-	const char *root = "/", *what;
-	int verbose = 0, first, err, code = EXIT_OK, late = EXIT_OK;
+	const char *root = "/";
+	int verbose = 0, first, code = EXIT_OK, late = EXIT_OK;
 	uint64_t t0 = clock_ms(), bytes = 0;
 
 	static struct verify_opts vo;
@@ -136,9 +136,10 @@ cmd_unpack(int argc, char **argv)
 		return EXIT_USAGE;
 	if (vo.on)
 		vo.t.required = true;
-	struct unpacker *u = unpacker_new(root, &err, &what);
+	struct error e = { 0 };
+	struct unpacker *u = unpacker_new(root, &e);
 	if (!u) {
-		log_fatal("unable to %s %s: %s", what, root, strerror(-err));
+		log_fatal("unable to %s %s: %s", e.msg, root, strerror(-e.err));
 		return EXIT_TEMP;
 	}
 	int i, done = 0;
@@ -193,7 +194,7 @@ static void
 print_manifest(int fd)
 {
 	static struct sig_image si;
-	struct sig_why why;
+	struct error why;
 	struct stat st;
 
 	if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISBLK(st.st_mode)))
@@ -249,7 +250,6 @@ cmd_list(int argc, char **argv)
 			code = EXIT_USAGE;
 			break;
 		}
-		memset(&res, 0, sizeof res);
 		image_init(im, &sink);
 		im->segment = list_segment;
 		im->segment_ctx = s;
@@ -260,8 +260,6 @@ cmd_list(int argc, char **argv)
 		(void)io_close(fd);
 		res.err = im->err;
 		res.late = im->late;
-		if (res.err.msg)
-			image_where(im, res.where, sizeof res.where);
 		fflush(stdout);
 		if (res.err.msg || res.late.msg || res.read_err)
 			code = cmd_report(argv[i], &res);

@@ -38,11 +38,11 @@ int
 cmd_verify_image(const struct sig_trust *t, const char *label, int fd, const char *name, bool seal,
 		 struct sig_image *si)
 {
-	struct sig_why why;
+	struct error why;
 	int m = sig_image_open(t, fd, name, seal, si, &why);
 
 	if (m == -EBADMSG)
-		log_fatal("%s: refused: %s (at offset %llu)", label, why.msg, (unsigned long long)why.offset);
+		log_fatal("%s: %s: %s (at offset %llu)", label, why.msg, why.what, (unsigned long long)why.offset);
 	else if (m < 0)
 		log_fatal("%s: unable to read: %s", label, strerror(-m));
 	return m;

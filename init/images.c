@@ -192,8 +192,7 @@ int
 boot_images(const struct boot_opts *o, const char *root, bool devices, struct image_stats *st)
 {
 	struct dirent **names = NULL;
-	int n = 0, r = 0, err;
-	const char *what;
+	int n = 0, r = 0;
 
 	if (!devices) {
 		n = scandir(IMAGES_DIR, &names, NULL, by_name);
@@ -212,9 +211,10 @@ boot_images(const struct boot_opts *o, const char *root, bool devices, struct im
 		free(names);
 		return 0;
 	}
-	struct unpacker *u = unpacker_new(root, &err, &what);
+	struct error why = { 0 };
+	struct unpacker *u = unpacker_new(root, &why);
 	if (!u) {
-		log_fatal("unable to %s %s: %s", what, root, strerror(-err));
+		log_fatal("unable to %s %s: %s", why.msg, root, strerror(-why.err));
 		r = -1;
 	}
 	for (int i = 0; i < n; i++) {

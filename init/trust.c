@@ -13,19 +13,19 @@
 int
 trust_builtin(struct sig_trust *t)
 {
-	struct sig_why why;
+	struct error why;
 	int r = 0;
 
 	for (int i = 0; i < trust_builtin_n; i++) {
 		const struct trust_blob *b = &trust_builtin_keys[i];
 		if (sig_trust_keys(t, b->data, b->len, b->name, &why) < 0) {
-			log_err("built-in key %s: %s", b->name, why.msg);
+			log_err("built-in key %s: %s", b->name, why.what);
 			r = -1;
 		}
 	}
 	if (sig_trust_parse_list(t, trust_builtin_revoked, strlen(trust_builtin_revoked), false, &why) < 0 ||
 	    sig_trust_parse_list(t, trust_builtin_floors, strlen(trust_builtin_floors), true, &why) < 0) {
-		log_err("built-in trust lists: %s", why.msg);
+		log_err("built-in trust lists: %s", why.what);
 		r = -1;
 	}
 	if (r < 0)
@@ -45,7 +45,7 @@ int
 trust_file(struct sig_trust *t, const char *path)
 {
 	static char buf[TRUST_FILE_MAX];
-	struct sig_why why;
+	struct error why;
 	const char *base = strrchr(path, '/');
 	bool list = false, floors = false;
 
@@ -61,7 +61,7 @@ trust_file(struct sig_trust *t, const char *path)
 	int r = list ? sig_trust_parse_list(t, buf, (size_t)n, floors, &why) :
 		       sig_trust_keys(t, (const uint8_t *)buf, (size_t)n, base, &why);
 	if (r < 0) {
-		log_err("%s: %s", path, why.msg);
+		log_err("%s: %s", path, why.what);
 		t->required = true;
 	}
 	return r;

@@ -119,7 +119,7 @@ for a in $arches; do
 			-DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD \
 			-I$d/include -o "$w/unit-$a" tests/unit/*.c unpack/cpio.c unpack/links.c unpack/image.c \
 			codec/decomp.c codec/decomp_gzip.c codec/decomp_xz.c codec/decomp_zstd.c \
-			codec/decomp_bzip2.c codec/decomp_lz4.c codec/decomp_lzo.c lib/io.c \
+			codec/decomp_bzip2.c codec/decomp_lz4.c codec/decomp_lzo.c lib/error.c lib/io.c \
 			$d/lib/libz.a $d/lib/liblzma.a $d/lib/libzstd.a $d/lib/liblz4.a $d/lib/libbz2.a \
 			$d/lib/libminilzo.a > "$w/unit-$a.build" 2>&1; then
 			fail "$a/unit-build" "$(grep -v noseparate "$w/unit-$a.build" | head -n 3 | tr '\n' ' ')"

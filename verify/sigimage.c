@@ -91,7 +91,7 @@ data_end(int fd, uint64_t size, uint64_t *end)
 }
 
 int
-sig_image_read(int fd, struct sig_image *si, struct sig_why *why)
+sig_image_read(int fd, struct sig_image *si, struct error *why)
 {
 	uint64_t size, end;
 	int r;
@@ -130,23 +130,16 @@ sig_image_done(struct sig_image *si)
 
 /* frame: the payload ends where the manifest says, then the NUL pad */
 static int
-check_frame(const struct sig_image *si, struct sig_why *why)
+check_frame(const struct sig_image *si, struct error *why)
 {
 	uint64_t p = si->m.payload_size, pad = (4 - p % 4) % 4;
 
-	if (p > si->tr.header_off || si->tr.header_off - p != pad) {
-		snprintf(why->msg, sizeof why->msg,
-			 "payload size %llu does not match the trailer at offset %llu",
-			 (unsigned long long)p, (unsigned long long)si->tr.header_off);
-		why->offset = si->tr.header_off;
-		return -1;
-	}
+	if (p > si->tr.header_off || si->tr.header_off - p != pad)
+		return sig_fail(why, si->tr.header_off, "payload size %llu does not match the trailer at offset %llu",
+				(unsigned long long)p, (unsigned long long)si->tr.header_off);
 	for (uint64_t i = p; i < si->tr.header_off; i++)
-		if (si->tail[i - si->tail_off]) {
-			snprintf(why->msg, sizeof why->msg, "non-NUL byte in the pad before the trailer");
-			why->offset = i;
-			return -1;
-		}
+		if (si->tail[i - si->tail_off])
+			return sig_fail(why, i, "non-NUL byte in the pad before the trailer");
 	return 0;
 }
 
@@ -186,7 +179,7 @@ copy(struct sig_image *si, bool seal, uint8_t hash[32])
 
 int
 sig_image_open(const struct sig_trust *t, int fd, const char *name, bool seal, struct sig_image *si,
-	       struct sig_why *why)
+	       struct error *why)
 {
 	uint8_t hash[32];
 	int r = sig_image_read(fd, si, why);
@@ -207,9 +200,7 @@ sig_image_open(const struct sig_trust *t, int fd, const char *name, bool seal, s
 	if (memcmp(hash, si->m.sha256, 32)) {
 		if (seal)
 			(void)io_close(m);
-		snprintf(why->msg, sizeof why->msg, "payload hash mismatch (%llu bytes)",
-			 (unsigned long long)si->m.payload_size);
-		why->offset = 0;
+		(void)sig_fail(why, 0, "payload hash mismatch (%llu bytes)", (unsigned long long)si->m.payload_size);
 		return -EBADMSG;
 	}
 	return m;
