@@ -127,8 +127,8 @@ MODLOAD_SRCS = modload/moddb.c modload/modconf.c modload/plan.c modload/modfile.
 BLKDEV_SRCS  = blkdev/probe.c blkdev/blockdev.c
 INIT_SRCS    = init/main.c init/cmdline.c init/mounts.c init/images.c init/root.c \
                init/switchroot.c init/die.c init/run.c init/modules.c init/trust.c
-CLI_SRCS     = cli/popinit.c cli/cmd_unpack.c cli/cmd_run.c cli/cmd_modprobe.c cli/cmd_probe.c \
-               cli/cmd_verify.c cli/cmd_switch_root.c
+CLI_SRCS     = cli/popinit.c cli/cmd_opts.c cli/cmd_unpack.c cli/cmd_list.c cli/cmd_verify.c \
+               cli/cmd_modprobe.c cli/cmd_probe.c cli/cmd_run.c cli/cmd_switch_root.c
 # the host tools: their library in boot/, their commands in cli/
 TOOL_SRCS    = $(if $(filter yes,$(TOOLS)),boot/mkimage.c boot/sign.c cli/cmd_mkimage.c cli/cmd_sign.c)
 TOOL_DEFS    = $(if $(filter yes,$(TOOLS)),-DHAVE_TOOLS)

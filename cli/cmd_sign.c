@@ -192,10 +192,8 @@ cmd_sign(int argc, char **argv)
 			}
 	}
 	int in = cmd_open_image(o.in);
-	if (in < 0) {
-		log_fatal("unable to open %s: %s", o.in, strerror(-in));
+	if (in < 0)
 		return EXIT_USAGE;
-	}
 	if (already_signed(in)) {
 		log_fatal("%s is already signed (it ends with a trailer): sign the image it holds", o.in);
 		(void)io_close(in);

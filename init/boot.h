@@ -27,6 +27,10 @@ struct image_stats {
 	uint64_t bytes, files;
 };
 int boot_images(const struct boot_opts *o, const char *root, bool devices, struct image_stats *st);
+/* boot_report: say what went wrong unpacking IMAGE (RES), for the boot
+ * and for popinit unpack and list; returns their exit code */
+struct unpack_result;
+int boot_report(const char *image, const struct unpack_result *res);
 /* boot_trust: the keys, revocations and floors images are checked
  * against (trust.h), and what the command line adds; before any image */
 void boot_trust(const struct boot_opts *o);

@@ -32,7 +32,6 @@
 #include "../unpack/unpack.h"
 #include "../blkdev/blockdev.h"
 #include "boot.h"
-#include "../cli/cmd.h"
 #include "trust.h"
 
 #define IMAGES_DIR "/initramfs.d"
@@ -133,7 +132,7 @@ open_verified(int fd, const char *label, const char *name)
 			  label);
 		return -1;
 	}
-	int m = cmd_verify_image(&trust, label, fd, name, true, &si);
+	int m = trust_open_image(&trust, label, fd, name, true, &si);
 	if (m >= 0) {
 		char id[17];
 		sig_hex(si.tr.rec[si.used].keyid, 8, id);
@@ -142,6 +141,41 @@ open_verified(int fd, const char *label, const char *name)
 	}
 	sig_image_done(&si);
 	return m < 0 ? -1 : m;
+}
+
+int
+boot_report(const char *image, const struct unpack_result *res)
+{
+	int code = EXIT_OK;
+
+	if (res->read_err) {
+		log_fatal("%s: unable to read: %s", image, strerror(-res->read_err));
+		code = EXIT_TEMP;
+	}
+	if (res->err.msg) {
+		const struct error *e = &res->err;
+		char detail[ERROR_WHAT_MAX + 256];
+		int n = 0;
+		if (e->why)
+			n += snprintf(detail + n, sizeof detail - n, "%s", e->why);
+		if (e->what[0])
+			n += snprintf(detail + n, sizeof detail - n, "%s%s", n ? ": " : "", e->what);
+		if (e->err)
+			n += snprintf(detail + n, sizeof detail - n, "%s%s", n ? ": " : "", strerror(-e->err));
+		log_fatal("%s: %s%s%s%s%s%s", image, e->msg, n ? " (" : "", n ? detail : "", n ? ")" : "",
+			  e->where[0] ? " at " : "", e->where);
+		if (!code)
+			code = e->err && e->err != -ENOSPC ? EXIT_TEMP : EXIT_USAGE;
+	}
+	if (res->late.msg) {
+		/* the tree is the kernel's; popinit still says what is wrong */
+		log_err("%s: %s%s%s at offset %llu (the kernel does not report this)", image,
+			res->late.msg, res->late.what[0] ? ": " : "", res->late.what,
+			(unsigned long long)res->late.offset);
+		if (!code)
+			code = EXIT_USAGE;
+	}
+	return code;
 }
 
 static int
@@ -170,7 +204,7 @@ unpack_one(struct unpacker *u, const char *label, const char *path, const char *
 	int r = unpacker_run(u, fd, &res);
 	(void)io_close(fd);
 	if (r < 0) {
-		(void)cmd_report(label, &res);
+		(void)boot_report(label, &res);
 		return -1;
 	}
 	st->images++;

@@ -33,6 +33,20 @@ trust_builtin(struct sig_trust *t)
 	return r;
 }
 
+int
+trust_open_image(const struct sig_trust *t, const char *label, int fd, const char *name, bool seal,
+		 struct sig_image *si)
+{
+	struct error why;
+	int m = sig_image_open(t, fd, name, seal, si, &why);
+
+	if (m == -EBADMSG)
+		log_fatal("%s: %s: %s (at offset %llu)", label, why.msg, why.what, (unsigned long long)why.offset);
+	else if (m < 0)
+		log_fatal("%s: unable to read: %s", label, strerror(-m));
+	return m;
+}
+
 static bool
 has_suffix(const char *s, const char *suf)
 {
