@@ -34,10 +34,10 @@ append(struct plan *p, int k)
 	struct mod *m = &p->db->mods[k];
 
 	if (p->n < p->max) {
+		/* every field: the caller's steps may hold anything (a step the
+		 * blacklist hides is made by hidden(), below) */
 		struct mod_step *s = &p->steps[p->n];
-		s->name = m->name;
-		s->path = m->path;
-		s->required = m->required;
+		*s = (struct mod_step){ m->name, m->path, NULL, m->required, NULL };
 		s->options = modconf_options(p->db, m->name, k == p->top ? p->alias : NULL,
 					     k == p->top ? p->extra : NULL);
 		if (!s->options)

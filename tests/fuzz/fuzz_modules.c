@@ -102,12 +102,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		nl = strchr(s, '\n');
 		if (nl)
 			*nl++ = '\0';
+		/* the plan sets every field of a step, whatever the array held
+		 * (the loader's is on its stack): poisoned first */
 		struct mod_step steps[64];
+		memset(steps, 0xa5, sizeof steps);
 		int n = moddb_plan(db, s, planned & 1 ? "x=1" : NULL, planned & 2 ? MOD_APPLY_BLACKLIST : 0, steps, 64);
 		if (n < -4095)
 			abort();
+		/* a step is loaded (options) or hidden (blacklist), not both */
 		for (int i = 0; i < n && i < 64; i++)
-			if (!steps[i].name || (!steps[i].options && !steps[i].blacklist))
+			if (!steps[i].name || !steps[i].options == !steps[i].blacklist)
 				abort();
 		if (n > 0)
 			moddb_plan_free(steps, n < 64 ? n : 64);
