@@ -15,6 +15,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "../init/cmdline.h"
 #include "../lib/io.h"
 #include "../lib/log.h"
 #include "../lib/str.h"
@@ -22,14 +23,6 @@
 #include "cmd.h"
 
 #define PLAN_MAX 512
-
-static char *
-read_cmdline(void)
-{
-	static char buf[4097];
-
-	return io_read_text("/proc/cmdline", buf, sizeof buf) < 0 ? NULL : buf;
-}
 
 int
 cmd_modprobe(int argc, char **argv)
@@ -93,7 +86,10 @@ cmd_modprobe(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	int err;
-	struct moddb *db = moddb_open(dir, root, read_cmdline(), &err);
+	/* the options and blacklists of the running kernel's command line */
+	static struct boot_opts cmdline;
+	(void)cmdline_read(&cmdline);
+	struct moddb *db = moddb_open(dir, root, cmdline.words, cmdline.n_words, &err);
 	if (!db) {
 		if (!quiet)
 			log_fatal("modprobe: unable to read the modules of %s: %s", dir, strerror(-err));

@@ -62,16 +62,12 @@ cmd_trust_option(struct sig_trust *t, bool *keys, int argc, char **argv, int *i)
 		log_fatal("kernel release too long: %s", v);
 		return -1;
 	}
-	const char *colon = strchr(v, ':');
 	char name[SIG_NAME_MAX + 1];
 	uint64_t min;
-	if (!colon || (size_t)(colon - v) >= sizeof name ||
-	    sig_parse_u64(colon + 1, strlen(colon + 1), &min) < 0) {
+	if (sig_parse_floor(v, name, &min) < 0) {
 		log_fatal("not NAME:VERSION: %s", v);
 		return -1;
 	}
-	memcpy(name, v, (size_t)(colon - v));
-	name[colon - v] = 0;
 	if (sig_trust_floor(t, name, min) < 0) {
 		log_fatal("bad floor: %s", v);
 		return -1;

@@ -13,7 +13,7 @@ cmd_switch_root(int argc, char **argv)
 {
 	extern char **environ;
 	char init[4096];
-	const char *what;
+	struct error why = { 0 };
 
 	if (argc < 2) {
 		log_fatal("usage: popinit switch-root NEWROOT [INIT [ARGS...]]");
@@ -33,7 +33,7 @@ cmd_switch_root(int argc, char **argv)
 	for (int i = 3; i < argc && n < CMDLINE_MAX_WORDS; i++)
 		args[n++] = argv[i];
 	args[n] = NULL;
-	int e = root_switch(argv[1], init, args, environ, &what);
-	log_fatal("switch-root: unable to %s: %s", what, strerror(-e));
+	int e = root_switch(argv[1], init, args, environ, &why);
+	log_fatal("switch-root: unable to %s: %s", why.msg, strerror(-e));
 	return EXIT_TEMP;
 }

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../lib/args.h"
+#include "../lib/io.h"
 #include "../lib/str.h"
 #include "cmdline.h"
 
@@ -96,5 +97,16 @@ cmdline_parse(struct boot_opts *o, const char *text)
 		else if (!strcmp(param, "popinit.floor") && val)
 			o->floors = val;
 	}
+	o->root_tmpfs = o->root && !strcmp(o->root, "tmpfs");
 	return r;
+}
+
+int
+cmdline_read(struct boot_opts *o)
+{
+	char text[CMDLINE_MAX + 1];
+	ssize_t n = io_read_text("/proc/cmdline", text, sizeof text);
+	int r = cmdline_parse(o, text);
+
+	return n < 0 ? (int)n : r;
 }

@@ -136,24 +136,30 @@ move_mounts(const char *newroot, dev_t rootdev)
 	}
 }
 
+/* fail: the step WHAT failed with -errno R (or errno) */
+static int
+fail(struct error *e, const char *what, int r)
+{
+	r = r ? r : -errno;
+	error_set(e, what, NULL, r, NULL, 0);
+	return r;
+}
+
 int
 root_switch(const char *newroot, const char *init, char *const argv[], char *const envp[],
-	    const char **what)
+	    struct error *e)
 {
 	struct stat root_st, new_st;
 	struct statfs sf;
 
 	sync();
-	*what = "examine the roots";
 	if (stat("/", &root_st) < 0 || stat(newroot, &new_st) < 0)
-		return -errno;
-	*what = "switch: the new root is not a mount point";
+		return fail(e, "examine the roots", 0);
 	if (root_st.st_dev == new_st.st_dev)
-		return -EINVAL;
+		return fail(e, "switch: the new root is not a mount point", -EINVAL);
 	move_mounts(newroot, root_st.st_dev);
-	*what = "enter the new root";
 	if (chdir(newroot) < 0)
-		return -errno;
+		return fail(e, "enter the new root", 0);
 	if (syscall(SYS_pivot_root, ".", ".") == 0) {
 		/* the old root is now stacked under the new one: let it go */
 		if (umount2(".", MNT_DETACH) < 0)
@@ -169,16 +175,12 @@ root_switch(const char *newroot, const char *init, char *const argv[], char *con
 		} else {
 			log_warn("the old root is not a RAM filesystem: left as it is");
 		}
-		*what = "move the new root onto /";
 		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
-			return -errno;
-		*what = "chroot into the new root";
+			return fail(e, "move the new root onto /", 0);
 		if (chroot(".") < 0)
-			return -errno;
+			return fail(e, "chroot into the new root", 0);
 	}
-	*what = "chdir to /";
 	if (chdir("/") < 0)
-		return -errno;
-	*what = "exec the new root's init";
-	return boot_exec(init, argv, envp);
+		return fail(e, "chdir to /", 0);
+	return fail(e, "exec the new root's init", boot_exec(init, argv, envp));
 }

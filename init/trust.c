@@ -1,11 +1,16 @@
-/* trust.c: the trust of signed images.  See trust.h. */
+/* trust.c: the trust of signed images (see trust.h), and boot_trust, the
+ * boot's step that gathers it before the first image. */
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/utsname.h>
 
 #include "../lib/io.h"
 #include "../lib/log.h"
+#include "../lib/str.h"
+#include "boot.h"
 #include "trust.h"
 
 #define TRUST_FILE_MAX (64u << 10)
@@ -145,4 +150,59 @@ trust_role(const char *spec, char *out, size_t size)
 		n = 0;
 	memcpy(out, b, n);
 	out[n] = 0;
+}
+
+/* each item of the comma list LIST to FN; -1 if one fails */
+static int
+each_item(struct sig_trust *t, const char *list, int (*fn)(struct sig_trust *t, const char *item))
+{
+	char buf[CMDLINE_MAX + 1], *s = buf, *item;
+	int r = 0;
+
+	snprintf(buf, sizeof buf, "%s", list ? list : "");
+	while ((item = str_item(&s, ',')))
+		if (fn(t, item) < 0)
+			r = -1;
+	return r;
+}
+
+static int
+floor_one(struct sig_trust *t, const char *item)
+{
+	char name[SIG_NAME_MAX + 1];
+	uint64_t v;
+
+	return sig_parse_floor(item, name, &v) < 0 ? -1 : sig_trust_floor(t, name, v);
+}
+
+void
+boot_trust(struct boot *b)
+{
+	const struct boot_opts *o = &b->o;
+	struct sig_trust *t = &b->trust;
+	struct utsname u;
+
+	(void)trust_builtin(t);
+	(void)trust_dir(t, TRUST_DIR);
+	/* the command line adds; it never takes away */
+	if (o->verify) {
+		if (!strcmp(o->verify, "required") || !o->verify[0])
+			t->required = true;
+		else
+			log_warn("popinit.verify=%s: only \"required\" is known; the command line cannot weaken the policy",
+				 o->verify);
+	}
+	if (each_item(t, o->revoke, sig_trust_revoke) < 0) {
+		log_err("popinit.revoke=%s: not a list of key ids: verification required", o->revoke);
+		t->required = true;
+	}
+	if (each_item(t, o->floors, floor_one) < 0) {
+		log_err("popinit.floor=%s: not a list of NAME:VERSION: verification required", o->floors);
+		t->required = true;
+	}
+	if (uname(&u) == 0 && strlen(u.release) < sizeof t->kernel)
+		strcpy(t->kernel, u.release);
+	if (sig_trust_active(t))
+		log_info("signed images only: %d trusted key%s, %d revoked, %d version floor%s", t->n_keys,
+			 t->n_keys == 1 ? "" : "s", t->n_revoked, t->n_floors, t->n_floors == 1 ? "" : "s");
 }

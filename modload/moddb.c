@@ -296,7 +296,7 @@ load_builtin_modinfo(struct moddb *db, char *text, size_t len)
 }
 
 struct moddb *
-moddb_open(const char *dir, const char *confroot, const char *cmdline, int *err)
+moddb_open(const char *dir, const char *confroot, const struct args_word *words, int n, int *err)
 {
 	struct moddb *db = calloc(1, sizeof *db);
 	char path[4096];
@@ -325,7 +325,7 @@ moddb_open(const char *dir, const char *confroot, const char *cmdline, int *err)
 	if (!r && (db->alias_text = moddb_slurp(path, NULL)))
 		r = load_aliases(db, db->alias_text, &db->aliases);
 	if (!r)
-		r = modconf_load(db, confroot, cmdline);
+		r = modconf_load(db, confroot, words, n);
 	if (r < 0) {
 		*err = r;
 		moddb_close(db);

@@ -431,6 +431,18 @@ sig_trust_revoke(struct sig_trust *t, const char *hex)
 }
 
 int
+sig_parse_floor(const char *spec, char name[SIG_NAME_MAX + 1], uint64_t *min)
+{
+	const char *c = strchr(spec, ':');
+
+	if (!c || (size_t)(c - spec) > SIG_NAME_MAX || sig_parse_u64(c + 1, strlen(c + 1), min) < 0)
+		return -1;
+	memcpy(name, spec, (size_t)(c - spec));
+	name[c - spec] = '\0';
+	return 0;
+}
+
+int
 sig_trust_floor(struct sig_trust *t, const char *name, uint64_t min)
 {
 	size_t n = strlen(name);

@@ -148,6 +148,8 @@ int sig_trust_keys(struct sig_trust *t, const uint8_t *data, size_t len, const c
 int sig_trust_revoke(struct sig_trust *t, const char *hex);
 /* sig_trust_floor: NAME's version must be at least MIN (the highest wins) */
 int sig_trust_floor(struct sig_trust *t, const char *name, uint64_t min);
+/* sig_parse_floor: "NAME:VERSION" (NAME not checked yet); 0 or -1 */
+int sig_parse_floor(const char *spec, char name[SIG_NAME_MAX + 1], uint64_t *min);
 /* sig_trust_parse_list: lines of "KEYID" (revoked) or "NAME VERSION"
  * (floors) from a file; '#' comments.  0 or -1 with WHY. */
 int sig_trust_parse_list(struct sig_trust *t, const char *text, size_t len, bool floors,
