@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/utsname.h>
 
+#include "../codec/decomp.h"
 #include "../lib/io.h"
 #include "../lib/log.h"
 #include "../lib/str.h"
@@ -130,18 +131,13 @@ trust_dir(struct sig_trust *t, const char *dir)
 void
 trust_role(const char *spec, char *out, size_t size)
 {
-	static const char *const codec[] = { ".gz", ".bz2", ".lzma", ".xz", ".lzo", ".lz4", ".zst", ".zstd" };
 	const char *b = strrchr(spec, '/'), *eq = strchr(spec, '=');
+	size_t k = 0;
 
 	b = b ? b + 1 : eq && spec[0] != '/' ? eq + 1 : spec;
 	size_t n = strlen(b);
-	for (size_t i = 0; i < LEN(codec); i++) {
-		size_t k = strlen(codec[i]);
-		if (n > k && !strcmp(b + n - k, codec[i])) {
-			n -= k;
-			break;
-		}
-	}
+	(void)dec_by_suffix(b, false, &k);	/* every codec's, built in or not */
+	n -= k;
 	if (n > 5 && (!strncmp(b + n - 5, ".cpio", 5)))
 		n -= 5;
 	else if (n > 4 && !strncmp(b + n - 4, ".img", 4))

@@ -43,8 +43,8 @@ int trust_open_image(const struct sig_trust *t, const char *label, int fd, const
 		     struct sig_image *si);
 
 /* trust_role: the role an image file or spec is signed for: its last path
- * component (or a LABEL=/PARTLABEL= value) without a codec suffix and
- * then ".cpio" or ".img"; "" if too long */
+ * component (or a LABEL=/PARTLABEL= value) without a codec suffix
+ * (codec/decomp.h) and then ".cpio" or ".img"; "" if too long */
 void trust_role(const char *spec, char *out, size_t size);
 
 #endif

@@ -19,21 +19,6 @@
 
 #define MODULE_INIT_COMPRESSED_FILE 4
 
-/* the codec of a module file, by its name */
-static const struct dec_codec *
-codec_of(const char *path, const char **name)
-{
-	size_t l = strlen(path);
-
-	if (l > 3 && !strcmp(path + l - 3, ".xz"))
-		return *name = "xz", &dec_xz;
-	if (l > 3 && !strcmp(path + l - 3, ".gz"))
-		return *name = "gzip", &dec_gzip;
-	if (l > 4 && !strcmp(path + l - 4, ".zst"))
-		return *name = "zstd", &dec_zstd;
-	return *name = NULL, NULL;
-}
-
 struct growbuf {
 	char *p;
 	size_t len, cap;
@@ -70,7 +55,7 @@ decompress(int fd, const struct dec_codec *codec, struct growbuf *g)
 	uint8_t in[64 * 1024];
 	int r;
 
-	if (!codec->init)
+	if (!codec->ops)
 		return -EOPNOTSUPP;	/* popinit built without it */
 	if (dec_start(&d, codec, sink, g) < 0) {
 		dec_end(&d);
@@ -104,8 +89,7 @@ decompress(int fd, const struct dec_codec *codec, struct growbuf *g)
 int
 mod_read_file(const char *path, char **buf, size_t *len)
 {
-	const char *cname;
-	const struct dec_codec *codec = codec_of(path, &cname);
+	const struct dec_codec *codec = dec_by_suffix(path, true, NULL);
 	struct growbuf g = { NULL, 0, 0, -1 };
 	int r;
 
@@ -195,14 +179,13 @@ kernel_decompresses(const char *codec)
 int
 mod_finit(const char *path, const char *options)
 {
-	const char *cname;
-	const struct dec_codec *codec = codec_of(path, &cname);
+	const struct dec_codec *codec = dec_by_suffix(path, true, NULL);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int flags = 0, r;
 
 	if (fd < 0)
 		return -errno;
-	if (codec && kernel_decompresses(cname)) {
+	if (codec && kernel_decompresses(codec->name)) {
 		flags = MODULE_INIT_COMPRESSED_FILE;
 	} else if (codec) {
 		/* decompressed into a memfd, sealed before the kernel reads

@@ -77,7 +77,7 @@ segment_start(struct image *im, const uint8_t magic[2])
 	im->in_plain = false;
 	if (im->segment)
 		im->segment(im->segment_ctx, codec->name, im->raw);
-	if (!codec->init) {
+	if (!codec->ops) {
 		static char msg[64];
 		snprintf(msg, sizeof msg, "compression method %s not configured", codec->name);
 		error_set(&im->err, msg, "popinit was built without it", 0, NULL, im->saved);

@@ -51,7 +51,7 @@ main(int argc, char **argv)
 		if (first) {
 			first = 0;
 			c = buf[0] == '0' ? NULL : dec_detect(buf, (size_t)n);
-			if (c && (!c->init || dec_start(&d, c, out, NULL) == DEC_FAIL)) {
+			if (c && (!c->ops || dec_start(&d, c, out, NULL) == DEC_FAIL)) {
 				fprintf(stderr, "decode: cannot start %s\n", c->name);
 				return 111;
 			}

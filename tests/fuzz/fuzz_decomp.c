@@ -120,7 +120,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!in)
 		return 0;
-	if (!c->init) {
+	if (!c->ops) {
 		free(in);
 		return 0;
 	}
