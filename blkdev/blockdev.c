@@ -1,5 +1,4 @@
 /* blockdev.c: see blockdev.h */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -9,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>

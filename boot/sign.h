@@ -1,4 +1,4 @@
-/* sign.h: making signed images (the format: unpack/sig.h).
+/* sign.h: making signed images (the format: verify/sig.h).
  *
  *	struct sign_key k;
  *	sign_key_load(&k, pem, len, SIG_ECDSA_SHA256 or -1, &why);

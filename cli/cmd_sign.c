@@ -1,7 +1,7 @@
 /* cmd_sign.c: popinit sign -k KEY.pem [-k KEY2.pem]... -n NAME -V VERSION
  *                          [-K KERNEL] [-H sha256|sha384] [IN [OUT]]
  *
- * Appends the trailer of a signed image (unpack/sig.h) to IN, streaming:
+ * Appends the trailer of a signed image (verify/sig.h) to IN, streaming:
  * the payload is copied and hashed in one pass.  A host tool: left out of
  * a firmware build (make TOOLS=no).  boot/sign-image does the same with
  * openssl alone, for keys in an HSM or behind PKCS#11.

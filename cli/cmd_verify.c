@@ -7,7 +7,7 @@
  * it (trust_role(): /initramfs.d/10-main.cpio.gz must be "10-main").
  *
  * verify without -k trusts what boot trusts: the compiled-in keys and
- * those of /etc/popinit/keys.  The format: unpack/sig.h.
+ * those of /etc/popinit/keys.  The format: verify/sig.h.
  */
 #include <errno.h>
 #include <stdio.h>

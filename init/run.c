@@ -1,8 +1,9 @@
-/* run.c: popinit run [--] CMD ARGS: run CMD as the child of a PID 1 that
- * reaps every zombie, forwards SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2,
- * SIGQUIT and SIGWINCH to it, and exits with its status (128 + signal if
- * a signal killed it), as tini does.  Not as PID 1, popinit makes itself
- * the subreaper of CMD's descendants, so the same holds.
+/* run.c: run CMD as the child of a PID 1 that reaps every zombie,
+ * forwards SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT and SIGWINCH
+ * to it, and exits with its status (128 + signal if a signal killed it),
+ * as tini does.  Not as PID 1, popinit makes itself the subreaper of CMD's
+ * descendants, so the same holds.  For popinit.run= and popinit run
+ * (cli/cmd_run.c).
  */
 #include <errno.h>
 #include <signal.h>

@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../lib/io.h"
 #include "../lib/glob.h"
+#include "../lib/io.h"
 #include "../lib/str.h"
 #include "moddb.h"
 

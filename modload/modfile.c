@@ -13,8 +13,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "../lib/io.h"
 #include "../codec/decomp.h"
+#include "../lib/io.h"
 #include "moddb.h"
 
 #define MODULE_INIT_COMPRESSED_FILE 4

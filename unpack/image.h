@@ -22,8 +22,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cpio.h"
 #include "../codec/decomp.h"
+#include "cpio.h"
 
 enum image_mode { IMG_TOP, IMG_PLAIN, IMG_DECODE };
 

@@ -1,9 +1,6 @@
 /* unpack.c: images in, one writer thread out.  See unpack.h. */
 #include <errno.h>
-#include <stdbool.h>
 #include <stdlib.h>
-#include <stdio.h>
-#include <string.h>
 
 #include "../lib/io.h"
 #include "pipe.h"

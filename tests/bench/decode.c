@@ -3,7 +3,7 @@
  *   decode IMAGE > /dev/null
  *
  * Decodes the compressed stream at the start of IMAGE with popinit's own
- * decoder fronts and libraries (unpack/decomp_*.c, build/deps), built
+ * decoder fronts and libraries (codec/decomp_*.c, build/deps), built
  * with popinit's flags, reading 256 KiB at a time as popinit does, and
  * writes the output to stdout: what `popinit unpack` does minus the cpio
  * parser and the file writing.  A plain image is copied through.

@@ -1,5 +1,5 @@
 /* fuzz_decomp.c: libFuzzer target for each decompressor front
- * (unpack/decomp_*.c: the gzip, lzop and lz4-legacy containers popinit
+ * (codec/decomp_*.c: the gzip, lzop and lz4-legacy containers popinit
  * parses itself, and the library decoders behind them), through the
  * decomp.h push API that image.c drives.
  *
