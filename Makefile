@@ -102,33 +102,38 @@ dep_xz    = xz
 dep_lzo   = lzo
 dep_lz4   = lz4
 dep_zstd  = zstd
-src_gzip  = unpack/decomp_gzip.c
-src_bzip2 = unpack/decomp_bzip2.c
-src_lzma  = unpack/decomp_xz.c
-src_xz    = unpack/decomp_xz.c
-src_lzo   = unpack/decomp_lzo.c
-src_lz4   = unpack/decomp_lz4.c
-src_zstd  = unpack/decomp_zstd.c
+src_gzip  = codec/decomp_gzip.c
+src_bzip2 = codec/decomp_bzip2.c
+src_lzma  = codec/decomp_xz.c
+src_xz    = codec/decomp_xz.c
+src_lzo   = codec/decomp_lzo.c
+src_lz4   = codec/decomp_lz4.c
+src_zstd  = codec/decomp_zstd.c
 
 CODEC_DEFS = $(foreach c,$(CODECS),-DHAVE_$(shell echo $(c) | tr a-z A-Z))
-CODEC_SRCS = $(sort $(foreach c,$(CODECS),$(src_$(c))))
 CODEC_LIBS = $(sort $(foreach c,$(CODECS),$(DEPS)/lib/lib$(lib_$(c)).a))
 DEP_NAMES  = $(sort $(foreach c,$(CODECS),$(dep_$(c))) bearssl)
 DEP_STAMPS = $(DEP_NAMES:%=$(DEPS)/.stamp-%)
 
-LIB_SRCS    = $(wildcard lib/*.c)
-UNPACK_SRCS = unpack/cpio.c unpack/links.c unpack/image.c unpack/decomp.c unpack/pipe.c \
-              unpack/sink_fs.c unpack/sink_list.c unpack/unpack.c unpack/sig.c unpack/sigkey.c \
-              unpack/sigimage.c $(CODEC_SRCS)
+# the folders, lowest first: a folder includes only from those before it
+# (cli -> init -> unpack, modload, blkdev, boot -> verify -> codec -> lib)
+LIB_SRCS     = $(wildcard lib/*.c)
+CODEC_SRCS   = codec/decomp.c $(sort $(foreach c,$(CODECS),$(src_$(c))))
+VERIFY_SRCS  = verify/sig.c verify/sigkey.c verify/sigimage.c
+UNPACK_SRCS  = unpack/cpio.c unpack/links.c unpack/image.c unpack/pipe.c unpack/sink_fs.c \
+               unpack/sink_list.c unpack/unpack.c
 MODLOAD_SRCS = modload/moddb.c modload/modconf.c modload/plan.c modload/modfile.c modload/scan.c \
-              modload/modload.c modload/coldplug.c
-TOOL_SRCS   = $(if $(filter yes,$(TOOLS)),boot/mkimage.c boot/sign.c init/cmd_mkimage.c init/cmd_sign.c)
-TOOL_DEFS   = $(if $(filter yes,$(TOOLS)),-DHAVE_TOOLS)
-INIT_SRCS   = init/popinit.c init/cmd_unpack.c init/main.c init/cmdline.c \
-              init/mounts.c init/images.c init/root.c init/blockdev.c init/probe.c \
-              init/switchroot.c init/die.c init/run.c init/cmd_modprobe.c init/modules.c init/cmd_probe.c \
-              init/trust.c init/cmd_sig.c
-SRCS        = $(LIB_SRCS) $(UNPACK_SRCS) $(MODLOAD_SRCS) $(TOOL_SRCS) $(INIT_SRCS)
+               modload/modload.c modload/coldplug.c
+BLKDEV_SRCS  = blkdev/probe.c blkdev/blockdev.c
+INIT_SRCS    = init/main.c init/cmdline.c init/mounts.c init/images.c init/root.c \
+               init/switchroot.c init/die.c init/run.c init/modules.c init/trust.c
+CLI_SRCS     = cli/popinit.c cli/cmd_opts.c cli/cmd_unpack.c cli/cmd_list.c cli/cmd_verify.c \
+               cli/cmd_modprobe.c cli/cmd_probe.c cli/cmd_run.c cli/cmd_switch_root.c
+# the host tools: their library in boot/, their commands in cli/
+TOOL_SRCS    = $(if $(filter yes,$(TOOLS)),boot/mkimage.c boot/sign.c cli/cmd_mkimage.c cli/cmd_sign.c)
+TOOL_DEFS    = $(if $(filter yes,$(TOOLS)),-DHAVE_TOOLS)
+SRCS         = $(LIB_SRCS) $(CODEC_SRCS) $(VERIFY_SRCS) $(UNPACK_SRCS) $(MODLOAD_SRCS) \
+               $(BLKDEV_SRCS) $(TOOL_SRCS) $(INIT_SRCS) $(CLI_SRCS)
 OBJS        = $(SRCS:%.c=$(B)/obj/%.o) $(B)/obj/trust-data.o
 
 all: $(B)/popinit
@@ -164,7 +169,7 @@ $(B)/trust-args: FORCE
 $(B)/trust-data.c: boot/trust.sh $(B)/trust-args $(KEYS)
 	sh boot/trust.sh "$(KEYS)" "$(REVOKED)" "$(FLOORS)" > $@.tmp && mv $@.tmp $@
 
-$(B)/obj/trust-data.o: $(B)/trust-data.c init/trust.h unpack/sig.h
+$(B)/obj/trust-data.o: $(B)/trust-data.c init/trust.h verify/sig.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -I. -c $< -o $@
 
@@ -217,7 +222,7 @@ bench-modload: all
 	@sh tests/bench/modload.sh
 
 # the decompress-only bound: popinit's decoders and libraries, no cpio, no files
-DECODE_OBJS = $(B)/obj/unpack/decomp.o $(CODEC_SRCS:%.c=$(B)/obj/%.o)
+DECODE_OBJS = $(CODEC_SRCS:%.c=$(B)/obj/%.o)
 $(B)/bench/decode: tests/bench/decode.c $(DECODE_OBJS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CODEC_DEFS) $(LDFLAGS) -o $@ $< $(DECODE_OBJS) $(CODEC_LIBS)
@@ -240,7 +245,8 @@ FUZZ_TARGETS = $(filter-out $(patsubst tests/fuzz/%.sh,$(FZ)/fuzz_%,$(wildcard t
 FUZZ_CFLAGS = -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-prototypes \
               -DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD \
               $(if $(filter 1,$(WERROR)),-Werror) -idirafter $(DEPS)/include -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_SRCS   = $(LIB_SRCS) $(wildcard unpack/*.c) $(MODLOAD_SRCS) init/cmdline.c init/probe.c \
+FUZZ_SRCS   = $(LIB_SRCS) $(wildcard codec/*.c verify/*.c unpack/*.c) $(MODLOAD_SRCS) init/cmdline.c \
+              blkdev/probe.c \
               tests/unit/harness.c tests/unit/sink_mem.c tests/unit/mkcpio.c
 FUZZ_OBJS   = $(FUZZ_SRCS:%.c=$(FZ)/obj/%.o)
 FUZZ_LIBS   = $(FZ)/libpopinit.a $(FZ)/obj/minilzo.o -lz -llzma -lzstd -llz4 -lbz2 \

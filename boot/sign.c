@@ -40,7 +40,7 @@ rsa_public(struct sign_key *k, const uint8_t *der, size_t len)
 }
 
 int
-sign_key_load(struct sign_key *k, const uint8_t *data, size_t len, int hash, struct sig_why *why)
+sign_key_load(struct sign_key *k, const uint8_t *data, size_t len, int hash, struct error *why)
 {
 	static struct sig_der_buf db;
 
@@ -196,7 +196,7 @@ sign_spki(const struct sign_key *k, uint8_t *out)
 
 int
 sign_manifest(char *out, const char *name, uint64_t version, uint64_t size, const uint8_t sha256[32],
-	      const char *kernel, struct sig_why *why)
+	      const char *kernel, struct error *why)
 {
 	char hex[65];
 	struct sig_manifest m;
@@ -217,7 +217,7 @@ sign_manifest(char *out, const char *name, uint64_t version, uint64_t size, cons
 
 int
 sign_record(const struct sign_key *k, const uint8_t *m, size_t mlen, uint8_t *out, size_t cap,
-	    struct sig_why *why)
+	    struct error *why)
 {
 	uint8_t hash[48], sig[SIG_LEN_MAX];
 	size_t slen;

@@ -1,4 +1,4 @@
-/* sign.h: making signed images (the format: unpack/sig.h).
+/* sign.h: making signed images (the format: verify/sig.h).
  *
  *	struct sign_key k;
  *	sign_key_load(&k, pem, len, SIG_ECDSA_SHA256 or -1, &why);
@@ -11,7 +11,7 @@
 
 #include <bearssl_x509.h>
 
-#include "../unpack/sig.h"
+#include "../verify/sig.h"
 
 struct sign_key {
 	br_skey_decoder_context dc;	/* holds the private key */
@@ -27,15 +27,15 @@ struct sign_key {
  * "RSA PRIVATE KEY", unencrypted), or its DER.  HASH 0 picks SHA-384 for
  * EC keys above 256 bits, else SHA-256; 256 or 384 force one.  0, or -1
  * with WHY. */
-int sign_key_load(struct sign_key *k, const uint8_t *data, size_t len, int hash, struct sig_why *why);
+int sign_key_load(struct sign_key *k, const uint8_t *data, size_t len, int hash, struct error *why);
 /* sign_manifest: the manifest text into OUT (SIG_MANIFEST_MAX + 1);
  * its length, or -1 if a field is invalid (WHY) */
 int sign_manifest(char *out, const char *name, uint64_t version, uint64_t size,
-		  const uint8_t sha256[32], const char *kernel, struct sig_why *why);
+		  const uint8_t sha256[32], const char *kernel, struct error *why);
 /* sign_record: append K's record for manifest M to OUT (CAP bytes);
  * its length, or -1 */
 int sign_record(const struct sign_key *k, const uint8_t *m, size_t mlen, uint8_t *out, size_t cap,
-		struct sig_why *why);
+		struct error *why);
 /* sign_spki: K's public key as SubjectPublicKeyInfo DER into OUT (600
  * bytes); its length */
 size_t sign_spki(const struct sign_key *k, uint8_t *out);

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "../lib/args.h"
+#include "../lib/io.h"
+#include "../lib/str.h"
 #include "cmdline.h"
 
 /* a decimal int, or DEF when absent or malformed */
@@ -74,12 +76,7 @@ cmdline_parse(struct boot_opts *o, const char *text)
 			o->elevator = val;
 		else if (!strcmp(param, "popinit.image") && val) {
 			/* a comma list; commas never occur in the specs we take */
-			for (char *spec = val, *next; spec; spec = next) {
-				next = strchr(spec, ',');
-				if (next)
-					*next++ = '\0';
-				if (!*spec)
-					continue;
+			for (char *spec; (spec = str_item(&val, ','));) {
 				if (o->n_images < CMDLINE_MAX_IMAGES)
 					o->images[o->n_images++] = spec;
 				else
@@ -100,5 +97,16 @@ cmdline_parse(struct boot_opts *o, const char *text)
 		else if (!strcmp(param, "popinit.floor") && val)
 			o->floors = val;
 	}
+	o->root_tmpfs = o->root && !strcmp(o->root, "tmpfs");
 	return r;
+}
+
+int
+cmdline_read(struct boot_opts *o)
+{
+	char text[CMDLINE_MAX + 1];
+	ssize_t n = io_read_text("/proc/cmdline", text, sizeof text);
+	int r = cmdline_parse(o, text);
+
+	return n < 0 ? (int)n : r;
 }

@@ -11,12 +11,15 @@
 
 #include <stdbool.h>
 
+#include "../lib/args.h"
+
 #define CMDLINE_MAX 4096
 #define CMDLINE_MAX_IMAGES 32
 #define CMDLINE_MAX_WORDS 256
 
 struct boot_opts {
 	const char *root;		/* root=, NULL if absent */
+	bool root_tmpfs;		/* root=tmpfs: a fresh tmpfs is the new root */
 	const char *rootfstype;		/* a comma list */
 	const char *rootflags;
 	bool ro;			/* ro/rw: default ro, last wins */
@@ -39,7 +42,7 @@ struct boot_opts {
 	const char *revoke;		/* popinit.revoke=KEYID,... */
 	const char *floors;		/* popinit.floor=NAME:VERSION,... */
 	/* every word, for the modules' MODULE.PARAM= and the like */
-	struct { const char *key, *val; } words[CMDLINE_MAX_WORDS];
+	struct args_word words[CMDLINE_MAX_WORDS];
 	int n_words;
 	char buf[CMDLINE_MAX + 1];
 };
@@ -47,5 +50,9 @@ struct boot_opts {
 /* cmdline_parse: split TEXT (copied) into O.  Returns 0, or -E2BIG when
  * TEXT or its word count exceeds the limits (what fits is kept). */
 int cmdline_parse(struct boot_opts *o, const char *text);
+/* cmdline_read: /proc/cmdline (CMDLINE_MAX bytes of it) into O; 0, -E2BIG
+ * as cmdline_parse, or another -errno when it cannot be read (O is then
+ * an empty command line's) */
+int cmdline_read(struct boot_opts *o);
 
 #endif

@@ -61,8 +61,10 @@ shell(int level, const char *why)
 }
 
 void
-boot_break(const struct boot_opts *o, const char *stage)
+boot_break(const struct boot *b, const char *stage)
 {
+	const struct boot_opts *o = &b->o;
+
 	if (o->break_at && (!*o->break_at || !strcmp(o->break_at, stage)))
 		shell(LOG_WARN, stage);
 }
@@ -77,7 +79,7 @@ sleep_s(int s)
 }
 
 void
-boot_fail(const struct boot_opts *o, const char *fmt, ...)
+boot_fail(const struct boot *b, const char *fmt, ...)
 {
 	char msg[512];
 	va_list ap;
@@ -86,10 +88,10 @@ boot_fail(const struct boot_opts *o, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	log_fatal("%s", msg);
-	if (o && o->shell)
+	if (b->o.shell)
 		shell(LOG_ERR, "the boot failed");
 	sync();
-	int panic = o ? o->panic : 0;
+	int panic = b->o.panic;
 	if (panic < 0) {
 		log_fatal("rebooting now (panic=%d)", panic);
 		reboot(RB_AUTOBOOT);

@@ -8,7 +8,7 @@
  * initrd.
  *
  * With a trusted key (or popinit.verify=required), every image must be a
- * signed image (unpack/sig.h) that verifies for its role before a byte of
+ * signed image (verify/sig.h) that verifies for its role before a byte of
  * it is decoded; a refused image is not unpacked at all, and the failure
  * policy runs.  The role: the file's name in /initramfs.d without its codec
  * suffix and a ".cpio" or ".img" (10-main.cpio.gz: "10-main"), or the NAME
@@ -22,91 +22,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <unistd.h>
 
+#include "../blkdev/blockdev.h"
+#include "../lib/clock.h"
 #include "../lib/io.h"
 #include "../lib/log.h"
-#include "../unpack/sigimage.h"
 #include "../unpack/unpack.h"
-#include "blockdev.h"
+#include "../verify/sigimage.h"
 #include "boot.h"
-#include "cmd.h"
 #include "trust.h"
 
 #define IMAGES_DIR "/initramfs.d"
-
-/* loaded by boot_trust() before the first image: an image cannot bring
- * keys of its own */
-static struct sig_trust trust;
-
-/* each comma-separated item of LIST to FN; -1 if one fails */
-static int
-each_item(const char *list, int (*fn)(const char *item))
-{
-	char buf[256];
-	int r = 0;
-
-	for (const char *p = list; p && *p;) {
-		const char *c = strchr(p, ',');
-		size_t n = c ? (size_t)(c - p) : strlen(p);
-		if (n >= sizeof buf || (n && fn((memcpy(buf, p, n), buf[n] = 0, buf)) < 0))
-			r = -1;
-		p = c ? c + 1 : NULL;
-	}
-	return r;
-}
-
-static int
-revoke_one(const char *id)
-{
-	return sig_trust_revoke(&trust, id);
-}
-
-static int
-floor_one(const char *item)
-{
-	const char *c = strchr(item, ':');
-	char name[SIG_NAME_MAX + 1];
-	uint64_t v;
-
-	if (!c || (size_t)(c - item) >= sizeof name || sig_parse_u64(c + 1, strlen(c + 1), &v) < 0)
-		return -1;
-	memcpy(name, item, (size_t)(c - item));
-	name[c - item] = 0;
-	return sig_trust_floor(&trust, name, v);
-}
-
-void
-boot_trust(const struct boot_opts *o)
-{
-	struct utsname u;
-
-	(void)trust_builtin(&trust);
-	(void)trust_dir(&trust, TRUST_DIR);
-	/* the command line adds; it never takes away */
-	if (o->verify) {
-		if (!strcmp(o->verify, "required") || !o->verify[0])
-			trust.required = true;
-		else
-			log_warn("popinit.verify=%s: only \"required\" is known; the command line cannot weaken the policy",
-				 o->verify);
-	}
-	if (each_item(o->revoke, revoke_one) < 0) {
-		log_err("popinit.revoke=%s: not a list of key ids: verification required", o->revoke);
-		trust.required = true;
-	}
-	if (each_item(o->floors, floor_one) < 0) {
-		log_err("popinit.floor=%s: not a list of NAME:VERSION: verification required", o->floors);
-		trust.required = true;
-	}
-	if (uname(&u) == 0 && strlen(u.release) < sizeof trust.kernel)
-		strcpy(trust.kernel, u.release);
-	if (sig_trust_active(&trust))
-		log_info("signed images only: %d trusted key%s, %d revoked, %d version floor%s", trust.n_keys,
-			 trust.n_keys == 1 ? "" : "s", trust.n_revoked, trust.n_floors,
-			 trust.n_floors == 1 ? "" : "s");
-}
 
 /* split_spec: "NAME:SPEC" (the colon before any '/' or '='): NAME to
  * OUT, SPEC returned; else SPEC, and OUT from role() */
@@ -126,7 +53,7 @@ split_spec(const char *spec, char *out, size_t size)
 
 /* open_verified: FD's verified payload as a sealed memfd, or -1 (logged) */
 static int
-open_verified(int fd, const char *label, const char *name)
+open_verified(const struct boot *b, int fd, const char *label, const char *name)
 {
 	static struct sig_image si;
 
@@ -135,7 +62,7 @@ open_verified(int fd, const char *label, const char *name)
 			  label);
 		return -1;
 	}
-	int m = cmd_verify_image(&trust, label, fd, name, true, &si);
+	int m = trust_open_image(&b->trust, label, fd, name, true, &si);
 	if (m >= 0) {
 		char id[17];
 		sig_hex(si.tr.rec[si.used].keyid, 8, id);
@@ -146,9 +73,44 @@ open_verified(int fd, const char *label, const char *name)
 	return m < 0 ? -1 : m;
 }
 
+int
+boot_report(const char *image, const struct unpack_result *res)
+{
+	int code = EXIT_OK;
+
+	if (res->read_err) {
+		log_fatal("%s: unable to read: %s", image, strerror(-res->read_err));
+		code = EXIT_TEMP;
+	}
+	if (res->err.msg) {
+		const struct error *e = &res->err;
+		char detail[ERROR_WHAT_MAX + 256];
+		int n = 0;
+		if (e->why)
+			n += snprintf(detail + n, sizeof detail - n, "%s", e->why);
+		if (e->what[0])
+			n += snprintf(detail + n, sizeof detail - n, "%s%s", n ? ": " : "", e->what);
+		if (e->err)
+			n += snprintf(detail + n, sizeof detail - n, "%s%s", n ? ": " : "", strerror(-e->err));
+		log_fatal("%s: %s%s%s%s%s%s", image, e->msg, n ? " (" : "", n ? detail : "", n ? ")" : "",
+			  e->where[0] ? " at " : "", e->where);
+		if (!code)
+			code = e->err && e->err != -ENOSPC ? EXIT_TEMP : EXIT_USAGE;
+	}
+	if (res->late.msg) {
+		/* the tree is the kernel's; popinit still says what is wrong */
+		log_err("%s: %s%s%s at offset %llu (the kernel does not report this)", image,
+			res->late.msg, res->late.what[0] ? ": " : "", res->late.what,
+			(unsigned long long)res->late.offset);
+		if (!code)
+			code = EXIT_USAGE;
+	}
+	return code;
+}
+
 static int
-unpack_one(struct unpacker *u, const char *label, const char *path, const char *name, bool remove,
-	   struct image_stats *st)
+unpack_one(const struct boot *b, struct unpacker *u, const char *label, const char *path, const char *name,
+	   bool remove, struct image_stats *st)
 {
 	struct unpack_result res;
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
@@ -157,9 +119,9 @@ unpack_one(struct unpacker *u, const char *label, const char *path, const char *
 		log_fatal("unable to open image %s: %s", label, strerror(errno));
 		return -1;
 	}
-	uint64_t t0 = boot_time_ms();
-	if (sig_trust_active(&trust)) {
-		int m = open_verified(fd, label, name);
+	uint64_t t0 = clock_ms();
+	if (sig_trust_active(&b->trust)) {
+		int m = open_verified(b, fd, label, name);
 		(void)io_close(fd);
 		if (m < 0)
 			return -1;
@@ -172,13 +134,13 @@ unpack_one(struct unpacker *u, const char *label, const char *path, const char *
 	int r = unpacker_run(u, fd, &res);
 	(void)io_close(fd);
 	if (r < 0) {
-		(void)cmd_report(label, &res);
+		(void)boot_report(label, &res);
 		return -1;
 	}
 	st->images++;
 	st->bytes += res.bytes_in;
 	log_debug("unpacked %s: %llu bytes in %llu ms", label, (unsigned long long)res.bytes_in,
-		  (unsigned long long)(boot_time_ms() - t0));
+		  (unsigned long long)(clock_ms() - t0));
 	if (remove && unlink(path) < 0)
 		log_warn("unable to remove the consumed image %s: %s", path, strerror(errno));
 	return 0;
@@ -190,12 +152,60 @@ by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*a)->d_name, (*b)->d_name);
 }
 
+/* the regular files of /initramfs.d (NAMES, N of them, freed here), in
+ * name order, each removed once consumed; -1 at the first that fails */
+static int
+unpack_dir(const struct boot *b, struct unpacker *u, struct dirent **names, int n, int r,
+	   struct image_stats *st)
+{
+	for (int i = 0; i < n; i++) {
+		char path[sizeof IMAGES_DIR + 256], name[SIG_NAME_MAX + 1];
+		struct stat sb;
+		snprintf(path, sizeof path, "%s/%s", IMAGES_DIR, names[i]->d_name);
+		trust_role(names[i]->d_name, name, sizeof name);
+		if (!r && names[i]->d_name[0] != '.' && stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
+			r = unpack_one(b, u, path, path, name, true, st);
+		free(names[i]);
+	}
+	free(names);
+	return r;
+}
+
+/* the popinit.image= specs: files of rootfs (removed once consumed), or
+ * with DEVICES the block devices, waited for as rootwait says */
+static int
+unpack_specs(const struct boot *b, struct unpacker *u, bool devices, struct image_stats *st)
+{
+	const struct boot_opts *o = &b->o;
+	int r = 0;
+
+	for (int i = 0; !r && i < o->n_images; i++) {
+		char name[SIG_NAME_MAX + 1];
+		const char *spec = split_spec(o->images[i], name, sizeof name);
+		if (blockdev_is_spec(spec) != devices)
+			continue;
+		if (!devices) {
+			r = unpack_one(b, u, spec, spec, name, true, st);
+			continue;
+		}
+		struct blockdev bd;
+		int timeout = o->rootwait ? (o->rootwait_secs < 0 ? -1 : o->rootwait_secs * 1000) : 0;
+		int e = blockdev_wait(spec, timeout, &bd);
+		if (e < 0) {
+			log_fatal("image %s: %s", spec, e == -ETIMEDOUT || e == -ENOENT ?
+				  "no such block device (rootwait waits for it)" : strerror(-e));
+			return -1;
+		}
+		r = unpack_one(b, u, spec, bd.path, name, false, st);
+	}
+	return r;
+}
+
 int
-boot_images(const struct boot_opts *o, const char *root, bool devices, struct image_stats *st)
+boot_images(struct boot *b, bool devices, struct image_stats *st)
 {
 	struct dirent **names = NULL;
-	int n = 0, r = 0, err;
-	const char *what;
+	int n = 0, r = 0;
 
 	if (!devices) {
 		n = scandir(IMAGES_DIR, &names, NULL, by_name);
@@ -206,48 +216,24 @@ boot_images(const struct boot_opts *o, const char *root, bool devices, struct im
 		}
 	}
 	bool any = n > 0;
-	char name[SIG_NAME_MAX + 1];
-	for (int i = 0; i < o->n_images; i++)
-		if (blockdev_is_spec(split_spec(o->images[i], name, sizeof name)) == devices)
+	for (int i = 0; i < b->o.n_images; i++) {
+		char name[SIG_NAME_MAX + 1];
+		if (blockdev_is_spec(split_spec(b->o.images[i], name, sizeof name)) == devices)
 			any = true;
+	}
 	if (!any) {
 		free(names);
 		return 0;
 	}
-	struct unpacker *u = unpacker_new(root, &err, &what);
+	struct error why = { 0 };
+	struct unpacker *u = unpacker_new(b->target, &why);
 	if (!u) {
-		log_fatal("unable to %s %s: %s", what, root, strerror(-err));
+		log_fatal("unable to %s %s: %s", why.msg, b->target, strerror(-why.err));
 		r = -1;
 	}
-	for (int i = 0; i < n; i++) {
-		char path[sizeof IMAGES_DIR + 256];
-		struct stat sb;
-		snprintf(path, sizeof path, "%s/%s", IMAGES_DIR, names[i]->d_name);
-		trust_role(names[i]->d_name, name, sizeof name);
-		if (!r && names[i]->d_name[0] != '.' && stat(path, &sb) == 0 && S_ISREG(sb.st_mode))
-			r = unpack_one(u, path, path, name, true, st);
-		free(names[i]);
-	}
-	free(names);
-	for (int i = 0; !r && i < o->n_images; i++) {
-		const char *spec = split_spec(o->images[i], name, sizeof name);
-		if (blockdev_is_spec(spec) != devices)
-			continue;
-		if (!devices) {
-			r = unpack_one(u, spec, spec, name, true, st);
-			continue;
-		}
-		struct blockdev bd;
-		int timeout = o->rootwait ? (o->rootwait_secs < 0 ? -1 : o->rootwait_secs * 1000) : 0;
-		int e = blockdev_wait(spec, timeout, &bd);
-		if (e < 0) {
-			log_fatal("image %s: %s", spec, e == -ETIMEDOUT || e == -ENOENT ?
-				  "no such block device (rootwait waits for it)" : strerror(-e));
-			r = -1;
-			break;
-		}
-		r = unpack_one(u, spec, bd.path, name, false, st);
-	}
+	r = unpack_dir(b, u, names, n, r, st);
+	if (!r)
+		r = unpack_specs(b, u, devices, st);
 	if (u) {
 		st->files = unpacker_stats(u)->files;
 		unpacker_free(u);	/* joins the writer: every file is closed */

@@ -1,52 +1,43 @@
 /* main.c: popinit as the kernel's /init.  The boot plan, one call a step:
  *
  *   1. fds 0-2 on the console; devtmpfs on /dev, proc, sysfs, tmpfs on /run
- *   2. the kernel command line
+ *   2. the kernel command line; for root=tmpfs, the new root
  *   3. the images: the files of /initramfs.d, then popinit.image= paths,
  *      each verified first if a key is trusted (keys read before any image)
  *   4. unpack them into rootfs (or into the new root for root=tmpfs)
  *   5. modules: the kernel's requests, elevator=, lists, coldplug
  *   6. images on block devices (popinit.image=LABEL=... and the like)
- *   7. sync, then one of:
+ *   7. sync, then the first of:
  *      - an image replaced /init: exec it, as the kernel would have
  *      - root=: mount it, switch root, exec its init
  *      - popinit.run=PATH: supervise PATH
  *      - exec init=, /sbin/init, /etc/init, /bin/init or /bin/sh of rootfs
  *
- * Any failure goes to the failure policy (die.c): PID 1 never exits.
+ * The steps share one struct boot (boot.h).  Any failure goes to the
+ * failure policy (die.c): PID 1 never exits.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../lib/clock.h"
 #include "../lib/io.h"
 #include "../lib/log.h"
 #include "boot.h"
 
-#define NEWROOT "/root"
-
-static struct boot_opts opts;
-static char cmdline_text[CMDLINE_MAX + 1];
-
+/* step 1: the console, then the early mounts */
 static void
-read_cmdline(struct boot_opts *o)
+boot_start(struct boot *b, char **argv, char **envp)
 {
-	char *text = cmdline_text;
-	int fd = open("/proc/cmdline", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd < 0 ? -errno : io_read_full(fd, text, sizeof cmdline_text - 1);
-
-	if (fd >= 0)
-		(void)io_close(fd);
-	if (n < 0) {
-		log_warn("unable to read /proc/cmdline: %s", strerror((int)-n));
-		n = 0;
-	}
-	text[n] = '\0';
-	if (cmdline_parse(o, text) < 0)
-		log_warn("the kernel command line is longer than popinit reads: its end is ignored");
+	b->t0 = clock_ms();
+	b->argv = argv;
+	b->envp = envp;
+	boot_console();
+	if (boot_mounts(b) < 0)
+		b->mounts_failed = true;
+	boot_console();	/* without a /dev/console in the archive: devtmpfs's */
 }
 
 /* logging: kmsg with levels, the console for what the kernel does not
@@ -57,128 +48,175 @@ open_log(const struct boot_opts *o)
 	int kmsg = open("/dev/kmsg", O_WRONLY | O_CLOEXEC | O_NOCTTY);
 	int console_level = 7;
 	char buf[32];
-	int fd = open("/proc/sys/kernel/printk", O_RDONLY | O_CLOEXEC);
 
-	if (fd >= 0) {
-		ssize_t n = io_read_full(fd, buf, sizeof buf - 1);
-		if (n > 0 && buf[0] >= '0' && buf[0] <= '9')
-			console_level = buf[0] - '0';	/* the first of four numbers */
-		(void)io_close(fd);
-	}
+	if (io_read_text("/proc/sys/kernel/printk", buf, sizeof buf) > 0 && buf[0] >= '0' && buf[0] <= '9')
+		console_level = buf[0] - '0';	/* the first of four numbers */
 	log_init("popinit", kmsg, o->quiet ? -1 : 2);
 	log_set_mirror(console_level);
 	if (o->loglevel >= 0)
 		log_set_level(o->loglevel > LOG_INFO ? LOG_DEBUG : LOG_INFO);
 }
 
-/* the kernel's argv for an init: its path, then the words it passed us */
-static char **
-init_argv(char **argv, const char *path)
-{
-	argv[0] = (char *)path;
-	return argv;
-}
-
-/* the hand-over to an init of rootfs: popinit's mounts undone */
+/* step 2: the command line, the log it asks for; /init as the kernel ran
+ * it; the tree the images go to: rootfs, or for root=tmpfs the new root */
 static void
-hand_over(const struct boot_opts *o, const char *path, char **argv, char **envp)
+boot_cmdline(struct boot *b)
 {
-	boot_elevator(o);
-	boot_modules_end();
-	sync();
-	log_info("handing over to %s after %llu ms", path, (unsigned long long)boot_time_ms());
-	if (!o->keep_mounts)
-		boot_umounts();
-	int e = boot_exec(path, argv, envp);
-	boot_fail(o, "unable to exec %s: %s", path, strerror(-e));
+	struct stat self;
+	int r = cmdline_read(&b->o);
+
+	if (r == -E2BIG)
+		log_warn("the kernel command line is longer than popinit reads: its end is ignored");
+	else if (r < 0)
+		log_warn("unable to read /proc/cmdline: %s", strerror(-r));
+	open_log(&b->o);
+	if (b->mounts_failed)
+		log_warn("some early mounts failed: going on");
+	if ((b->have_self = stat("/init", &self) == 0)) {
+		b->self_dev = self.st_dev;
+		b->self_ino = self.st_ino;
+	}
+	b->target = "/";
+	if (b->o.root_tmpfs) {
+		if (boot_mount_root(b) < 0)
+			boot_fail(b, "no root: unable to mount root=tmpfs");
+		b->target = BOOT_NEWROOT;
+	}
 }
 
 /* steps 3, 4 and 6: the images of rootfs, or those on block devices */
 static void
-unpack_phase(const struct boot_opts *o, const char *target, bool devices)
+boot_unpack(struct boot *b, bool devices)
 {
 	struct image_stats st = { 0 };
-	uint64_t t0 = boot_time_ms();
+	uint64_t t0 = clock_ms();
 
-	if (boot_images(o, target, devices, &st) < 0)
-		boot_fail(o, "unpacking the images failed");
+	if (boot_images(b, devices, &st) < 0)
+		boot_fail(b, "unpacking the images failed");
 	if (st.images)
 		log_info("unpacked %d image%s%s, %llu KB, %llu files in %llu ms", st.images,
 			 st.images == 1 ? "" : "s", devices ? " from block devices" : "",
 			 (unsigned long long)(st.bytes / 1024), (unsigned long long)st.files,
-			 (unsigned long long)(boot_time_ms() - t0));
+			 (unsigned long long)(clock_ms() - t0));
+}
+
+/* the end of popinit's part before any hand-over: the scheduler for the
+ * disks that came late, the loader stopped and the kernel's helper back */
+static void
+boot_leave(struct boot *b)
+{
+	boot_elevator(b);
+	boot_modules_end(b);
+}
+
+/* the hand-over to an init of rootfs: popinit's mounts undone */
+static void
+hand_over(struct boot *b, const char *path, char **argv)
+{
+	boot_leave(b);
+	sync();
+	log_info("handing over to %s after %llu ms", path, (unsigned long long)boot_ms(b));
+	if (!b->o.keep_mounts)
+		boot_umounts(b);
+	int e = boot_exec(path, argv, b->envp);
+	boot_fail(b, "unable to exec %s: %s", path, strerror(-e));
+}
+
+/* the kernel's argv for an init: its path, then the words it passed us */
+static char **
+init_argv(struct boot *b, const char *path)
+{
+	b->argv[0] = (char *)path;
+	return b->argv;
+}
+
+/* step 7: an image brought its own /init (another inode) into rootfs */
+static bool
+init_replaced(const struct boot *b)
+{
+	struct stat now;
+
+	return b->have_self && !strcmp(b->target, "/") && stat("/init", &now) == 0 &&
+	       (now.st_ino != b->self_ino || now.st_dev != b->self_dev);
+}
+
+/* it owns the rest of the boot: exec'd as the kernel would have */
+static void
+boot_exec_replaced_init(struct boot *b)
+{
+	boot_break(b, "init");
+	hand_over(b, "/init", b->argv);
+}
+
+/* root=: mount it (unless root=tmpfs did already), switch, exec its init */
+static void
+boot_switch_root(struct boot *b)
+{
+	char init[4096];
+	struct error why = { 0 };
+
+	if (!b->root_mounted) {
+		boot_break(b, "root");
+		if (boot_mount_root(b) < 0)
+			boot_fail(b, "no root file system");
+	}
+	if (root_find_init(BOOT_NEWROOT, b->o.init, init, sizeof init) < 0)
+		boot_fail(b, "no init in the new root (%s, /sbin/init, /etc/init, /bin/init, /bin/sh): not switching",
+			  b->o.init ? b->o.init : "no init=");
+	boot_break(b, "switch");
+	boot_leave(b);
+	log_info("switching root to %s, init %s, after %llu ms", b->o.root, init, (unsigned long long)boot_ms(b));
+	int e = root_switch(BOOT_NEWROOT, init, init_argv(b, init), b->envp, &why);
+	boot_fail(b, "unable to %s: %s", why.msg, strerror(-e));
+}
+
+/* popinit.run=PATH: supervised as popinit run does */
+static void
+boot_run(struct boot *b)
+{
+	char *run_argv[] = { (char *)b->o.run, NULL };
+
+	log_info("running %s", b->o.run);
+	int status = run_supervise(run_argv, b->envp);
+	boot_fail(b, "%s ended with status %d", b->o.run, status);
+}
+
+/* the init of rootfs: init=, or the kernel's list */
+static void
+boot_exec_init(struct boot *b)
+{
+	char init[4096];
+
+	if (root_find_init("/", b->o.init, init, sizeof init) < 0)
+		boot_fail(b, "nothing to run: no root=, and no init in rootfs");
+	boot_break(b, "init");
+	hand_over(b, init, init_argv(b, init));
 }
 
 int
 boot_main(int argc, char **argv, char **envp)
 {
-	struct boot_opts *o = &opts;
-	struct stat self;
-	char init[4096];
+	static struct boot boot;
+	struct boot *b = &boot;
 	(void)argc;
 
-	boot_console();
-	int mr = boot_mounts();
-	boot_console();	/* without a /dev/console in the archive: devtmpfs's */
-	read_cmdline(o);
-	open_log(o);
-	if (mr < 0)
-		log_warn("some early mounts failed: going on");
-	bool have_self = stat("/init", &self) == 0;
-
-	const char *target = "/";
-	if (o->root && !strcmp(o->root, "tmpfs")) {
-		if (boot_mount_root(o, NEWROOT) < 0)
-			boot_fail(o, "no root: unable to mount root=tmpfs");
-		target = NEWROOT;
-	}
-
-	boot_trust(o);
-	boot_break(o, "unpack");
-	unpack_phase(o, target, false);
-	boot_break(o, "modules");
-	if (boot_modules(o, target, cmdline_text) < 0)
+	boot_start(b, argv, envp);
+	boot_cmdline(b);
+	boot_trust(b);
+	boot_break(b, "unpack");
+	boot_unpack(b, false);
+	boot_break(b, "modules");
+	if (boot_modules(b) < 0)
 		log_warn("going on without modules");
-	unpack_phase(o, target, true);
+	boot_unpack(b, true);
 	sync();
 
-	/* an image brought its own /init: it owns the rest of the boot */
-	struct stat now;
-	if (have_self && !strcmp(target, "/") && stat("/init", &now) == 0 &&
-	    (now.st_ino != self.st_ino || now.st_dev != self.st_dev)) {
-		boot_break(o, "init");
-		hand_over(o, "/init", argv, envp);
-	}
-
-	if (o->root) {
-		if (strcmp(o->root, "tmpfs")) {
-			boot_break(o, "root");
-			if (boot_mount_root(o, NEWROOT) < 0)
-				boot_fail(o, "no root file system");
-		}
-		if (root_find_init(NEWROOT, o->init, init, sizeof init) < 0)
-			boot_fail(o, "no init in the new root (%s, /sbin/init, /etc/init, /bin/init, /bin/sh): not switching",
-				  o->init ? o->init : "no init=");
-		boot_break(o, "switch");
-		boot_elevator(o);
-		boot_modules_end();
-		log_info("switching root to %s, init %s, after %llu ms", o->root, init,
-			 (unsigned long long)boot_time_ms());
-		const char *what;
-		int e = root_switch(NEWROOT, init, init_argv(argv, init), envp, &what);
-		boot_fail(o, "unable to %s: %s", what, strerror(-e));
-	}
-
-	if (o->run) {
-		char *run_argv[] = { (char *)o->run, NULL };
-		log_info("running %s", o->run);
-		int status = run_supervise(run_argv, envp);
-		boot_fail(o, "%s ended with status %d", o->run, status);
-	}
-
-	if (root_find_init("/", o->init, init, sizeof init) < 0)
-		boot_fail(o, "nothing to run: no root=, and no init in rootfs");
-	boot_break(o, "init");
-	hand_over(o, init, init_argv(argv, init), envp);
+	if (init_replaced(b))
+		boot_exec_replaced_init(b);
+	if (b->o.root)
+		boot_switch_root(b);
+	if (b->o.run)
+		boot_run(b);
+	boot_exec_init(b);
 	return 0;	/* not reached */
 }

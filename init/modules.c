@@ -11,13 +11,13 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "../lib/clock.h"
 #include "../lib/io.h"
 #include "../lib/log.h"
 #include "../lib/str.h"
@@ -27,10 +27,6 @@
 #define HELPER_DIR "/run/popinit"
 #define HELPER HELPER_DIR "/modprobe"
 #define SYSCTL_MODPROBE "/proc/sys/kernel/modprobe"
-
-static struct moddb *db;
-static struct modload *ml;
-static char old_helper[256];
 
 static void
 write_file(const char *path, const char *text)
@@ -44,15 +40,10 @@ write_file(const char *path, const char *text)
 
 /* kernel requests (fs-*, crypto-*, *-iosched...) come to popinit */
 static void
-helper_on(void)
+helper_on(struct boot *b)
 {
-	int fd = open(SYSCTL_MODPROBE, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		ssize_t n = io_read_full(fd, old_helper, sizeof old_helper - 1);
-		old_helper[n > 0 ? n : 0] = '\0';
-		old_helper[strcspn(old_helper, "\n")] = '\0';
-		(void)io_close(fd);
-	}
+	(void)io_read_text(SYSCTL_MODPROBE, b->old_helper, sizeof b->old_helper);
+	b->old_helper[strcspn(b->old_helper, "\n")] = '\0';
 	(void)mkdir(HELPER_DIR, 0755);
 	if (symlink("/init", HELPER) < 0 && errno != EEXIST) {
 		log_warn("unable to link %s: %s", HELPER, strerror(errno));
@@ -63,13 +54,12 @@ helper_on(void)
 
 /* the failures not reported yet */
 static void
-report(void)
+report(struct boot *b)
 {
-	static int done;
 	int nf;
-	const struct modload_fail *f = modload_failures(ml, &nf);
+	const struct modload_fail *f = modload_failures(b->ml, &nf);
 
-	for (int i = done; i < nf; i++, done++) {
+	for (int i = b->mod_reported; i < nf; i++, b->mod_reported++) {
 		if (f[i].blacklist)
 			log_info("module %s not loaded: blacklisted by %s", f[i].name, f[i].blacklist);
 		else if (f[i].dep)
@@ -81,29 +71,22 @@ report(void)
 	}
 }
 
-/* names from a modules-load.d file or a comma list */
+/* a name from a modules-load.d file or a modules-load= list */
 static void
-request_list(char *text, const char *seps)
+request(struct boot *b, const char *name)
 {
-	char *save = NULL;
-
-	for (char *t = strtok_r(text, seps, &save); t; t = strtok_r(NULL, seps, &save)) {
-		if (*t == '#' || *t == ';')
-			continue;
-		/* systemd's modules-load: the blacklist hides names too */
-		int r = modload_request(ml, t, NULL, MOD_APPLY_BLACKLIST);
-		if (r == -ENOENT)
-			log_warn("module %s not found", t);
-	}
+	/* systemd's modules-load: the blacklist hides names too */
+	if (modload_request(b->ml, name, NULL, MOD_APPLY_BLACKLIST) == -ENOENT)
+		log_warn("module %s not found", name);
 }
 
 static void
-modules_load_d(const char *root)
+modules_load_d(struct boot *b, const char *root)
 {
 	char dir[4096];
 	struct dirent **names;
 
-	str_printf(dir, sizeof dir, "%s/etc/modules-load.d", strcmp(root, "/") ? root : "");
+	str_printf(dir, sizeof dir, "%s/etc/modules-load.d", root);
 	int n = scandir(dir, &names, NULL, alphasort);
 	for (int i = 0; i < n; i++) {
 		size_t l = strlen(names[i]->d_name);
@@ -111,12 +94,8 @@ modules_load_d(const char *root)
 		if (l > 5 && !strcmp(names[i]->d_name + l - 5, ".conf") &&
 		    str_printf(path, sizeof path, "%s/%s", dir, names[i]->d_name) > 0) {
 			char *text = NULL;
-			int fd = open(path, O_RDONLY | O_CLOEXEC);
-			struct stat st;
-			if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size < 65536 && (text = malloc((size_t)st.st_size + 1))) {
-				ssize_t k = io_read_full(fd, text, (size_t)st.st_size);
-				text[k > 0 ? k : 0] = '\0';
-				/* one name a line; comments start with # or ; */
+			/* one name a line; comments start with # or ; */
+			if (io_slurp(path, 65535, &text, NULL) == 0)
 				for (char *l2 = text, *next; l2 && *l2; l2 = next) {
 					next = strchr(l2, '\n');
 					if (next)
@@ -124,12 +103,9 @@ modules_load_d(const char *root)
 					char *c = l2 + strspn(l2, " \t");
 					c[strcspn(c, " \t\r")] = '\0';
 					if (*c && *c != '#' && *c != ';')
-						request_list(c, " ");
+						request(b, c);
 				}
-			}
 			free(text);
-			if (fd >= 0)
-				(void)io_close(fd);
 		}
 		free(names[i]);
 	}
@@ -138,8 +114,10 @@ modules_load_d(const char *root)
 }
 
 void
-boot_elevator(const struct boot_opts *o)
+boot_elevator(const struct boot *b)
 {
+	const struct boot_opts *o = &b->o;
+
 	if (!o->elevator)
 		return;
 	DIR *d = opendir("/sys/block");
@@ -149,18 +127,14 @@ boot_elevator(const struct boot_opts *o)
 		if (de->d_name[0] == '.' ||
 		    str_printf(path, sizeof path, "/sys/block/%s/queue/scheduler", de->d_name) < 0)
 			continue;
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		if (io_read_text(path, cur, sizeof cur) < 0)
 			continue;
-		ssize_t n = io_read_full(fd, cur, sizeof cur - 1);
-		(void)io_close(fd);
-		cur[n > 0 ? n : 0] = '\0';
 		char want[64];
 		str_printf(want, sizeof want, "[%s]", o->elevator);
 		/* "none" alone: a disk without schedulers; or already set */
 		if (!strcmp(cur, "none\n") || strstr(cur, want))
 			continue;
-		fd = open(path, O_WRONLY | O_CLOEXEC);
+		int fd = open(path, O_WRONLY | O_CLOEXEC);
 		int r = fd < 0 ? -errno : io_write_full(fd, o->elevator, strlen(o->elevator));
 		if (fd >= 0)
 			(void)io_close(fd);
@@ -173,19 +147,19 @@ boot_elevator(const struct boot_opts *o)
 		closedir(d);
 }
 
-int
-boot_modules(const struct boot_opts *o, const char *root, const char *cmdline)
+/* the database of ROOT's modules and a loader for it; 0, or -1 when
+ * there are modules but no loader (logged) */
+static int
+modules_open(struct boot *b, const char *root)
 {
 	struct utsname u;
 	char dir[4096];
 	int err;
 
-	if (uname(&u) < 0 || str_printf(dir, sizeof dir, "%s/lib/modules/%s", strcmp(root, "/") ? root : "",
-					u.release) < 0)
+	if (uname(&u) < 0 || str_printf(dir, sizeof dir, "%s/lib/modules/%s", root, u.release) < 0)
 		return 0;
-	uint64_t t0 = boot_time_ms();
-	db = moddb_open(dir, strcmp(root, "/") ? root : "", cmdline, &err);
-	if (!db) {
+	b->db = moddb_open(dir, root, b->o.words, b->o.n_words, &err);
+	if (!b->db) {
 		if (err != -ENOENT)
 			log_warn("unable to read the modules of %s: %s", dir, strerror(-err));
 		else
@@ -193,64 +167,97 @@ boot_modules(const struct boot_opts *o, const char *root, const char *cmdline)
 		return 0;
 	}
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	ml = modload_new(db, cpus > 0 ? (int)cpus : 1);
-	if (!ml) {
+	b->ml = modload_new(b->db, cpus > 0 ? (int)cpus : 1);
+	if (!b->ml) {
 		log_warn("unable to start the module loader");
-		moddb_close(db);
-		db = NULL;
+		moddb_close(b->db);
+		b->db = NULL;
 		return -1;
 	}
-	if (!strcmp(root, "/"))
-		helper_on();
-	if (o->elevator) {
-		char name[80];
-		str_printf(name, sizeof name, "%s-iosched", o->elevator);
-		if (modload_request(ml, name, NULL, 0) == -ENOENT && modload_request(ml, o->elevator, NULL, 0) == -ENOENT)
-			log_warn("elevator=%s: no such scheduler module", o->elevator);
-		/* loaded before the disks' drivers: new disks may get it */
-		(void)modload_wait(ml);
-	}
+	return 0;
+}
+
+/* elevator=NAME: NAME-iosched (or NAME), loaded before the disks'
+ * drivers: new disks may get it */
+static void
+elevator_module(struct boot *b)
+{
+	const char *e = b->o.elevator;
+	char name[80];
+
+	str_printf(name, sizeof name, "%s-iosched", e);
+	if (modload_request(b->ml, name, NULL, 0) == -ENOENT && modload_request(b->ml, e, NULL, 0) == -ENOENT)
+		log_warn("elevator=%s: no such scheduler module", e);
+	(void)modload_wait(b->ml);
+}
+
+/* modules-load= and rd.modules-load=: comma lists */
+static void
+modules_load_cmdline(struct boot *b)
+{
+	const struct boot_opts *o = &b->o;
+
 	for (int i = 0; i < o->n_words; i++) {
 		const char *k = o->words[i].key;
 		if (o->words[i].val && (!strcmp(k, "modules-load") || !strcmp(k, "rd.modules-load"))) {
-			char list[1024];
+			char list[1024], *s = list, *t;
 			str_printf(list, sizeof list, "%s", o->words[i].val);
-			request_list(list, ",");
+			while ((t = str_item(&s, ',')))
+				if (*t != '#' && *t != ';')
+					request(b, t);
 		}
 	}
-	modules_load_d(root);
-	(void)modload_wait(ml);
-	int aliases = modload_coldplug(ml);
-	report();
-	log_info("loaded %d modules (%d devices) in %llu ms", modload_loaded(ml), aliases,
-		 (unsigned long long)(boot_time_ms() - t0));
-	boot_elevator(o);
+}
+
+int
+boot_modules(struct boot *b)
+{
+	/* "" for rootfs: the paths of modprobe.d and modules-load.d */
+	const char *root = strcmp(b->target, "/") ? b->target : "";
+	uint64_t t0 = clock_ms();
+
+	if (modules_open(b, root) < 0)
+		return -1;
+	if (!b->ml)
+		return 0;
+	if (!*root)
+		helper_on(b);
+	if (b->o.elevator)
+		elevator_module(b);
+	modules_load_cmdline(b);
+	modules_load_d(b, root);
+	(void)modload_wait(b->ml);
+	int aliases = modload_coldplug(b->ml);
+	report(b);
+	log_info("loaded %d modules (%d devices) in %llu ms", modload_loaded(b->ml), aliases,
+		 (unsigned long long)(clock_ms() - t0));
+	boot_elevator(b);
 	return 0;
 }
 
 int
-boot_module(const char *name)
+boot_module(struct boot *b, const char *name)
 {
-	if (!ml)
+	if (!b->ml)
 		return -ENOENT;
-	int r = modload_request(ml, name, NULL, 0);
+	int r = modload_request(b->ml, name, NULL, 0);
 	if (r >= 0)
-		(void)modload_wait(ml);
-	report();
+		(void)modload_wait(b->ml);
+	report(b);
 	return r;
 }
 
 void
-boot_modules_end(void)
+boot_modules_end(struct boot *b)
 {
-	if (old_helper[0]) {
-		write_file(SYSCTL_MODPROBE, old_helper);
+	if (b->old_helper[0]) {
+		write_file(SYSCTL_MODPROBE, b->old_helper);
 		(void)unlink(HELPER);
 		(void)rmdir(HELPER_DIR);
-		old_helper[0] = '\0';
+		b->old_helper[0] = '\0';
 	}
-	modload_free(ml);
-	ml = NULL;
-	moddb_close(db);
-	db = NULL;
+	modload_free(b->ml);
+	b->ml = NULL;
+	moddb_close(b->db);
+	b->db = NULL;
 }

@@ -5,9 +5,9 @@
 #include <fcntl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "../lib/clock.h"
 #include "../lib/io.h"
 #include "../lib/log.h"
 #include "boot.h"
@@ -23,19 +23,12 @@ static const struct {
 	{ "tmpfs", "/run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755" },
 };
 
-static bool mounted[sizeof mounts / sizeof *mounts];
+_Static_assert(LEN(mounts) == BOOT_MOUNTS, "struct boot has a flag for each mount");
 
 uint64_t
-boot_time_ms(void)
+boot_ms(const struct boot *b)
 {
-	static uint64_t t0;
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	uint64_t now = (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
-	if (!t0)
-		t0 = now;
-	return now - t0;
+	return clock_ms() - b->t0;
 }
 
 /* the kernel opens /dev/console as fds 0-2 when the builtin archive has
@@ -44,7 +37,6 @@ boot_time_ms(void)
 void
 boot_console(void)
 {
-	(void)boot_time_ms();
 	if (fcntl(0, F_GETFD) >= 0 && fcntl(1, F_GETFD) >= 0 && fcntl(2, F_GETFD) >= 0)
 		return;
 	int fd = open("/dev/console", O_RDWR | O_NOCTTY);
@@ -60,11 +52,11 @@ boot_console(void)
 }
 
 int
-boot_mounts(void)
+boot_mounts(struct boot *b)
 {
 	int bad = 0;
 
-	for (size_t i = 0; i < sizeof mounts / sizeof *mounts; i++) {
+	for (size_t i = 0; i < LEN(mounts); i++) {
 		(void)mkdir(mounts[i].dst, 0755);
 		if (mount(mounts[i].src, mounts[i].dst, mounts[i].type, mounts[i].flags, mounts[i].data) < 0) {
 			if (errno == EBUSY) {
@@ -74,17 +66,17 @@ boot_mounts(void)
 			bad++;
 			continue;
 		}
-		mounted[i] = true;
+		b->mounted[i] = true;
 	}
 	return bad ? -1 : 0;
 }
 
 void
-boot_umounts(void)
+boot_umounts(struct boot *b)
 {
-	for (size_t i = sizeof mounts / sizeof *mounts; i-- > 0;) {
-		if (mounted[i] && umount2(mounts[i].dst, MNT_DETACH) < 0)
+	for (size_t i = LEN(mounts); i-- > 0;) {
+		if (b->mounted[i] && umount2(mounts[i].dst, MNT_DETACH) < 0)
 			log_warn("unable to unmount %s: %s", mounts[i].dst, strerror(errno));
-		mounted[i] = false;
+		b->mounted[i] = false;
 	}
 }

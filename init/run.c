@@ -1,8 +1,9 @@
-/* run.c: popinit run [--] CMD ARGS: run CMD as the child of a PID 1 that
- * reaps every zombie, forwards SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2,
- * SIGQUIT and SIGWINCH to it, and exits with its status (128 + signal if
- * a signal killed it), as tini does.  Not as PID 1, popinit makes itself
- * the subreaper of CMD's descendants, so the same holds.
+/* run.c: run CMD as the child of a PID 1 that reaps every zombie,
+ * forwards SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT and SIGWINCH
+ * to it, and exits with its status (128 + signal if a signal killed it),
+ * as tini does.  Not as PID 1, popinit makes itself the subreaper of CMD's
+ * descendants, so the same holds.  For popinit.run= and popinit run
+ * (cli/cmd_run.c).
  */
 #include <errno.h>
 #include <signal.h>
@@ -13,7 +14,6 @@
 
 #include "../lib/log.h"
 #include "boot.h"
-#include "cmd.h"
 
 static const int forwarded[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT, SIGWINCH };
 
@@ -69,19 +69,4 @@ run_supervise(char *const argv[], char *const envp[])
 				       WIFSIGNALED(status) ? 128 + WTERMSIG(status) : EXIT_TEMP;
 		}
 	}
-}
-
-int
-cmd_run(int argc, char **argv)
-{
-	extern char **environ;
-	int i = 1;
-
-	if (i < argc && !strcmp(argv[i], "--"))
-		i++;
-	if (i >= argc) {
-		log_fatal("usage: popinit run [--] CMD [ARGS...]");
-		return EXIT_USAGE;
-	}
-	return run_supervise(argv + i, environ);
 }

@@ -19,7 +19,6 @@
 #include "../lib/io.h"
 #include "../lib/log.h"
 #include "boot.h"
-#include "cmd.h"
 
 #define RAMFS_MAGIC 0x858458f6
 #define TMPFS_MAGIC 0x01021994
@@ -137,24 +136,30 @@ move_mounts(const char *newroot, dev_t rootdev)
 	}
 }
 
+/* fail: the step WHAT failed with -errno R (or errno) */
+static int
+fail(struct error *e, const char *what, int r)
+{
+	r = r ? r : -errno;
+	error_set(e, what, NULL, r, NULL, 0);
+	return r;
+}
+
 int
 root_switch(const char *newroot, const char *init, char *const argv[], char *const envp[],
-	    const char **what)
+	    struct error *e)
 {
 	struct stat root_st, new_st;
 	struct statfs sf;
 
 	sync();
-	*what = "examine the roots";
 	if (stat("/", &root_st) < 0 || stat(newroot, &new_st) < 0)
-		return -errno;
-	*what = "switch: the new root is not a mount point";
+		return fail(e, "examine the roots", 0);
 	if (root_st.st_dev == new_st.st_dev)
-		return -EINVAL;
+		return fail(e, "switch: the new root is not a mount point", -EINVAL);
 	move_mounts(newroot, root_st.st_dev);
-	*what = "enter the new root";
 	if (chdir(newroot) < 0)
-		return -errno;
+		return fail(e, "enter the new root", 0);
 	if (syscall(SYS_pivot_root, ".", ".") == 0) {
 		/* the old root is now stacked under the new one: let it go */
 		if (umount2(".", MNT_DETACH) < 0)
@@ -170,48 +175,12 @@ root_switch(const char *newroot, const char *init, char *const argv[], char *con
 		} else {
 			log_warn("the old root is not a RAM filesystem: left as it is");
 		}
-		*what = "move the new root onto /";
 		if (mount(".", "/", NULL, MS_MOVE, NULL) < 0)
-			return -errno;
-		*what = "chroot into the new root";
+			return fail(e, "move the new root onto /", 0);
 		if (chroot(".") < 0)
-			return -errno;
+			return fail(e, "chroot into the new root", 0);
 	}
-	*what = "chdir to /";
 	if (chdir("/") < 0)
-		return -errno;
-	*what = "exec the new root's init";
-	return boot_exec(init, argv, envp);
-}
-
-/* popinit switch-root NEWROOT [INIT [ARGS...]], for scripts: PID 1 only,
- * as the kernel will not let any other process own the root */
-int
-cmd_switch_root(int argc, char **argv)
-{
-	extern char **environ;
-	char init[4096];
-	const char *what;
-
-	if (argc < 2) {
-		log_fatal("usage: popinit switch-root NEWROOT [INIT [ARGS...]]");
-		return EXIT_USAGE;
-	}
-	if (getpid() != 1) {
-		log_fatal("switch-root: not PID 1");
-		return EXIT_USAGE;
-	}
-	if (root_find_init(argv[1], argc > 2 ? argv[2] : NULL, init, sizeof init) < 0) {
-		log_fatal("switch-root: no executable init in %s", argv[1]);
-		return EXIT_USAGE;
-	}
-	char *args[CMDLINE_MAX_WORDS + 2];
-	int n = 0;
-	args[n++] = init;
-	for (int i = 3; i < argc && n < CMDLINE_MAX_WORDS; i++)
-		args[n++] = argv[i];
-	args[n] = NULL;
-	int e = root_switch(argv[1], init, args, environ, &what);
-	log_fatal("switch-root: unable to %s: %s", what, strerror(-e));
-	return EXIT_TEMP;
+		return fail(e, "chdir to /", 0);
+	return fail(e, "exec the new root's init", boot_exec(init, argv, envp));
 }

@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "../unpack/sig.h"
+#include "../verify/sigimage.h"
 
 #define TRUST_DIR "/etc/popinit/keys"
 
@@ -35,9 +35,16 @@ int trust_dir(struct sig_trust *t, const char *dir);
 /* trust_file: one key file; 0 or -1 after logging */
 int trust_file(struct sig_trust *t, const char *path);
 
+/* trust_open_image: verify the image FD (LABEL in messages) for the role
+ * NAME (NULL: any) against T: a sealed memfd of its payload (SEAL; else
+ * 0), or a negative errno after logging why (-EBADMSG: refused).  The
+ * caller ends SI with sig_image_done(). */
+int trust_open_image(const struct sig_trust *t, const char *label, int fd, const char *name, bool seal,
+		     struct sig_image *si);
+
 /* trust_role: the role an image file or spec is signed for: its last path
- * component (or a LABEL=/PARTLABEL= value) without a codec suffix and
- * then ".cpio" or ".img"; "" if too long */
+ * component (or a LABEL=/PARTLABEL= value) without a codec suffix
+ * (codec/decomp.h) and then ".cpio" or ".img"; "" if too long */
 void trust_role(const char *spec, char *out, size_t size);
 
 #endif

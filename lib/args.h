@@ -6,6 +6,11 @@
 
 #include <stdbool.h>
 
+/* one word: PARAM and VAL (NULL without '=') */
+struct args_word {
+	const char *key, *val;
+};
+
 /* args_next: split the next word off *S (modified in place), giving PARAM
  * and VAL (NULL without '=').  Returns false at the end. */
 bool args_next(char **s, char **param, char **val);

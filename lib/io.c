@@ -1,7 +1,9 @@
 /* io.c: the EINTR and short-count loops, written once. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -53,6 +55,83 @@ io_close(int fd)
 		r = -errno;
 	errno = saved;
 	return r;
+}
+
+int
+io_pread_full(int fd, void *buf, size_t len, uint64_t off)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t r = pread(fd, (char *)buf + got, len - got, (off_t)(off + got));
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			return -EIO;
+		got += (size_t)r;
+	}
+	return 0;
+}
+
+static int
+open_read(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+
+	return fd < 0 ? -errno : fd;
+}
+
+ssize_t
+io_read_file(const char *path, void *buf, size_t size)
+{
+	int fd = open_read(path);
+
+	if (fd < 0)
+		return fd;
+	ssize_t n = io_read_full(fd, buf, size);
+	char extra;
+	if (n >= 0 && (size_t)n == size && io_read_full(fd, &extra, 1) > 0)
+		n = -EFBIG;
+	(void)io_close(fd);
+	return n;
+}
+
+ssize_t
+io_read_text(const char *path, char *buf, size_t size)
+{
+	int fd = open_read(path);
+	ssize_t n = fd < 0 ? fd : io_read_full(fd, buf, size - 1);
+
+	if (fd >= 0)
+		(void)io_close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return n;
+}
+
+int
+io_slurp(const char *path, size_t max, char **buf, size_t *len)
+{
+	int fd = open_read(path);
+	struct stat st;
+
+	if (fd < 0)
+		return fd;
+	int r = fstat(fd, &st) < 0 ? -errno : (uint64_t)st.st_size > max ? -EFBIG : 0;
+	char *b = r ? NULL : malloc((size_t)st.st_size + 1);
+	ssize_t n = r ? r : b ? io_read_full(fd, b, (size_t)st.st_size) : -ENOMEM;
+	(void)io_close(fd);
+	if (n < 0) {
+		free(b);
+		return (int)n;
+	}
+	b[n] = '\0';
+	*buf = b;
+	if (len)
+		*len = (size_t)n;
+	return 0;
 }
 
 int

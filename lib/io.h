@@ -4,6 +4,7 @@
 #define POPINIT_IO_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 /* io_read_full: read up to LEN bytes; fewer only at end of file. */
@@ -12,6 +13,21 @@ ssize_t io_read_full(int fd, void *buf, size_t len);
 int io_write_full(int fd, const void *buf, size_t len);
 /* io_close: close FD, preserving errno; returns 0 or -errno. */
 int io_close(int fd);
+/* io_pread_full: LEN bytes at offset OFF: 0, or -EIO when the file ends
+ * first (a device shorter than its table says, a file that shrank). */
+int io_pread_full(int fd, void *buf, size_t len, uint64_t off);
+
+/* Small files, read whole by name (open O_CLOEXEC | O_NOCTTY):
+ * io_read_file: PATH into BUF: its length, or -EFBIG when it holds more
+ * than SIZE bytes (a key, a list: never cut short).
+ * io_read_text: the start of PATH as a string, at most SIZE - 1 bytes
+ * and a NUL (a /proc or /sys value); its length (BUF "" on failure).
+ * io_slurp: PATH in a malloc'd buffer with a NUL after it, as long as
+ * fstat says, if that is at most MAX bytes; 0 with *BUF and *LEN (LEN may
+ * be NULL), or -EFBIG or another -errno. */
+ssize_t io_read_file(const char *path, void *buf, size_t size);
+ssize_t io_read_text(const char *path, char *buf, size_t size);
+int io_slurp(const char *path, size_t max, char **buf, size_t *len);
 
 /* io_memfd: an anonymous file (close-on-exec) that can be sealed; the fd. */
 int io_memfd(const char *name);

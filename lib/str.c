@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "str.h"
 
@@ -19,4 +20,22 @@ str_printf(char *buf, size_t size, const char *fmt, ...)
 		return -ENAMETOOLONG;
 	}
 	return n;
+}
+
+char *
+str_item(char **s, char sep)
+{
+	char *p = *s;
+
+	while (p && *p == sep)
+		p++;
+	if (!p || !*p) {
+		*s = p;
+		return NULL;
+	}
+	char *end = strchr(p, sep);
+	if (end)
+		*end++ = '\0';
+	*s = end;
+	return p;
 }

@@ -155,49 +155,51 @@ by_name(const void *a, const void *b)
 
 /* MODULE.PARAM=V words become options; the blacklists, names */
 static int
-load_cmdline(struct moddb *db, const char *cmdline)
+load_cmdline(struct moddb *db, const struct args_word *w, int n)
 {
-	size_t len = strlen(cmdline);
-	/* room for the words, and for re-quoting values with spaces */
-	char *buf = malloc(3 * len + 16), *s = buf, *param, *val;
-	char *out;
+	size_t size = 1;
 
-	if (!buf)
+	for (int i = 0; i < n; i++)
+		if (w[i].val)
+			size += 2 * (strlen(w[i].key) + strlen(w[i].val)) + 8;
+	/* the names and lists, normalized; "PARAM=V", quoted again when V
+	 * has white space (the split dropped the quotes) */
+	char *out = malloc(size);
+	if (!out)
 		return -ENOMEM;
-	memcpy(buf, cmdline, len + 1);
-	out = buf + len + 1;
-	int r = moddb_keep(db, buf);
-	while (!r && args_next(&s, &param, &val)) {
-		if (!strcmp(param, "--") && !val)
-			break;
+	int r = moddb_keep(db, out);
+	for (int i = 0; !r && i < n; i++) {
+		const char *param = w[i].key, *val = w[i].val;
 		if (!val)
 			continue;
 		if (!strcmp(param, "modprobe.blacklist") || !strcmp(param, "module_blacklist")) {
 			const char *where = param[1] == 'o' ? "the command line's modprobe.blacklist="
 							    : "the command line's module_blacklist=";
-			char *save = NULL;
-			for (char *t = strtok_r(val, ",", &save); !r && t; t = strtok_r(NULL, ",", &save)) {
+			char *list = out;
+			out = stpcpy(out, val) + 1;
+			for (char *t; !r && (t = str_item(&list, ','));) {
 				alias_normalize(t);
 				r = add_blacklist(db, t, where);
 			}
 			continue;
 		}
-		char *dot = strchr(param, '.');
+		const char *dot = strchr(param, '.');
 		if (!dot || dot == param)
 			continue;
-		*dot = '\0';
-		alias_normalize(param);
-		/* "PARAM=V", rewritten after the words (the split shortened them) */
-		bool space = strpbrk(val, " \t") != NULL;
-		int n = sprintf(out, space ? "%s=\"%s\"" : "%s=%s", dot + 1, val);
-		r = add_options(db, param, out);
-		out += n + 1;
+		char *mod = out;
+		memcpy(mod, param, (size_t)(dot - param));
+		mod[dot - param] = '\0';
+		alias_normalize(mod);
+		out += dot - param + 1;
+		char *opt = out;
+		out += sprintf(opt, strpbrk(val, " \t") ? "%s=\"%s\"" : "%s=%s", dot + 1, val) + 1;
+		r = add_options(db, mod, opt);
 	}
 	return r;
 }
 
 int
-modconf_load(struct moddb *db, const char *confroot, const char *cmdline)
+modconf_load(struct moddb *db, const char *confroot, const struct args_word *words, int n_words)
 {
 	struct conf_file *files = NULL;
 	int n = 0, r = 0;
@@ -249,8 +251,8 @@ modconf_load(struct moddb *db, const char *confroot, const char *cmdline)
 			r = parse_conf(db, text, path);
 	}
 	free(files);
-	if (!r && cmdline)
-		r = load_cmdline(db, cmdline);
+	if (!r)
+		r = load_cmdline(db, words, n_words);
 	return r;
 }
 

@@ -1,15 +1,12 @@
 /* moddb.c: modprobe's view of a module tree.  See modload.h. */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "../lib/io.h"
 #include "../lib/glob.h"
+#include "../lib/io.h"
 #include "../lib/str.h"
 #include "moddb.h"
 
@@ -37,30 +34,12 @@ alias_normalize(char *s)
 	}
 }
 
-/* read a whole file, NUL-terminated; NULL if absent */
 char *
 moddb_slurp(const char *path, size_t *len)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
+	char *buf;
 
-	if (fd < 0)
-		return NULL;
-	if (fstat(fd, &st) < 0 || st.st_size > (64 << 20)) {
-		(void)io_close(fd);
-		return NULL;
-	}
-	char *buf = malloc((size_t)st.st_size + 1);
-	ssize_t n = buf ? io_read_full(fd, buf, (size_t)st.st_size) : -ENOMEM;
-	(void)io_close(fd);
-	if (n < 0) {
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	if (len)
-		*len = (size_t)n;
-	return buf;
+	return io_slurp(path, 64u << 20, &buf, len) < 0 ? NULL : buf;
 }
 
 static unsigned
@@ -317,7 +296,7 @@ load_builtin_modinfo(struct moddb *db, char *text, size_t len)
 }
 
 struct moddb *
-moddb_open(const char *dir, const char *confroot, const char *cmdline, int *err)
+moddb_open(const char *dir, const char *confroot, const struct args_word *words, int n, int *err)
 {
 	struct moddb *db = calloc(1, sizeof *db);
 	char path[4096];
@@ -346,7 +325,7 @@ moddb_open(const char *dir, const char *confroot, const char *cmdline, int *err)
 	if (!r && (db->alias_text = moddb_slurp(path, NULL)))
 		r = load_aliases(db, db->alias_text, &db->aliases);
 	if (!r)
-		r = modconf_load(db, confroot, cmdline);
+		r = modconf_load(db, confroot, words, n);
 	if (r < 0) {
 		*err = r;
 		moddb_close(db);

@@ -73,6 +73,8 @@ struct hit {
 	bool by_alias;
 };
 
+/* moddb_slurp: a whole file of 64 MiB at most, NUL-terminated; NULL if
+ * absent or unreadable */
 char *moddb_slurp(const char *path, size_t *len);
 /* alias_normalize: kmod's: '-' to '_' except inside [...] */
 void alias_normalize(char *s);
@@ -90,7 +92,7 @@ char *modinfo_read(const char *path, size_t *len);
 int mod_read_file(const char *path, char **buf, size_t *len);
 
 /* modconf.c */
-int modconf_load(struct moddb *db, const char *confroot, const char *cmdline);
+int modconf_load(struct moddb *db, const char *confroot, const struct args_word *words, int n);
 void modconf_free(struct moddb *db);
 /* modconf_blacklisted: where module NAME is blacklisted, or NULL */
 const char *modconf_blacklisted(const struct moddb *db, const char *name);

@@ -10,30 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "../codec/decomp.h"
 #include "../lib/io.h"
-#include "../unpack/decomp.h"
 #include "moddb.h"
 
 #define MODULE_INIT_COMPRESSED_FILE 4
-
-/* the codec of a module file, by its name */
-static const struct dec_codec *
-codec_of(const char *path, const char **name)
-{
-	size_t l = strlen(path);
-
-	if (l > 3 && !strcmp(path + l - 3, ".xz"))
-		return *name = "xz", &dec_xz;
-	if (l > 3 && !strcmp(path + l - 3, ".gz"))
-		return *name = "gzip", &dec_gzip;
-	if (l > 4 && !strcmp(path + l - 4, ".zst"))
-		return *name = "zstd", &dec_zstd;
-	return *name = NULL, NULL;
-}
 
 struct growbuf {
 	char *p;
@@ -71,7 +55,7 @@ decompress(int fd, const struct dec_codec *codec, struct growbuf *g)
 	uint8_t in[64 * 1024];
 	int r;
 
-	if (!codec->init)
+	if (!codec->ops)
 		return -EOPNOTSUPP;	/* popinit built without it */
 	if (dec_start(&d, codec, sink, g) < 0) {
 		dec_end(&d);
@@ -105,27 +89,16 @@ decompress(int fd, const struct dec_codec *codec, struct growbuf *g)
 int
 mod_read_file(const char *path, char **buf, size_t *len)
 {
-	const char *cname;
-	const struct dec_codec *codec = codec_of(path, &cname);
+	const struct dec_codec *codec = dec_by_suffix(path, true, NULL);
 	struct growbuf g = { NULL, 0, 0, -1 };
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int r;
 
+	if (!codec)
+		return io_slurp(path, SIZE_MAX, buf, len);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	if (codec) {
-		r = decompress(fd, codec, &g);
-	} else {
-		struct stat st;
-		r = fstat(fd, &st) < 0 ? -errno : 0;
-		if (!r && !(g.p = malloc((size_t)st.st_size + 1)))
-			r = -ENOMEM;
-		if (!r) {
-			ssize_t n = io_read_full(fd, g.p, (size_t)st.st_size);
-			r = n < 0 ? (int)n : 0;
-			g.len = n < 0 ? 0 : (size_t)n;
-		}
-	}
+	r = decompress(fd, codec, &g);
 	(void)io_close(fd);
 	if (r < 0) {
 		free(g.p);
@@ -196,15 +169,9 @@ static bool
 kernel_decompresses(const char *codec)
 {
 	char buf[16];
-	int fd = open("/sys/module/compression", O_RDONLY | O_CLOEXEC);
 
-	if (fd < 0)
+	if (io_read_text("/sys/module/compression", buf, sizeof buf) <= 0)
 		return false;
-	ssize_t n = io_read_full(fd, buf, sizeof buf - 1);
-	(void)io_close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
 	return !strcmp(buf, codec);
 }
@@ -212,14 +179,13 @@ kernel_decompresses(const char *codec)
 int
 mod_finit(const char *path, const char *options)
 {
-	const char *cname;
-	const struct dec_codec *codec = codec_of(path, &cname);
+	const struct dec_codec *codec = dec_by_suffix(path, true, NULL);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	int flags = 0, r;
 
 	if (fd < 0)
 		return -errno;
-	if (codec && kernel_decompresses(cname)) {
+	if (codec && kernel_decompresses(codec->name)) {
 		flags = MODULE_INIT_COMPRESSED_FILE;
 	} else if (codec) {
 		/* decompressed into a memfd, sealed before the kernel reads

@@ -9,8 +9,8 @@
  *   DIR/modules.builtin.modinfo   "module.alias=NAME" records, NUL-separated
  *   DIR/modules.symbols    "alias symbol:NAME MODULE"
  *   /etc/modprobe.d/ (and /run, /usr/local/lib, /lib, /usr/lib): alias,
- *   blacklist, options, softdep; the kernel command line: MODULE.PARAM=V,
- *   modprobe.blacklist=, module_blacklist=
+ *   blacklist, options, softdep; the kernel command line's words:
+ *   MODULE.PARAM=V, modprobe.blacklist=, module_blacklist=
  *
  * Without modules.dep the modules' own .modinfo (depends=, alias=) is read.
  * Names are compared with '-' and '_' equal, as modprobe does.
@@ -21,13 +21,16 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../lib/args.h"
+
 struct moddb;
 
 /* moddb_open: the database of the modules in DIR (/lib/modules/VERSION).
- * CMDLINE, if not NULL, is the kernel command line (options, blacklists).
- * CONFROOT prefixes the modprobe.d directories ("" for the real ones).
- * Returns NULL with *err set. */
-struct moddb *moddb_open(const char *dir, const char *confroot, const char *cmdline, int *err);
+ * WORDS are the N words of the kernel command line (options, blacklists;
+ * init/cmdline.h splits it).  CONFROOT prefixes the modprobe.d
+ * directories ("" for the real ones).  Returns NULL with *err set. */
+struct moddb *moddb_open(const char *dir, const char *confroot, const struct args_word *words, int n,
+			 int *err);
 void moddb_close(struct moddb *db);
 
 /* one step of a load plan */

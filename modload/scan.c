@@ -1,5 +1,5 @@
 /* scan.c: the module database without depmod's output: every *.ko,
- * *.ko.xz, *.ko.gz, *.ko.zst under the directory, its dependencies from
+ * *.ko.xz, *.ko.gz, *.ko.zst (codec/decomp.h) under the directory, its dependencies from
  * the depends= of its .modinfo (direct ones; made transitive here, in an
  * order that loads each after its own), its aliases from alias=.
  */
@@ -10,21 +10,18 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../codec/decomp.h"
 #include "../lib/str.h"
 #include "moddb.h"
 
+/* NAME.ko, or NAME.ko compressed as the kernel compresses modules */
 static bool
 is_module(const char *n)
 {
-	size_t l = strlen(n);
-	static const char *const ext[] = { ".ko", ".ko.xz", ".ko.gz", ".ko.zst" };
+	size_t l = strlen(n), k = 0;
 
-	for (size_t i = 0; i < sizeof ext / sizeof *ext; i++) {
-		size_t e = strlen(ext[i]);
-		if (l > e && !strcmp(n + l - e, ext[i]))
-			return true;
-	}
-	return false;
+	(void)dec_by_suffix(n, true, &k);
+	return l - k > 3 && !strncmp(n + l - k - 3, ".ko", 3);
 }
 
 struct direct {
@@ -113,10 +110,10 @@ order(struct moddb *db, struct direct *direct, int k, int *out, int *n, char *ma
 		return 0;
 	mark[k] = 1;
 	if (direct[k].depends) {
-		char *copy = strdup(direct[k].depends), *save = NULL;
+		char *copy = strdup(direct[k].depends), *s = copy;
 		if (!copy)
 			return -ENOMEM;
-		for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		for (char *t; (t = str_item(&s, ','));) {
 			mod_normalize(t);
 			int d = moddb_find(db, t);
 			if (d >= 0 && order(db, direct, d, out, n, mark, depth + 1) < 0) {

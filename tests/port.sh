@@ -118,8 +118,8 @@ for a in $arches; do
 			-D_GNU_SOURCE -Wall $werror -Wextra -Wno-missing-prototypes \
 			-DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD \
 			-I$d/include -o "$w/unit-$a" tests/unit/*.c unpack/cpio.c unpack/links.c unpack/image.c \
-			unpack/decomp.c unpack/decomp_gzip.c unpack/decomp_xz.c unpack/decomp_zstd.c \
-			unpack/decomp_bzip2.c unpack/decomp_lz4.c unpack/decomp_lzo.c lib/io.c \
+			codec/decomp.c codec/decomp_gzip.c codec/decomp_xz.c codec/decomp_zstd.c \
+			codec/decomp_bzip2.c codec/decomp_lz4.c codec/decomp_lzo.c lib/error.c lib/io.c \
 			$d/lib/libz.a $d/lib/liblzma.a $d/lib/libzstd.a $d/lib/liblz4.a $d/lib/libbz2.a \
 			$d/lib/libminilzo.a > "$w/unit-$a.build" 2>&1; then
 			fail "$a/unit-build" "$(grep -v noseparate "$w/unit-$a.build" | head -n 3 | tr '\n' ' ')"
@@ -176,8 +176,8 @@ for a in $arches; do
 		# a timed wait for a device that never comes ends on time, also
 		# with a monotonic clock past 2^31 ms (a time namespace): the
 		# deadline must not live in a 32-bit long
-		if $cc -std=c11 -Os -static -D_GNU_SOURCE -Wall $werror -o "$w/wait-$a" tests/port/wait.c init/blockdev.c \
-			init/probe.c lib/io.c lib/str.c lib/uevent.c > "$w/wait-$a.build" 2>&1; then
+		if $cc -std=c11 -Os -static -D_GNU_SOURCE -Wall $werror -o "$w/wait-$a" tests/port/wait.c blkdev/blockdev.c \
+			blkdev/probe.c lib/clock.c lib/io.c lib/str.c lib/uevent.c > "$w/wait-$a.build" 2>&1; then
 			s0=$(secs)
 			timeout 20 unshare -T --monotonic 2200000 "qemu-$a" "$w/wait-$a" PARTLABEL=port-never 500 \
 				> "$w/wait-$a.out" 2>&1

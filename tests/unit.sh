@@ -9,9 +9,9 @@ out=$top/build/test
 mkdir -p "$out"
 cc=${HOST_CC:-gcc}
 srcs="$top/tests/unit/*.c $top/unpack/cpio.c $top/unpack/links.c $top/unpack/image.c
-      $top/unpack/decomp.c $top/unpack/decomp_gzip.c $top/unpack/decomp_xz.c
-      $top/unpack/decomp_zstd.c $top/unpack/decomp_bzip2.c $top/unpack/decomp_lz4.c
-      $top/unpack/decomp_lzo.c $top/lib/io.c"
+      $top/codec/decomp.c $top/codec/decomp_gzip.c $top/codec/decomp_xz.c
+      $top/codec/decomp_zstd.c $top/codec/decomp_bzip2.c $top/codec/decomp_lz4.c
+      $top/codec/decomp_lzo.c $top/lib/error.c $top/lib/io.c"
 # the decoders against Debian's -dev libraries here, and minilzo from the
 # source make fetched (Debian ships no minilzo); popinit itself links the
 # musl builds of build/deps

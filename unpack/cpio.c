@@ -6,23 +6,7 @@
 #include "cpio.h"
 
 void
-cpio_fail(struct cpio_error *err, const char *msg, const char *why, int errnum,
-	  const char *what, uint64_t offset)
-{
-	if (err->msg)
-		return;
-	err->msg = msg;
-	err->why = why;
-	err->err = errnum;
-	err->offset = offset;
-	size_t n = what ? strnlen(what, sizeof err->what - 1) : 0;
-	if (n)
-		memcpy(err->what, what, n);
-	err->what[n] = '\0';
-}
-
-void
-cpio_init(struct cpio_parser *p, const struct cpio_sink *sink, struct cpio_error *err)
+cpio_init(struct cpio_parser *p, const struct cpio_sink *sink, struct error *err)
 {
 	memset(p, 0, offsetof(struct cpio_parser, buf));
 	p->state = CPIO_RESET;
@@ -144,9 +128,9 @@ do_header(struct cpio_parser *p, struct cursor *c)
 		e->crc = true;
 	} else {
 		if (!memcmp(p->buf, "070707", 6))
-			cpio_fail(p->error, "incorrect cpio method used: use -H newc option", NULL, 0, NULL, e->offset);
+			error_set(p->error, "incorrect cpio method used: use -H newc option", NULL, 0, NULL, e->offset);
 		else
-			cpio_fail(p->error, "no cpio magic", NULL, 0, NULL, e->offset);
+			error_set(p->error, "no cpio magic", NULL, 0, NULL, e->offset);
 		return 1;
 	}
 	parse_header(e, p->buf);
@@ -189,7 +173,7 @@ do_reset(struct cpio_parser *p, struct cursor *c)
 	while (c->left && *c->at == 0)
 		eat(p, c, 1);
 	if (c->left && (p->this_header & 3))
-		cpio_fail(p->error, "broken padding", "an archive must start at a multiple of 4", 0, NULL, p->this_header);
+		error_set(p->error, "broken padding", "an archive must start at a multiple of 4", 0, NULL, p->this_header);
 	return 1;
 }
 
@@ -200,7 +184,7 @@ name_terminated(struct cpio_parser *p, const char *kind)
 		return true;
 	/* the kernel prints "initramfs name without nulterm: NAME" */
 	p->buf[p->e.namesize - 1] = '\0';
-	cpio_fail(p->error, "malformed archive", kind, 0, p->buf, p->e.offset);
+	error_set(p->error, "malformed archive", kind, 0, p->buf, p->e.offset);
 	return false;
 }
 
@@ -208,7 +192,7 @@ static int
 sink_said(struct cpio_parser *p, int r)
 {
 	if (r < 0 && !p->error->msg)
-		cpio_fail(p->error, "write error", NULL, r, p->e.name, p->e.offset);
+		error_set(p->error, "write error", NULL, r, p->e.name, p->e.offset);
 	return r < 0;
 }
 
@@ -333,7 +317,7 @@ cpio_flush(struct cpio_parser *p, const uint8_t *buf, size_t len)
 		} else if (*buf == 0) {
 			p->state = CPIO_RESET;
 		} else {
-			cpio_fail(p->error, "junk within compressed archive", NULL, 0, NULL, p->this_header);
+			error_set(p->error, "junk within compressed archive", NULL, 0, NULL, p->this_header);
 			break;
 		}
 	}

@@ -23,6 +23,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../lib/error.h"
+
 #define CPIO_HDR_LEN 110
 #define CPIO_PATH_MAX 4096
 /* N_ALIGN: padded name length, so that 110 + N_ALIGN(n) is a multiple of 4 */
@@ -39,7 +41,7 @@ struct cpio_entry {
 };
 
 /* What an archive asks for.  Each callback returns 0, or a negative value
- * after recording its error with cpio_fail(): the parser then stops. */
+ * after recording its error with error_set(): the parser then stops. */
 struct cpio_sink {
 	/* every entry the kernel acts on: type from e->mode; regular files
 	 * are followed by data() calls and one end(), even when empty */
@@ -63,14 +65,6 @@ enum cpio_state {
 	CPIO_RESET,
 };
 
-struct cpio_error {
-	const char *msg;	/* the kernel's message; NULL: no error */
-	const char *why;	/* popinit's detail, or NULL */
-	int err;		/* negative errno behind it, 0 if none */
-	char what[CPIO_PATH_MAX];	/* the entry or object concerned, or "" */
-	uint64_t offset;	/* where in the segment */
-};
-
 struct cpio_parser {
 	enum cpio_state state, collect_next;
 	uint64_t this_header, next_header;	/* offsets in the segment */
@@ -81,14 +75,14 @@ struct cpio_parser {
 	size_t want, have;	/* Collect: bytes wanted, bytes held */
 	struct cpio_entry e;
 	const struct cpio_sink *sink;
-	struct cpio_error *error;
+	struct error *error;	/* the first error, offsets in the segment */
 	/* header, name, or name + symlink target, with a NUL after */
 	char buf[CPIO_N_ALIGN(CPIO_PATH_MAX) + CPIO_PATH_MAX + 1];
 };
 
 /* cpio_init: a parser in state Reset (what the kernel's external initrd
  * finds after its built-in archive), reporting to SINK, errors into ERR. */
-void cpio_init(struct cpio_parser *p, const struct cpio_sink *sink, struct cpio_error *err);
+void cpio_init(struct cpio_parser *p, const struct cpio_sink *sink, struct error *err);
 
 /* cpio_write: the kernel's write_buffer(): run the machine over BUF until it
  * stops; returns the bytes consumed.  Fewer than LEN are consumed when the
@@ -103,9 +97,5 @@ int cpio_flush(struct cpio_parser *p, const uint8_t *buf, size_t len);
 
 /* cpio_mid_entry: true when the input ended inside an entry (truncated). */
 bool cpio_mid_entry(const struct cpio_parser *p);
-
-/* cpio_fail: record the first error (the kernel keeps only the first). */
-void cpio_fail(struct cpio_error *err, const char *msg, const char *why, int errnum,
-	       const char *what, uint64_t offset);
 
 #endif

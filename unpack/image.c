@@ -18,16 +18,6 @@ image_init(struct image *im, const struct cpio_sink *sink)
 	im->cpio.state = CPIO_START;
 }
 
-static void
-late(struct image *im, const char *msg, const char *what, uint64_t offset)
-{
-	if (im->late.msg)
-		return;
-	im->late.msg = msg;
-	im->late.offset = offset;
-	snprintf(im->late.what, sizeof im->late.what, "%s", what ? what : "");
-}
-
 static int
 emit(void *ctx, const uint8_t *buf, size_t len)
 {
@@ -54,16 +44,16 @@ segment_done(struct image *im, int r)
 	struct dec *d = &im->d;
 
 	if (r == DEC_FAIL && !im->err.msg) {
-		cpio_fail(&im->err, d->msg ? d->msg : "decompressor failed", d->why, 0, NULL, 0);
+		error_set(&im->err, d->msg ? d->msg : "decompressor failed", d->why, 0, NULL, 0);
 		im->err_in_decoder = true;
 	}
 	place(im);
 	if (im->cpio.state != CPIO_RESET)
-		cpio_fail(&im->err, "junk at the end of compressed archive",
+		error_set(&im->err, "junk at the end of compressed archive",
 			  "the archive in the compressed data is incomplete", 0, NULL, im->cpio.this_header);
 	place(im);
 	if (d->late)
-		late(im, d->late, im->seg_codec, im->seg_raw);
+		error_set(&im->late, d->late, NULL, 0, im->seg_codec, im->seg_raw);
 	im->cpio.this_header = im->saved + d->in_total;
 	dec_end(d);
 	im->decoding = false;
@@ -80,17 +70,17 @@ segment_start(struct image *im, const uint8_t magic[2])
 	im->seg_raw = im->raw;
 	im->cpio.this_header = 0;
 	if (!codec) {
-		cpio_fail(&im->err, "invalid magic at start of compressed archive", NULL, 0, NULL, im->saved);
+		error_set(&im->err, "invalid magic at start of compressed archive", NULL, 0, NULL, im->saved);
 		return;
 	}
 	im->seg_codec = codec->name;
 	im->in_plain = false;
 	if (im->segment)
 		im->segment(im->segment_ctx, codec->name, im->raw);
-	if (!codec->init) {
+	if (!codec->ops) {
 		static char msg[64];
 		snprintf(msg, sizeof msg, "compression method %s not configured", codec->name);
-		cpio_fail(&im->err, msg, "popinit was built without it", 0, NULL, im->saved);
+		error_set(&im->err, msg, "popinit was built without it", 0, NULL, im->saved);
 		return;
 	}
 	if (dec_start(&im->d, codec, emit, im) == DEC_FAIL) {
@@ -127,7 +117,7 @@ feed_stage(struct image *im)
 		size_t rest = n - used;
 		uint8_t *copy = malloc(rest);
 		if (!copy) {
-			cpio_fail(&im->err, "decompressor failed", "out of memory", -ENOMEM, NULL, 0);
+			error_set(&im->err, "decompressor failed", "out of memory", -ENOMEM, NULL, 0);
 			return;
 		}
 		memcpy(copy, im->stage + used, rest);
@@ -142,7 +132,7 @@ static size_t
 stage(struct image *im, const uint8_t *buf, size_t len)
 {
 	if (!im->stage && !(im->stage = malloc(IMAGE_STAGE))) {
-		cpio_fail(&im->err, "decompressor failed", "out of memory", -ENOMEM, NULL, 0);
+		error_set(&im->err, "decompressor failed", "out of memory", -ENOMEM, NULL, 0);
 		return len;
 	}
 	size_t n = IMAGE_STAGE - im->stage_len < len ? IMAGE_STAGE - im->stage_len : len;
@@ -214,7 +204,7 @@ image_finish(struct image *im)
 	if (!im->err.msg) {
 		if (im->pending) {
 			im->pending = false;
-			cpio_fail(&im->err, "invalid magic at start of compressed archive",
+			error_set(&im->err, "invalid magic at start of compressed archive",
 				  "one byte left", 0, NULL, im->cpio.this_header);
 		} else if (im->mode == IMG_DECODE && im->stage_len) {
 			/* the last, partial block: then what is left of it */
@@ -236,8 +226,8 @@ image_finish(struct image *im)
 			}
 		}
 		if (!im->err.msg && im->mode == IMG_PLAIN && cpio_mid_entry(&im->cpio))
-			late(im, "truncated archive", im->cpio.state == CPIO_COPY ? im->cpio.e.name : NULL,
-			     im->cpio.entry_start);
+			error_set(&im->late, "truncated archive", NULL, 0,
+				  im->cpio.state == CPIO_COPY ? im->cpio.e.name : NULL, im->cpio.entry_start);
 	}
 	place(im);
 	if (im->decoding) {
@@ -247,6 +237,8 @@ image_finish(struct image *im)
 	free(im->stage);
 	im->stage = NULL;
 	im->stage_len = 0;
+	if (im->err.msg)
+		image_where(im, im->err.where, sizeof im->err.where);
 	return im->err.msg ? -1 : 0;
 }
 

@@ -22,16 +22,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../codec/decomp.h"
 #include "cpio.h"
-#include "decomp.h"
 
 enum image_mode { IMG_TOP, IMG_PLAIN, IMG_DECODE };
-
-struct image_late {
-	const char *msg;	/* NULL: none */
-	char what[CPIO_PATH_MAX];
-	uint64_t offset;
-};
 
 /* Called at the start of each segment: CODEC NULL for a plain archive */
 typedef void (*image_segment_fn)(void *ctx, const char *codec, uint64_t offset);
@@ -56,8 +50,8 @@ struct image {
 	uint64_t err_seg_raw;
 	image_segment_fn segment;
 	void *segment_ctx;
-	struct cpio_error err;
-	struct image_late late;
+	struct error err;	/* the first error; its where said at the end */
+	struct error late;	/* the first problem the kernel does not report */
 	struct dec d;
 	struct cpio_parser cpio;
 };
@@ -66,8 +60,8 @@ struct image {
 void image_init(struct image *im, const struct cpio_sink *sink);
 /* image_push: returns 0, or -1 once im->err holds an error */
 int image_push(struct image *im, const uint8_t *buf, size_t len);
-/* image_finish: the image ended; 0 or -1; frees the decoder and the
- * staging block either way */
+/* image_finish: the image ended; 0 or -1 (im->err.where then says where);
+ * frees the decoder and the staging block either way */
 int image_finish(struct image *im);
 /* image_where: the error's place, "offset N" or "offset N of the gzip data at M" */
 void image_where(const struct image *im, char *buf, size_t size);

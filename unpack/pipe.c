@@ -41,9 +41,9 @@ struct pipe {
 	const char *start_what;
 	const char *root;
 	struct sink_fs *fs;
-	struct cpio_error werr;		/* the writer's error */
-	struct cpio_error wlate;	/* what it could not do as the kernel does */
-	struct cpio_error *rerr;	/* the reader's */
+	struct error werr;		/* the writer's error */
+	struct error wlate;		/* what it could not do as the kernel does */
+	struct error *rerr;		/* the reader's */
 	struct cpio_sink sink;
 	struct sink_stats stats;
 	uint8_t *ring;
@@ -266,27 +266,28 @@ writer(void *arg)
 }
 
 struct pipe *
-pipe_start(const char *root, int *err, const char **what)
+pipe_start(const char *root, struct error *e)
 {
 	struct pipe *p = calloc(1, sizeof *p);
 
-	*what = "allocate the writer";
-	*err = -ENOMEM;
-	if (!p)
+	if (!p) {
+		error_set(e, "allocate the writer", NULL, -ENOMEM, NULL, 0);
 		return NULL;
+	}
 	p->ring = malloc(PIPE_RING);
 	p->fs = sink_fs_new(&p->werr, &p->wlate);
 	p->root = root;
-	if (!p->ring || !p->fs)
+	if (!p->ring || !p->fs) {
+		error_set(e, "allocate the writer", NULL, -ENOMEM, NULL, 0);
 		goto fail;
+	}
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->can_put, NULL);
 	pthread_cond_init(&p->can_get, NULL);
 	pthread_cond_init(&p->idle, NULL);
 	int r = pthread_create(&p->thread, NULL, writer, p);
 	if (r) {
-		*err = -r;
-		*what = "start the writer thread";
+		error_set(e, "start the writer thread", NULL, -r, NULL, 0);
 		goto fail;
 	}
 	pthread_mutex_lock(&p->lock);
@@ -294,8 +295,7 @@ pipe_start(const char *root, int *err, const char **what)
 		pthread_cond_wait(&p->idle, &p->lock);
 	pthread_mutex_unlock(&p->lock);
 	if (p->start_err < 0) {
-		*err = p->start_err;
-		*what = "confine the writer to the target (unshare, chroot)";
+		error_set(e, "confine the writer to the target (unshare, chroot)", NULL, p->start_err, NULL, 0);
 		pthread_join(p->thread, NULL);
 		goto fail;
 	}
@@ -309,14 +309,14 @@ fail:
 }
 
 const struct cpio_sink *
-pipe_sink(struct pipe *p, struct cpio_error *err)
+pipe_sink(struct pipe *p, struct error *err)
 {
 	p->rerr = err;
 	return &p->sink;
 }
 
 int
-pipe_image_end(struct pipe *p, struct cpio_error *err, struct cpio_error *late)
+pipe_image_end(struct pipe *p, struct error *err, struct error *late)
 {
 	struct rec h = { REC_IMAGE_END, 0, 0, 0 };
 
@@ -330,7 +330,8 @@ pipe_image_end(struct pipe *p, struct cpio_error *err, struct cpio_error *late)
 	while (!p->image_done)
 		pthread_cond_wait(&p->idle, &p->lock);
 	int r = 0;
-	*late = p->wlate;
+	if (!late->msg && p->wlate.msg)
+		*late = p->wlate;
 	memset(&p->wlate, 0, sizeof p->wlate);
 	if (p->werr.msg) {
 		*err = p->werr;		/* earlier in the archive than any reader error */

@@ -17,15 +17,16 @@
 struct pipe;
 
 /* pipe_start: a writer thread confined to ROOT.  NULL on failure, with
- * *err the negative errno and *what the step that failed. */
-struct pipe *pipe_start(const char *root, int *err, const char **what);
+ * E's msg the step that failed and its err the negative errno. */
+struct pipe *pipe_start(const char *root, struct error *e);
 /* pipe_sink: the sink that queues to the writer; its error goes to ERR */
-const struct cpio_sink *pipe_sink(struct pipe *p, struct cpio_error *err);
+const struct cpio_sink *pipe_sink(struct pipe *p, struct error *err);
 /* pipe_image_end: wait until the writer has applied everything queued and
- * ended the image (dir mtimes); a writer error, if any, is copied to ERR
- * (it comes first in archive order) and 1 returned, else 0.  LATE gets
- * what the writer could not do the kernel's way (msg NULL: nothing). */
-int pipe_image_end(struct pipe *p, struct cpio_error *err, struct cpio_error *late);
+ * ended the image (dir mtimes); a writer error, if any, replaces ERR (it
+ * comes first in archive order) and 1 is returned, else 0.  What the
+ * writer could not do the kernel's way goes to LATE unless LATE holds a
+ * problem already. */
+int pipe_image_end(struct pipe *p, struct error *err, struct error *late);
 const struct sink_stats *pipe_stats(struct pipe *p);
 /* pipe_stop: end the thread; every file it opened is closed by then */
 void pipe_stop(struct pipe *p);

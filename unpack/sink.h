@@ -28,7 +28,7 @@ struct sink_fs;
 
 /* sink_fs_new: allocate the sink, errors reported into ERR, and into LATE
  * what the kernel does but userspace cannot (the tree differs there). */
-struct sink_fs *sink_fs_new(struct cpio_error *err, struct cpio_error *late);
+struct sink_fs *sink_fs_new(struct error *err, struct error *late);
 void sink_fs_free(struct sink_fs *s);
 /* sink_fs_enter: confine the calling thread to ROOT (unshare CLONE_FS,
  * chroot, chdir).  Returns 0 or a negative errno. */

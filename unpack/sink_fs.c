@@ -29,7 +29,7 @@ struct dir_mtime {
 };
 
 struct sink_fs {
-	struct cpio_error *error, *late;
+	struct error *error, *late;
 	struct links links;
 	struct dir_mtime *dirs;		/* LIFO, as the kernel's dir_list */
 	int fd;				/* the regular file being written */
@@ -50,7 +50,7 @@ struct sink_fs {
 #define TEMP_SUFFIX ".popinit-new"
 
 struct sink_fs *
-sink_fs_new(struct cpio_error *err, struct cpio_error *late)
+sink_fs_new(struct error *err, struct error *late)
 {
 	struct sink_fs *s = calloc(1, sizeof *s);
 
@@ -128,7 +128,7 @@ maybe_link(struct sink_fs *s, const struct cpio_entry *e, int *err)
 static int
 oom(struct sink_fs *s, const struct cpio_entry *e)
 {
-	cpio_fail(s->error, "write error", "out of memory", -ENOMEM, e->name, e->offset);
+	error_set(s->error, "write error", "out of memory", -ENOMEM, e->name, e->offset);
 	return -1;
 }
 
@@ -194,7 +194,7 @@ sink_fs_entry(void *ctx, const struct cpio_entry *e)
 			s->stats.symlinks++;
 		else if (!e->target[0] && e->name[0])
 			/* the kernel's vfs_symlink() takes "", symlink(2) does not */
-			cpio_fail(s->late, "symlink with an empty target not created", "userspace cannot make one",
+			error_set(s->late, "symlink with an empty target not created", "userspace cannot make one",
 				  0, e->name, e->offset);
 		(void)lchown(looked_up(e->name), e->uid, e->gid);
 		set_mtime(e->name, e->mtime);
@@ -244,7 +244,7 @@ sink_fs_data(void *ctx, const void *buf, size_t len)
 		return 0;
 	int r = io_write_full(s->fd, buf, len);
 	if (r < 0) {
-		cpio_fail(s->error, "write error", NULL, r, s->fd_name, s->fd_offset);
+		error_set(s->error, "write error", NULL, r, s->fd_name, s->fd_offset);
 		return -1;
 	}
 	s->stats.bytes += len;
@@ -267,11 +267,11 @@ sink_fs_end(void *ctx, uint32_t sum)
 		(void)unlink(s->temp_name);
 	}
 	if (r < 0) {
-		cpio_fail(s->error, "write error", NULL, r, s->fd_name, s->fd_offset);
+		error_set(s->error, "write error", NULL, r, s->fd_name, s->fd_offset);
 		return -1;
 	}
 	if (s->fd_crc && sum != s->fd_check) {
-		cpio_fail(s->error, "bad data checksum", NULL, 0, s->fd_name, s->fd_offset);
+		error_set(s->error, "bad data checksum", NULL, 0, s->fd_name, s->fd_offset);
 		return -1;
 	}
 	/* only a file written to its end and closed counts as unpacked: one

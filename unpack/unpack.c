@@ -1,9 +1,6 @@
 /* unpack.c: images in, one writer thread out.  See unpack.h. */
 #include <errno.h>
-#include <stdbool.h>
 #include <stdlib.h>
-#include <stdio.h>
-#include <string.h>
 
 #include "../lib/io.h"
 #include "pipe.h"
@@ -17,16 +14,15 @@ struct unpacker {
 };
 
 struct unpacker *
-unpacker_new(const char *root, int *err, const char **what)
+unpacker_new(const char *root, struct error *e)
 {
 	struct unpacker *u = calloc(1, sizeof *u);
 
 	if (!u) {
-		*err = -ENOMEM;
-		*what = "allocate the unpacker";
+		error_set(e, "allocate the unpacker", NULL, -ENOMEM, NULL, 0);
 		return NULL;
 	}
-	u->pipe = pipe_start(root, err, what);
+	u->pipe = pipe_start(root, e);
 	if (!u->pipe) {
 		free(u);
 		return NULL;
@@ -60,22 +56,14 @@ unpacker_run(struct unpacker *u, int fd, struct unpack_result *res)
 {
 	struct image *im = &u->im;
 
-	memset(res, 0, sizeof *res);
 	image_init(im, pipe_sink(u->pipe, &im->err));
+	res->bytes_in = 0;
 	res->read_err = unpack_read_image(im, fd, &res->bytes_in);
 	/* a writer error comes before any error of the reader; it names
 	 * the file, which is where it happened */
-	struct cpio_error wlate;
-	bool writer = pipe_image_end(u->pipe, &im->err, &wlate) > 0;
+	(void)pipe_image_end(u->pipe, &im->err, &im->late);
 	res->err = im->err;
 	res->late = im->late;
-	if (!res->late.msg && wlate.msg) {
-		res->late.msg = wlate.msg;
-		res->late.offset = wlate.offset;
-		snprintf(res->late.what, sizeof res->late.what, "%s", wlate.what);
-	}
-	if (res->err.msg && !writer)
-		image_where(im, res->where, sizeof res->where);
 	return res->err.msg || res->late.msg || res->read_err ? -1 : 0;
 }
 

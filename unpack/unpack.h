@@ -1,6 +1,6 @@
 /* unpack.h: unpack initramfs images into a tree, as the kernel would.
  *
- *	struct unpacker *u = unpacker_new(root, &err, &what);
+ *	struct unpacker *u = unpacker_new(root, &error);
  *	for each image: unpacker_run(u, fd, &result);
  *	unpacker_free(u);	(joins the writer: every file is closed)
  *
@@ -15,17 +15,17 @@
 #include "sink.h"
 
 struct unpack_result {
-	struct cpio_error err;		/* the kernel's message, if any */
-	char where[160];		/* where the error was */
-	struct image_late late;		/* what the kernel would not report */
+	struct error err;		/* the kernel's message, if any, and where */
+	struct error late;		/* what the kernel would not report */
 	int read_err;			/* reading the image failed: -errno */
 	uint64_t bytes_in;		/* image bytes read */
 };
 
 struct unpacker;
 
-/* unpacker_new: unpack into ROOT; NULL with *err, *what on failure */
-struct unpacker *unpacker_new(const char *root, int *err, const char **what);
+/* unpacker_new: unpack into ROOT; NULL on failure, E's msg saying the
+ * step that failed and its err the negative errno */
+struct unpacker *unpacker_new(const char *root, struct error *e);
 /* unpacker_run: unpack the image read from FD to its end.  0 when the
  * kernel would report no error and nothing late was found, else -1 with
  * RES saying what (RES is always filled). */

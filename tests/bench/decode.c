@@ -3,7 +3,7 @@
  *   decode IMAGE > /dev/null
  *
  * Decodes the compressed stream at the start of IMAGE with popinit's own
- * decoder fronts and libraries (unpack/decomp_*.c, build/deps), built
+ * decoder fronts and libraries (codec/decomp_*.c, build/deps), built
  * with popinit's flags, reading 256 KiB at a time as popinit does, and
  * writes the output to stdout: what `popinit unpack` does minus the cpio
  * parser and the file writing.  A plain image is copied through.
@@ -14,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../../unpack/decomp.h"
+#include "../../codec/decomp.h"
 
 static unsigned char buf[256 << 10];
 
@@ -51,7 +51,7 @@ main(int argc, char **argv)
 		if (first) {
 			first = 0;
 			c = buf[0] == '0' ? NULL : dec_detect(buf, (size_t)n);
-			if (c && (!c->init || dec_start(&d, c, out, NULL) == DEC_FAIL)) {
+			if (c && (!c->ops || dec_start(&d, c, out, NULL) == DEC_FAIL)) {
 				fprintf(stderr, "decode: cannot start %s\n", c->name);
 				return 111;
 			}

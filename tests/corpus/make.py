@@ -1021,7 +1021,7 @@ def _():
 # ---------------------------------------------------------------- signed images
 
 def initsig(payload, name=b'main', version=1, records=None, tail=0):
-    """PAYLOAD with an initsig 1 trailer (unpack/sig.h): NUL pad, a newc
+    """PAYLOAD with an initsig 1 trailer (verify/sig.h): NUL pad, a newc
     header of mode 0 whose body is manifest, records and footer, then TAIL
     NULs.  The signature bytes are stand-ins: what the kernel does with the
     bytes does not depend on them."""

@@ -1,5 +1,5 @@
 /* fuzz_decomp.c: libFuzzer target for each decompressor front
- * (unpack/decomp_*.c: the gzip, lzop and lz4-legacy containers popinit
+ * (codec/decomp_*.c: the gzip, lzop and lz4-legacy containers popinit
  * parses itself, and the library decoders behind them), through the
  * decomp.h push API that image.c drives.
  *
@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../unpack/decomp.h"
+#include "../../codec/decomp.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -120,7 +120,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!in)
 		return 0;
-	if (!c->init) {
+	if (!c->ops) {
 		free(in);
 		return 0;
 	}

@@ -118,9 +118,8 @@ jail_intact(void)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct unpack_result res;
-	int err;
-	const char *what;
+	static struct unpack_result res;
+	struct error why = { 0 };
 	int before = fds();
 
 	if (mkdir(root, 0755) < 0)
@@ -128,10 +127,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fd = memfd_create("fuzz_fs", MFD_CLOEXEC);
 	if (fd < 0 || (size && write(fd, data, size) != (ssize_t)size) || lseek(fd, 0, SEEK_SET) < 0)
 		die("memfd");
-	struct unpacker *u = unpacker_new(root, &err, &what);
+	struct unpacker *u = unpacker_new(root, &why);
 	if (!u) {
-		errno = -err;
-		die(what);
+		errno = -why.err;
+		die(why.msg);
 	}
 	int r = unpacker_run(u, fd, &res);
 	unpacker_free(u);

@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../../init/cmdline.h"
 #include "../../modload/modload.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -94,7 +95,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(dir, sizeof dir, "%s/lib", top);
 	snprintf(conf, sizeof conf, "%s", top);
 	int err = 0;
-	struct moddb *db = moddb_open(dir, conf, cmdline, &err);
+	/* the command line split as the boot splits it */
+	static struct boot_opts o;
+	(void)cmdline_parse(&o, cmdline ? cmdline : "");
+	struct moddb *db = moddb_open(dir, conf, o.words, o.n_words, &err);
 	if (!db && (err >= 0 || err < -4095))
 		abort();
 	int planned = 0;

@@ -1,5 +1,5 @@
 /* fuzz_probe.c: libFuzzer target for the superblock probes and the
- * partition-table readers (init/probe.c), which read whatever a block
+ * partition-table readers (blkdev/probe.c), which read whatever a block
  * device holds, before anything is mounted.
  *
  *   input := ctl  device-bytes
@@ -19,7 +19,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "../../init/probe.h"
+#include "../../blkdev/probe.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -16,7 +16,7 @@
 
 #include <bearssl_hash.h>
 
-#include "../../unpack/sigimage.h"
+#include "../../verify/sigimage.h"
 
 static struct sig_trust trust;
 
@@ -27,7 +27,7 @@ int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	static uint8_t buf[16384];
-	struct sig_why why;
+	struct error why;
 	const char *path = getenv("FUZZ_SIG_KEY");
 	(void)argc;
 	(void)argv;
@@ -49,7 +49,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct sig_image si;
 	struct sig_trailer tr;
 	struct sig_manifest m;
-	struct sig_why why;
+	struct error why;
 	int used;
 
 	if (sig_parse_trailer(data, size, size, &tr, &why) == 0) {

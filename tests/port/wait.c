@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../../init/blockdev.h"
+#include "../../blkdev/blockdev.h"
 
 int
 main(int argc, char **argv)

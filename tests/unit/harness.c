@@ -60,7 +60,7 @@ strip_offsets(char *s)
 }
 
 static void
-put_error(struct sink_mem *m, const struct cpio_error *err)
+put_error(struct sink_mem *m, const struct error *err)
 {
 	if (!err->msg) {
 		sink_mem_printf(m, "error: none\n");
@@ -76,7 +76,7 @@ char *
 run_cpio(const uint8_t *buf, size_t len, const struct split *sp, unsigned opts)
 {
 	static struct cpio_parser p;
-	struct cpio_error err;
+	struct error err;
 	struct cpio_sink sink;
 	struct sink_mem m;
 	size_t at = 0, ci = 0;

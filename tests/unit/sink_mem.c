@@ -70,7 +70,7 @@ sink_mem_quote(struct sink_mem *m, const char *s, size_t max)
 }
 
 void
-sink_mem_init(struct sink_mem *m, struct cpio_error *err)
+sink_mem_init(struct sink_mem *m, struct error *err)
 {
 	memset(m, 0, sizeof *m);
 	m->err = err;
@@ -103,7 +103,7 @@ injected(struct sink_mem *m, const char *what)
 	if (m->fail_after <= 0 || ++m->calls != m->fail_after)
 		return 0;
 	sink_mem_printf(m, "injected failure in %s\n", what);
-	cpio_fail(m->err, "write error", "injected", -5, NULL, 0);
+	error_set(m->err, "write error", "injected", -5, NULL, 0);
 	return -1;
 }
 
@@ -195,7 +195,7 @@ sink_mem_end(void *ctx, uint32_t sum)
 	quote_bytes(m, (const unsigned char *)m->head, m->head_len);
 	sink_mem_printf(m, "%s\n", m->bytes > m->head_len ? "..." : "");
 	if (m->check_crc && m->crc && sum != m->check) {
-		cpio_fail(m->err, "bad data checksum", NULL, 0, NULL, 0);
+		error_set(m->err, "bad data checksum", NULL, 0, NULL, 0);
 		return -1;
 	}
 	return injected(m, "end");

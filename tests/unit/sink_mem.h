@@ -24,7 +24,7 @@
 struct sink_mem {
 	char *text;
 	size_t len, cap;
-	struct cpio_error *err;	/* where kernel-like failures go */
+	struct error *err;	/* where kernel-like failures go */
 	bool check_crc;		/* end(): the kernel's 070702 check */
 	long fail_after;	/* > 0: the Nth callback fails (write error) */
 	long calls;
@@ -38,7 +38,7 @@ struct sink_mem {
 };
 
 /* sink_mem_init: an empty record; failures are recorded into ERR */
-void sink_mem_init(struct sink_mem *m, struct cpio_error *err);
+void sink_mem_init(struct sink_mem *m, struct error *err);
 void sink_mem_free(struct sink_mem *m);
 /* sink_mem_sink: the cpio_sink whose callbacks write into M */
 void sink_mem_sink(struct sink_mem *m, struct cpio_sink *s);

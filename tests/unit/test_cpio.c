@@ -609,7 +609,7 @@ test_sink_failure(void)
 
 	for (long k = 1; k <= 8; k++) {
 		static struct cpio_parser p;
-		struct cpio_error err = { 0 };
+		struct error err = { 0 };
 		struct cpio_sink sink;
 		struct sink_mem m;
 		sink_mem_init(&m, &err);
@@ -631,9 +631,9 @@ test_sink_failure(void)
 	mk_free(&b);
 
 	/* a sink that fails without saying why: "write error" */
-	struct cpio_error err = { 0 };
-	cpio_fail(&err, "first", NULL, 0, "w", 1);
-	cpio_fail(&err, "second", "why", -1, "x", 2);
+	struct error err = { 0 };
+	error_set(&err, "first", NULL, 0, "w", 1);
+	error_set(&err, "second", "why", -1, "x", 2);
 	T_CHECK("unit/cpio/first-error-kept", !strcmp(err.msg, "first") && !err.why &&
 		!strcmp(err.what, "w") && err.offset == 1, "%s", err.msg);
 }
@@ -650,7 +650,7 @@ static void
 test_sink_silent_failure(void)
 {
 	static struct cpio_parser p;
-	struct cpio_error err = { 0 };
+	struct error err = { 0 };
 	struct sink_mem m;
 	struct cpio_sink sink;
 	struct mk_buf b = { 0 };

@@ -44,7 +44,7 @@ struct kern {
 	char *text;
 	size_t len, cap;
 	struct links links;
-	struct cpio_error *err;
+	struct error *err;
 	bool crc;
 	uint32_t check, mtime;
 	uint64_t bytes, hash;
@@ -183,7 +183,7 @@ k_end(void *ctx, uint32_t sum)
 	outf(k, "futime %lld\n", (long long)k->mtime);
 	outf(k, "close bytes=%llu fnv=%016llx\n", (unsigned long long)k->bytes, (unsigned long long)k->hash);
 	if (k->crc && sum != k->check) {
-		cpio_fail(k->err, "bad data checksum", NULL, 0, NULL, 0);
+		error_set(k->err, "bad data checksum", NULL, 0, NULL, 0);
 		return -1;
 	}
 	return 0;

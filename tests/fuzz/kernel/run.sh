@@ -121,9 +121,9 @@ if ! $cc -std=gnu11 -g -O1 -D_GNU_SOURCE -Wall -Wextra \
 	-I"$lzo/include/lzo" -I"$lzo/minilzo" -I"$bz" \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o "$out/fuzz_diff" \
 	"$here/fuzz_diff.c" "$top/unpack/cpio.c" "$top/unpack/image.c" "$top/unpack/links.c" \
-	"$top/unpack/decomp.c" "$top/unpack/decomp_gzip.c" "$top/unpack/decomp_xz.c" \
-	"$top/unpack/decomp_zstd.c" "$top/unpack/decomp_bzip2.c" "$top/unpack/decomp_lz4.c" \
-	"$top/unpack/decomp_lzo.c" "$out/obj/minilzo_pop.o" "$out/obj/kor.o" \
+	"$top/codec/decomp.c" "$top/codec/decomp_gzip.c" "$top/codec/decomp_xz.c" \
+	"$top/codec/decomp_zstd.c" "$top/codec/decomp_bzip2.c" "$top/codec/decomp_lz4.c" \
+	"$top/codec/decomp_lzo.c" "$top/lib/error.c" "$out/obj/minilzo_pop.o" "$out/obj/kor.o" \
 	-lz -llzma -lzstd -llz4 -lbz2 >> "$log" 2>&1; then
 	fail "cannot build fuzz_diff"
 fi

@@ -2,7 +2,7 @@
  *
  * Writes the newc archive of a gen_init_cpio list (boot/mkimage.h),
  * compressed by piping it through the tool and options the kernel's own
- * build uses (scripts/Makefile.lib, usr/Makefile).
+ * build uses (the codec table, codec/decomp.h).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,22 +13,10 @@
 #include <unistd.h>
 
 #include "../boot/mkimage.h"
+#include "../codec/decomp.h"
 #include "../lib/io.h"
 #include "../lib/log.h"
 #include "cmd.h"
-
-static const struct {
-	const char *name;
-	const char *argv[6];
-} codecs[] = {
-	{ "gzip", { "gzip", "-n", "-9", "-c", NULL } },
-	{ "bzip2", { "bzip2", "-9", "-c", NULL } },
-	{ "lzma", { "lzma", "-9", "-c", NULL } },
-	{ "xz", { "xz", "--check=crc32", "--lzma2=dict=1MiB", "-c", NULL } },
-	{ "lzo", { "lzop", "-9", "-c", NULL } },
-	{ "lz4", { "lz4", "-l", "-9", "-c", NULL } },
-	{ "zstd", { "zstd", "-q", "-19", "-c", NULL } },
-};
 
 static int
 parse_epoch(const char *s, int64_t *t)
@@ -103,13 +91,16 @@ cmd_mkimage(int argc, char **argv)
 	}
 	const char *const *cargv = NULL;
 	if (codec && strcmp(codec, "none") && strcmp(codec, "cpio")) {
-		for (size_t i = 0; i < LEN(codecs); i++)
-			if (!strcmp(codec, codecs[i].name))
-				cargv = codecs[i].argv;
-		if (!cargv) {
-			log_fatal("unknown codec %s (gzip bzip2 lzma xz lzo lz4 zstd none)", codec);
+		const struct dec_codec *c = dec_by_name(codec);
+		if (!c) {
+			char known[128] = "";
+			for (const struct dec_codec *const *k = dec_codecs; *k; k++)
+				if ((*k)->tool[0])
+					snprintf(known + strlen(known), sizeof known - strlen(known), "%s ", (*k)->name);
+			log_fatal("unknown codec %s (%snone)", codec, known);
 			return EXIT_USAGE;
 		}
+		cargv = c->tool;
 	}
 	const char *list_path = argv[optind];
 	FILE *list = strcmp(list_path, "-") ? fopen(list_path, "re") : stdin;

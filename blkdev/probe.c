@@ -2,33 +2,13 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "../lib/io.h"
 #include "probe.h"
 
 static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 static uint32_t le32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
 static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
-
-/* read LEN bytes at OFF; -EIO when the device is shorter */
-static int
-pread_full(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t got = 0;
-
-	while (got < len) {
-		ssize_t r = pread(fd, (char *)buf + got, len - got, (off_t)(off + got));
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (r == 0)
-			return -EIO;
-		got += (size_t)r;
-	}
-	return 0;
-}
 
 static void
 uuid_str(char *out, const uint8_t *u)
@@ -77,7 +57,7 @@ probe_fs(int fd, struct probe_fs *o)
 	int r;
 
 	memset(o, 0, sizeof *o);
-	if ((r = pread_full(fd, b, sizeof b, 0)) < 0)
+	if ((r = io_pread_full(fd, b, sizeof b, 0)) < 0)
 		return r;
 
 	/* ext2/3/4: the type from the features, as blkid decides it */
@@ -131,7 +111,7 @@ probe_fs(int fd, struct probe_fs *o)
 		}
 	}
 	uint8_t bt[4096];
-	if (pread_full(fd, bt, sizeof bt, 65536) == 0 && !memcmp(bt + 64, "_BHRfS_M", 8)) {
+	if (io_pread_full(fd, bt, sizeof bt, 65536) == 0 && !memcmp(bt + 64, "_BHRfS_M", 8)) {
 		o->type = "btrfs";
 		uuid_str(o->uuid, bt + 32);
 		label_str(o->label, sizeof o->label, bt + 299, 256);
@@ -172,7 +152,7 @@ gpt_part(int fd, unsigned number, unsigned ss, struct probe_part *o)
 	uint8_t h[512], e[512];
 	int r;
 
-	if ((r = pread_full(fd, h, sizeof h, ss)) < 0)
+	if ((r = io_pread_full(fd, h, sizeof h, ss)) < 0)
 		return r;
 	if (memcmp(h, "EFI PART", 8))
 		return -ENOENT;
@@ -180,7 +160,7 @@ gpt_part(int fd, unsigned number, unsigned ss, struct probe_part *o)
 	uint32_t count = le32(h + 80), esize = le32(h + 84);
 	if (number > count || esize < 128 || esize > sizeof e)
 		return -ENOENT;
-	if ((r = pread_full(fd, e, esize, lba * ss + (uint64_t)(number - 1) * esize)) < 0)
+	if ((r = io_pread_full(fd, e, esize, lba * ss + (uint64_t)(number - 1) * esize)) < 0)
 		return r;
 	if (zero(e, 16))
 		return -ENOENT;	/* an unused entry */
@@ -200,7 +180,7 @@ probe_part(int fd, unsigned number, unsigned ss, struct probe_part *o)
 	memset(o, 0, sizeof *o);
 	if (!number || ss < 512 || ss > 4096)
 		return -EINVAL;
-	if ((r = pread_full(fd, m, sizeof m, 0)) < 0)
+	if ((r = io_pread_full(fd, m, sizeof m, 0)) < 0)
 		return r;
 	if (m[510] != 0x55 || m[511] != 0xaa)
 		return -ENOENT;
@@ -226,7 +206,7 @@ probe_part(int fd, unsigned number, unsigned ss, struct probe_part *o)
 		uint64_t ext = le32(p + 8), ebr = ext;
 		for (unsigned n = 5, hops = 0; hops < 128; n++, hops++) {
 			uint8_t x[512];
-			if ((r = pread_full(fd, x, sizeof x, ebr * 512)) < 0)
+			if ((r = io_pread_full(fd, x, sizeof x, ebr * 512)) < 0)
 				return r;
 			if (x[510] != 0x55 || x[511] != 0xaa)
 				return -ENOENT;

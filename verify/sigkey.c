@@ -104,7 +104,7 @@ static const struct {
 };
 
 static int
-parse_spki(const uint8_t *p, size_t len, struct sig_key *k, struct sig_why *why)
+parse_spki(const uint8_t *p, size_t len, struct sig_key *k, struct error *why)
 {
 	struct der d = { p, len }, spki, alg, oid, bits, key, n, e;
 
@@ -181,7 +181,7 @@ cert_spki(const uint8_t *p, size_t len, struct der *spki)
 }
 
 int
-sig_parse_key(const uint8_t *der, size_t len, struct sig_key *k, struct sig_why *why)
+sig_parse_key(const uint8_t *der, size_t len, struct sig_key *k, struct error *why)
 {
 	struct der spki;
 
@@ -193,7 +193,7 @@ sig_parse_key(const uint8_t *der, size_t len, struct sig_key *k, struct sig_why 
 }
 
 static int
-add_key(struct sig_trust *t, const uint8_t *der, size_t len, const char *src, struct sig_why *why)
+add_key(struct sig_trust *t, const uint8_t *der, size_t len, const char *src, struct error *why)
 {
 	struct sig_key k;
 
@@ -224,7 +224,7 @@ sig_der_append(void *ctx, const void *data, size_t len)
 
 int
 sig_trust_keys(struct sig_trust *t, const uint8_t *data, size_t len, const char *src,
-	       struct sig_why *why)
+	       struct error *why)
 {
 	int n0 = t->n_keys, objs = 0;
 

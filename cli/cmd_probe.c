@@ -9,10 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../blkdev/probe.h"
 #include "../lib/io.h"
 #include "../lib/log.h"
 #include "cmd.h"
-#include "probe.h"
 
 int
 cmd_probe(int argc, char **argv)

@@ -1,5 +1,4 @@
 /* blockdev.c: see blockdev.h */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -9,12 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "../lib/clock.h"
 #include "../lib/io.h"
 #include "../lib/str.h"
 #include "../lib/uevent.h"
@@ -34,14 +32,10 @@ blockdev_is_spec(const char *s)
 static int
 sysfs_read(const char *path, char *buf, size_t size)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	ssize_t n = io_read_full(fd, buf, size - 1);
-	(void)io_close(fd);
+	ssize_t n = io_read_text(path, buf, size);
+
 	if (n < 0)
 		return (int)n;
-	buf[n] = '\0';
 	while (n && (buf[n - 1] == '\n'))
 		buf[--n] = '\0';
 	return 0;
@@ -184,72 +178,116 @@ parse_dev(const char *s, dev_t *dev)
 	return 0;
 }
 
+/* a spec, read: how to look, and for what */
+struct spec {
+	enum { BY_NAME, BY_DEV, BY_UUID, BY_LABEL, BY_PARTUUID, BY_PARTLABEL } by;
+	char want[256];
+	dev_t dev;
+	int partnroff;		/* PARTUUID=.../PARTNROFF=N */
+};
+
+/* spec_parse: 0, or -EINVAL for a spec popinit cannot read */
+static int
+spec_parse(const char *spec, struct spec *sp)
+{
+	static const struct {
+		const char *prefix;
+		int by;
+	} tags[] = {
+		{ "UUID=", BY_UUID }, { "LABEL=", BY_LABEL }, { "PARTUUID=", BY_PARTUUID },
+		{ "PARTLABEL=", BY_PARTLABEL },
+	};
+
+	memset(sp, 0, sizeof *sp);
+	if (!strncmp(spec, "/dev/", 5)) {
+		sp->by = BY_NAME;
+		snprintf(sp->want, sizeof sp->want, "%s", spec + 5);
+		for (char *c = sp->want; *c; c++)
+			if (*c == '/')
+				*c = '!';	/* sysfs spells cciss/c0d0 as cciss!c0d0 */
+		return sp->want[0] ? 0 : -EINVAL;
+	}
+	for (size_t i = 0; i < LEN(tags); i++) {
+		size_t n = strlen(tags[i].prefix);
+		if (strncmp(spec, tags[i].prefix, n))
+			continue;
+		sp->by = tags[i].by;
+		snprintf(sp->want, sizeof sp->want, "%s", spec + n);
+		char *off = sp->by == BY_PARTUUID ? strstr(sp->want, "/PARTNROFF=") : NULL;
+		if (off) {
+			sp->partnroff = atoi(off + 11);
+			*off = '\0';
+		}
+		return sp->want[0] ? 0 : -EINVAL;
+	}
+	sp->by = BY_DEV;
+	return parse_dev(spec, &sp->dev);
+}
+
+/* matches: device NAME (its number THIS) is what SP asks for; *TYPE gets
+ * the filesystem type when a superblock was read to know */
+static bool
+matches(const struct spec *sp, const char *name, dev_t this, const char **type)
+{
+	switch (sp->by) {
+	case BY_NAME: return !strcmp(name, sp->want);
+	case BY_DEV: return this == sp->dev;
+	case BY_UUID: return match_fs(name, sp->want, false, type);
+	case BY_LABEL: return match_fs(name, sp->want, true, type);
+	case BY_PARTUUID: return match_part(name, sp->want, false);
+	case BY_PARTLABEL: return match_part(name, sp->want, true);
+	}
+	return false;
+}
+
+/* the partition OFF after partition PART of DISK, into OUT; 0 or -ENOENT */
+static int
+partition_after(const char *disk, unsigned part, int off, struct blockdev *out)
+{
+	DIR *d = opendir("/sys/class/block");
+	struct dirent *de;
+	int r = -ENOENT;
+
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char this_disk[256];
+		if (de->d_name[0] == '.' || part_of(de->d_name, this_disk, sizeof this_disk) != part + (unsigned)off ||
+		    strcmp(this_disk, disk))
+			continue;
+		if (dev_of(de->d_name, &out->dev) == 0) {
+			snprintf(out->name, sizeof out->name, "%s", de->d_name);
+			r = 0;
+		}
+		break;
+	}
+	closedir(d);
+	return r;
+}
+
 int
 blockdev_find(const char *spec, struct blockdev *out)
 {
-	enum { BY_NAME, BY_DEV, BY_UUID, BY_LABEL, BY_PARTUUID, BY_PARTLABEL } by;
-	char want[256];
-	dev_t dev = 0;
-	int partnroff = 0;
+	struct spec sp;
 
 	memset(out, 0, sizeof *out);
-	if (!strncmp(spec, "/dev/", 5)) {
-		by = BY_NAME;
-		snprintf(want, sizeof want, "%s", spec + 5);
-		for (char *c = want; *c; c++)
-			if (*c == '/')
-				*c = '!';	/* sysfs spells cciss/c0d0 as cciss!c0d0 */
-	} else if (!strncmp(spec, "UUID=", 5)) {
-		by = BY_UUID;
-		snprintf(want, sizeof want, "%s", spec + 5);
-	} else if (!strncmp(spec, "LABEL=", 6)) {
-		by = BY_LABEL;
-		snprintf(want, sizeof want, "%s", spec + 6);
-	} else if (!strncmp(spec, "PARTUUID=", 9)) {
-		by = BY_PARTUUID;
-		snprintf(want, sizeof want, "%s", spec + 9);
-		char *off = strstr(want, "/PARTNROFF=");
-		if (off) {
-			partnroff = atoi(off + 11);
-			*off = '\0';
-		}
-	} else if (!strncmp(spec, "PARTLABEL=", 10)) {
-		by = BY_PARTLABEL;
-		snprintf(want, sizeof want, "%s", spec + 10);
-	} else {
-		by = BY_DEV;
-		if (parse_dev(spec, &dev) < 0)
-			return -EINVAL;
-	}
-	if (!want[0] && by != BY_DEV)
+	if (spec_parse(spec, &sp) < 0)
 		return -EINVAL;
-
 	DIR *d = opendir("/sys/class/block");
 	if (!d)
 		return -errno;
 	struct dirent *de;
 	int r = -ENOENT;
-	char found_disk[256] = "";
-	unsigned found_part = 0;
+	char disk[256] = "";
+	unsigned part = 0;
 	while ((de = readdir(d))) {
 		const char *type = NULL;
 		dev_t this;
-		if (de->d_name[0] == '.' || dev_of(de->d_name, &this) < 0)
+		if (de->d_name[0] == '.' || dev_of(de->d_name, &this) < 0 || !matches(&sp, de->d_name, this, &type))
 			continue;
-		bool ok = false;
-		switch (by) {
-		case BY_NAME: ok = !strcmp(de->d_name, want); break;
-		case BY_DEV: ok = this == dev; break;
-		case BY_UUID: ok = match_fs(de->d_name, want, false, &type); break;
-		case BY_LABEL: ok = match_fs(de->d_name, want, true, &type); break;
-		case BY_PARTUUID: ok = match_part(de->d_name, want, false); break;
-		case BY_PARTLABEL: ok = match_part(de->d_name, want, true); break;
-		}
-		if (!ok)
-			continue;
-		if (partnroff) {
+		if (sp.partnroff) {
 			/* the partition PARTNROFF after the one found, on its disk */
-			found_part = part_of(de->d_name, found_disk, sizeof found_disk);
+			part = part_of(de->d_name, disk, sizeof disk);
 			break;
 		}
 		snprintf(out->name, sizeof out->name, "%s", de->d_name);
@@ -259,35 +297,11 @@ blockdev_find(const char *spec, struct blockdev *out)
 		break;
 	}
 	closedir(d);
-	if (partnroff && found_part) {
-		d = opendir("/sys/class/block");
-		if (!d)
-			return -errno;
-		while ((de = readdir(d))) {
-			char disk[256];
-			if (de->d_name[0] == '.' || part_of(de->d_name, disk, sizeof disk) != found_part + (unsigned)partnroff ||
-			    strcmp(disk, found_disk))
-				continue;
-			if (dev_of(de->d_name, &out->dev) == 0) {
-				snprintf(out->name, sizeof out->name, "%s", de->d_name);
-				r = 0;
-			}
-			break;
-		}
-		closedir(d);
-	}
+	if (sp.partnroff && part)
+		r = partition_after(disk, part, sp.partnroff, out);
 	if (r == 0)
 		node_path(out->name, out->path, sizeof out->path);
 	return r;
-}
-
-static int64_t
-now_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (int64_t)t.tv_sec * 1000 + t.tv_nsec / 1000000;
 }
 
 /* a uevent field that may change what matches: any block device's */
@@ -302,7 +316,7 @@ int
 blockdev_wait(const char *spec, int timeout_ms, struct blockdev *out)
 {
 	/* 64-bit: a 32-bit long of milliseconds wraps after 24.8 days */
-	int64_t deadline = timeout_ms < 0 ? -1 : now_ms() + timeout_ms;
+	int64_t deadline = timeout_ms < 0 ? -1 : (int64_t)clock_ms() + timeout_ms;
 
 	/* listen first, then look: no event can fall between the two */
 	int nl = uevent_open();
@@ -314,7 +328,7 @@ blockdev_wait(const char *spec, int timeout_ms, struct blockdev *out)
 			if (r != -ENOENT)
 				break;
 		}
-		int64_t left = deadline < 0 ? -1 : deadline - now_ms();
+		int64_t left = deadline < 0 ? -1 : deadline - (int64_t)clock_ms();
 		if (deadline >= 0 && left <= 0) {
 			r = -ETIMEDOUT;
 			break;

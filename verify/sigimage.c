@@ -16,13 +16,11 @@
  * No decoder ever sees a byte of the image before step 5.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <bearssl_hash.h>
 
@@ -32,24 +30,6 @@
 #define CHUNK (1u << 20)
 
 static uint8_t chunk[CHUNK];
-
-static int
-pread_full(int fd, void *buf, size_t len, uint64_t off)
-{
-	size_t done = 0;
-
-	while (done < len) {
-		ssize_t n = pread(fd, (uint8_t *)buf + done, len - done, (off_t)(off + done));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return -EIO;	/* the file shrank under us */
-		done += (size_t)n;
-	}
-	return 0;
-}
 
 /* spool: a pipe's bytes into a memfd, which can then be read at offsets */
 static int
@@ -96,7 +76,7 @@ data_end(int fd, uint64_t size, uint64_t *end)
 
 	for (; size; step = CHUNK) {
 		size_t n = size < step ? (size_t)size : step;
-		int r = pread_full(fd, chunk, n, size - n);
+		int r = io_pread_full(fd, chunk, n, size - n);
 		if (r < 0)
 			return r;
 		for (size_t i = n; i; i--)
@@ -111,7 +91,7 @@ data_end(int fd, uint64_t size, uint64_t *end)
 }
 
 int
-sig_image_read(int fd, struct sig_image *si, struct sig_why *why)
+sig_image_read(int fd, struct sig_image *si, struct error *why)
 {
 	uint64_t size, end;
 	int r;
@@ -134,7 +114,7 @@ sig_image_read(int fd, struct sig_image *si, struct sig_why *why)
 	size_t n = end < SIG_TRAILER_MAX ? (size_t)end : SIG_TRAILER_MAX;
 	si->tail_off = end - n;
 	si->tail_len = n;
-	r = pread_full(fd, si->tail, n, end - n);
+	r = io_pread_full(fd, si->tail, n, end - n);
 	if (r < 0)
 		return r;
 	return sig_parse_trailer(si->tail, n, end, &si->tr, why) < 0 ? -EBADMSG : 0;
@@ -150,23 +130,16 @@ sig_image_done(struct sig_image *si)
 
 /* frame: the payload ends where the manifest says, then the NUL pad */
 static int
-check_frame(const struct sig_image *si, struct sig_why *why)
+check_frame(const struct sig_image *si, struct error *why)
 {
 	uint64_t p = si->m.payload_size, pad = (4 - p % 4) % 4;
 
-	if (p > si->tr.header_off || si->tr.header_off - p != pad) {
-		snprintf(why->msg, sizeof why->msg,
-			 "payload size %llu does not match the trailer at offset %llu",
-			 (unsigned long long)p, (unsigned long long)si->tr.header_off);
-		why->offset = si->tr.header_off;
-		return -1;
-	}
+	if (p > si->tr.header_off || si->tr.header_off - p != pad)
+		return sig_fail(why, si->tr.header_off, "payload size %llu does not match the trailer at offset %llu",
+				(unsigned long long)p, (unsigned long long)si->tr.header_off);
 	for (uint64_t i = p; i < si->tr.header_off; i++)
-		if (si->tail[i - si->tail_off]) {
-			snprintf(why->msg, sizeof why->msg, "non-NUL byte in the pad before the trailer");
-			why->offset = i;
-			return -1;
-		}
+		if (si->tail[i - si->tail_off])
+			return sig_fail(why, i, "non-NUL byte in the pad before the trailer");
 	return 0;
 }
 
@@ -184,7 +157,7 @@ copy(struct sig_image *si, bool seal, uint8_t hash[32])
 	for (uint64_t off = 0; off < si->m.payload_size;) {
 		uint64_t left = si->m.payload_size - off;
 		size_t n = left < CHUNK ? (size_t)left : CHUNK;
-		int r = pread_full(si->fd, chunk, n, off);
+		int r = io_pread_full(si->fd, chunk, n, off);
 		if (r == 0 && seal)
 			r = io_write_full(m, chunk, n);
 		if (r < 0) {
@@ -206,7 +179,7 @@ copy(struct sig_image *si, bool seal, uint8_t hash[32])
 
 int
 sig_image_open(const struct sig_trust *t, int fd, const char *name, bool seal, struct sig_image *si,
-	       struct sig_why *why)
+	       struct error *why)
 {
 	uint8_t hash[32];
 	int r = sig_image_read(fd, si, why);
@@ -227,9 +200,7 @@ sig_image_open(const struct sig_trust *t, int fd, const char *name, bool seal, s
 	if (memcmp(hash, si->m.sha256, 32)) {
 		if (seal)
 			(void)io_close(m);
-		snprintf(why->msg, sizeof why->msg, "payload hash mismatch (%llu bytes)",
-			 (unsigned long long)si->m.payload_size);
-		why->offset = 0;
+		(void)sig_fail(why, 0, "payload hash mismatch (%llu bytes)", (unsigned long long)si->m.payload_size);
 		return -EBADMSG;
 	}
 	return m;

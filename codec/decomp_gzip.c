@@ -171,4 +171,4 @@ gz_fini(struct dec *d)
 	d->priv = NULL;
 }
 
-const struct dec_codec dec_gzip = { "gzip", { 0x1f, 0x8b }, gz_init, gz_push, gz_finish, gz_fini };
+const struct dec_ops dec_gzip_ops = { gz_init, gz_push, gz_finish, gz_fini };

@@ -129,4 +129,4 @@ bz_fini(struct dec *d)
 	d->priv = NULL;
 }
 
-const struct dec_codec dec_bzip2 = { "bzip2", { 0x42, 0x5a }, bz_init, bz_push, bz_finish, bz_fini };
+const struct dec_ops dec_bzip2_ops = { bz_init, bz_push, bz_finish, bz_fini };

@@ -27,9 +27,9 @@ struct sig_image {
 	int used;			/* the record that verified */
 };
 
-int sig_image_read(int fd, struct sig_image *si, struct sig_why *why);
+int sig_image_read(int fd, struct sig_image *si, struct error *why);
 int sig_image_open(const struct sig_trust *t, int fd, const char *name, bool seal,
-		   struct sig_image *si, struct sig_why *why);
+		   struct sig_image *si, struct error *why);
 void sig_image_done(struct sig_image *si);
 
 #endif

@@ -37,6 +37,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../lib/error.h"
+
 #define SIG_FOOTER_LEN 32
 #define SIG_HDR_LEN 124
 #define SIG_MANIFEST_MAX 4096
@@ -107,14 +109,11 @@ struct sig_trailer {
 	uint64_t footer_end;		/* where the tail of NULs starts */
 };
 
-/* A failure: a static reason and, when it helps, details */
-struct sig_why {
-	char msg[200];
-	uint64_t offset;		/* in the image, where it applies */
-};
-
-/* sig_fail: WHY gets the message and OFFSET; returns -1 */
-int sig_fail(struct sig_why *why, uint64_t offset, const char *fmt, ...)
+/* sig_fail: a failure into WHY (lib/error.h), replacing what it held: msg
+ * "refused", what the reason formatted (SIG_WHY_MAX bytes at most), and
+ * OFFSET, in the image, where it applies; returns -1 */
+#define SIG_WHY_MAX 200
+int sig_fail(struct error *why, uint64_t offset, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 const char *sig_alg_name(enum sig_alg alg);
 void sig_hex(const uint8_t *b, size_t n, char *out);	/* OUT gets 2n+1 */
@@ -130,29 +129,31 @@ void sig_make_footer(uint8_t f[SIG_FOOTER_LEN], uint32_t mlen, uint32_t slen);
  * the header, the manifest and the records; checks every byte of the
  * frame.  Nothing is verified yet.  0, or -1 with WHY. */
 int sig_parse_trailer(const uint8_t *tail, size_t len, uint64_t end, struct sig_trailer *t,
-		      struct sig_why *why);
+		      struct error *why);
 /* sig_parse_manifest: strict; 0 or -1 with WHY */
-int sig_parse_manifest(const uint8_t *p, size_t len, struct sig_manifest *m, struct sig_why *why);
+int sig_parse_manifest(const uint8_t *p, size_t len, struct sig_manifest *m, struct error *why);
 /* sig_verify: a record by a trusted, unrevoked key verifies the manifest,
  * and none by such a key fails.  0 with *used = the record, or -1. */
-int sig_verify(const struct sig_trust *t, const struct sig_trailer *tr, int *used, struct sig_why *why);
+int sig_verify(const struct sig_trust *t, const struct sig_trailer *tr, int *used, struct error *why);
 /* sig_check_manifest: name, floor, kernel binding; 0 or -1 */
 int sig_check_manifest(const struct sig_trust *t, const struct sig_manifest *m, const char *name,
-		       struct sig_why *why);
+		       struct error *why);
 
 /* sig_trust_keys: add the keys of a PEM (one or more "PUBLIC KEY" or
  * "CERTIFICATE" objects) or DER (SPKI or certificate) file; SRC names it.
  * 0, or -1 with WHY (nothing added). */
 int sig_trust_keys(struct sig_trust *t, const uint8_t *data, size_t len, const char *src,
-		   struct sig_why *why);
+		   struct error *why);
 /* sig_trust_revoke: a key id in hex; 0 or -1 */
 int sig_trust_revoke(struct sig_trust *t, const char *hex);
 /* sig_trust_floor: NAME's version must be at least MIN (the highest wins) */
 int sig_trust_floor(struct sig_trust *t, const char *name, uint64_t min);
+/* sig_parse_floor: "NAME:VERSION" (NAME not checked yet); 0 or -1 */
+int sig_parse_floor(const char *spec, char name[SIG_NAME_MAX + 1], uint64_t *min);
 /* sig_trust_parse_list: lines of "KEYID" (revoked) or "NAME VERSION"
  * (floors) from a file; '#' comments.  0 or -1 with WHY. */
 int sig_trust_parse_list(struct sig_trust *t, const char *text, size_t len, bool floors,
-			 struct sig_why *why);
+			 struct error *why);
 bool sig_trust_active(const struct sig_trust *t);
 bool sig_name_ok(const char *s, size_t n);
 int sig_parse_u64(const char *s, size_t n, uint64_t *v);
@@ -177,6 +178,6 @@ struct sig_der_buf {
 void sig_der_append(void *ctx, const void *data, size_t len);
 
 /* sig_parse_key: one key from DER (SPKI, or a certificate's); 0 or -1 */
-int sig_parse_key(const uint8_t *der, size_t len, struct sig_key *k, struct sig_why *why);
+int sig_parse_key(const uint8_t *der, size_t len, struct sig_key *k, struct error *why);
 
 #endif

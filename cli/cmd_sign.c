@@ -1,7 +1,7 @@
 /* cmd_sign.c: popinit sign -k KEY.pem [-k KEY2.pem]... -n NAME -V VERSION
  *                          [-K KERNEL] [-H sha256|sha384] [IN [OUT]]
  *
- * Appends the trailer of a signed image (unpack/sig.h) to IN, streaming:
+ * Appends the trailer of a signed image (verify/sig.h) to IN, streaming:
  * the payload is copied and hashed in one pass.  A host tool: left out of
  * a firmware build (make TOOLS=no).  boot/sign-image does the same with
  * openssl alone, for keys in an HSM or behind PKCS#11.
@@ -18,27 +18,10 @@
 #include "../boot/sign.h"
 #include "../lib/io.h"
 #include "../lib/log.h"
-#include "../unpack/sigimage.h"
+#include "../verify/sigimage.h"
 #include "cmd.h"
 
 #define KEY_FILE_MAX (64u << 10)
-
-static int
-read_small(const char *path, uint8_t *buf, size_t size, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-	if (fd < 0)
-		return -errno;
-	ssize_t n = io_read_full(fd, buf, size);
-	(void)io_close(fd);
-	if (n < 0)
-		return (int)n;
-	if ((size_t)n == size)
-		return -EFBIG;
-	*len = (size_t)n;
-	return 0;
-}
 
 #define SIGN_KEYS_MAX SIG_RECORDS_MAX
 
@@ -112,7 +95,7 @@ static bool
 already_signed(int fd)
 {
 	static struct sig_image si;
-	struct sig_why why;
+	struct error why;
 	struct stat st;
 
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
@@ -131,7 +114,7 @@ sign_stream(const struct sign_opts *o, struct sign_key *keys, int in, int out)
 	uint8_t hash[32], hdr[SIG_HDR_LEN], foot[SIG_FOOTER_LEN], pad[3] = { 0 };
 	br_sha256_context h;
 	uint64_t size = 0;
-	struct sig_why why;
+	struct error why;
 	int r;
 
 	br_sha256_init(&h);
@@ -151,7 +134,7 @@ sign_stream(const struct sign_opts *o, struct sign_key *keys, int in, int out)
 	br_sha256_out(&h, hash);
 	int mlen = sign_manifest(manifest, o->name, o->version, size, hash, o->kernel, &why);
 	if (mlen < 0) {
-		log_fatal("%s", why.msg);
+		log_fatal("%s", why.what);
 		return EXIT_USAGE;
 	}
 	size_t slen = 0;
@@ -159,7 +142,7 @@ sign_stream(const struct sign_opts *o, struct sign_key *keys, int in, int out)
 		int n = sign_record(&keys[i], (const uint8_t *)manifest, (size_t)mlen, recs + slen,
 				    sizeof recs - slen, &why);
 		if (n < 0) {
-			log_fatal("%s: %s", o->keys[i], why.msg);
+			log_fatal("%s: %s", o->keys[i], why.what);
 			return EXIT_USAGE;
 		}
 		slen += (size_t)n;
@@ -183,22 +166,23 @@ cmd_sign(int argc, char **argv)
 	static struct sign_key keys[SIGN_KEYS_MAX];
 	static uint8_t kbuf[KEY_FILE_MAX];
 	struct sign_opts o = { 0 };
-	struct sig_why why;
+	struct error why;
 	char tmp[4096];
-	size_t len = 0;
 	int r;
 
 	if (sign_args(argc, argv, &o) < 0)
 		return EXIT_USAGE;
 	for (int i = 0; i < o.n_keys; i++) {
-		if ((r = read_small(o.keys[i], kbuf, sizeof kbuf, &len)) < 0) {
-			log_fatal("unable to read %s: %s", o.keys[i], strerror(-r));
+		/* a key file of KEY_FILE_MAX bytes or more is refused */
+		ssize_t len = io_read_file(o.keys[i], kbuf, sizeof kbuf - 1);
+		if (len < 0) {
+			log_fatal("unable to read %s: %s", o.keys[i], strerror((int)-len));
 			return EXIT_USAGE;
 		}
-		r = sign_key_load(&keys[i], kbuf, len, o.hash, &why);
+		r = sign_key_load(&keys[i], kbuf, (size_t)len, o.hash, &why);
 		memset(kbuf, 0, sizeof kbuf);
 		if (r < 0) {
-			log_fatal("%s: %s", o.keys[i], why.msg);
+			log_fatal("%s: %s", o.keys[i], why.what);
 			return EXIT_USAGE;
 		}
 		for (int j = 0; j < i; j++)
@@ -208,10 +192,8 @@ cmd_sign(int argc, char **argv)
 			}
 	}
 	int in = cmd_open_image(o.in);
-	if (in < 0) {
-		log_fatal("unable to open %s: %s", o.in, strerror(-in));
+	if (in < 0)
 		return EXIT_USAGE;
-	}
 	if (already_signed(in)) {
 		log_fatal("%s is already signed (it ends with a trailer): sign the image it holds", o.in);
 		(void)io_close(in);

@@ -266,9 +266,9 @@ xz_fini(struct dec *d)
 
 #ifdef HAVE_XZ
 static int xz_init(struct dec *d) { return xz_setup(d, false); }
-const struct dec_codec dec_xz = { "xz", { 0xfd, 0x37 }, xz_init, xz_push, xz_finish, xz_fini };
+const struct dec_ops dec_xz_ops = { xz_init, xz_push, xz_finish, xz_fini };
 #endif
 #ifdef HAVE_LZMA
 static int lzma_init(struct dec *d) { return xz_setup(d, true); }
-const struct dec_codec dec_lzma = { "lzma", { 0x5d, 0x00 }, lzma_init, xz_push, xz_finish, xz_fini };
+const struct dec_ops dec_lzma_ops = { lzma_init, xz_push, xz_finish, xz_fini };
 #endif

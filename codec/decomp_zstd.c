@@ -167,4 +167,4 @@ zs_fini(struct dec *d)
 	d->priv = NULL;
 }
 
-const struct dec_codec dec_zstd = { "zstd", { 0x28, 0xb5 }, zs_init, zs_push, zs_finish, zs_fini };
+const struct dec_ops dec_zstd_ops = { zs_init, zs_push, zs_finish, zs_fini };

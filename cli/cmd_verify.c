@@ -1,4 +1,4 @@
-/* cmd_sig.c: popinit verify, and the trust options of verify and unpack.
+/* cmd_verify.c: popinit verify.
  *
  *   popinit verify [-k KEY]... [-r KEYID]... [-m NAME:VERSION]...
  *                [-n NAME | -N] [-K KERNEL] [-l] IMAGE...
@@ -7,99 +7,16 @@
  * it (trust_role(): /initramfs.d/10-main.cpio.gz must be "10-main").
  *
  * verify without -k trusts what boot trusts: the compiled-in keys and
- * those of /etc/popinit/keys.  The format: unpack/sig.h.
+ * those of /etc/popinit/keys.  The format: verify/sig.h.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "../init/trust.h"
 #include "../lib/io.h"
 #include "../lib/log.h"
-#include "../unpack/sigimage.h"
 #include "cmd.h"
-#include "trust.h"
-
-const char *
-cmd_optarg(int argc, char **argv, int *i)
-{
-	if (argv[*i][2])
-		return argv[*i] + 2;
-	if (*i + 1 < argc)
-		return argv[++*i];
-	log_fatal("option %s needs a value", argv[*i]);
-	return NULL;
-}
-
-int
-cmd_verify_image(const struct sig_trust *t, const char *label, int fd, const char *name, bool seal,
-		 struct sig_image *si)
-{
-	struct sig_why why;
-	int m = sig_image_open(t, fd, name, seal, si, &why);
-
-	if (m == -EBADMSG)
-		log_fatal("%s: refused: %s (at offset %llu)", label, why.msg, (unsigned long long)why.offset);
-	else if (m < 0)
-		log_fatal("%s: unable to read: %s", label, strerror(-m));
-	return m;
-}
-
-int
-cmd_trust_option(struct sig_trust *t, bool *keys, int argc, char **argv, int *i)
-{
-	char c = argv[*i][1];
-	const char *v;
-
-	if (!c || argv[*i][0] != '-' || !strchr("krmK", c))
-		return 0;	/* "-" is standard input, not an option */
-	if (!(v = cmd_optarg(argc, argv, i)))
-		return -1;
-	if (c == 'k') {
-		*keys = true;
-		return trust_file(t, v) < 0 ? -1 : 1;
-	}
-	if (c == 'r') {
-		if (sig_trust_revoke(t, v) == 0)
-			return 1;
-		log_fatal("not a key id (64 lower-case hex digits): %s", v);
-		return -1;
-	}
-	if (c == 'K') {
-		if (strlen(v) < sizeof t->kernel) {
-			strcpy(t->kernel, v);
-			return 1;
-		}
-		log_fatal("kernel release too long: %s", v);
-		return -1;
-	}
-	const char *colon = strchr(v, ':');
-	char name[SIG_NAME_MAX + 1];
-	uint64_t min;
-	if (!colon || (size_t)(colon - v) >= sizeof name ||
-	    sig_parse_u64(colon + 1, strlen(colon + 1), &min) < 0) {
-		log_fatal("not NAME:VERSION: %s", v);
-		return -1;
-	}
-	memcpy(name, v, (size_t)(colon - v));
-	name[colon - v] = 0;
-	if (sig_trust_floor(t, name, min) < 0) {
-		log_fatal("bad floor: %s", v);
-		return -1;
-	}
-	return 1;
-}
-
-int
-cmd_trust_finish(struct sig_trust *t, bool keys)
-{
-	if (keys)
-		return 0;
-	return trust_builtin(t) < 0 || trust_dir(t, TRUST_DIR) < 0 ? -1 : 0;
-}
 
 static void
 list_trust(const struct sig_trust *t)
@@ -164,14 +81,13 @@ cmd_verify(int argc, char **argv)
 		static struct sig_image si;
 		int fd = cmd_open_image(argv[i]);
 		if (fd < 0) {
-			log_fatal("unable to open %s: %s", argv[i], strerror(-fd));
 			code = EXIT_USAGE;
 			continue;
 		}
 		char rname[SIG_NAME_MAX + 1];
 		if (role)
 			trust_role(argv[i], rname, sizeof rname);
-		int m = cmd_verify_image(&t, argv[i], fd, role ? rname : name, false, &si);
+		int m = trust_open_image(&t, argv[i], fd, role ? rname : name, false, &si);
 		(void)io_close(fd);
 		if (m < 0) {
 			if (code != EXIT_TEMP)

@@ -3,16 +3,16 @@
  *   popinit unpack [--root DIR] [-v] IMAGE...
  *   popinit list [-v] IMAGE...
  *   popinit mkimage [-o OUT] [-c CODEC] [-t EPOCH] [-C] LIST
- *   popinit sign, verify: signed images (cmd_sign.c, cmd_sig.c)
+ *   popinit sign, verify: signed images (cmd_sign.c, cmd_verify.c)
  *   (mkimage and sign are host tools: not in a TOOLS=no build)
  */
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "../init/boot.h"
 #include "../lib/io.h"
 #include "../lib/log.h"
-#include "boot.h"
 #include "cmd.h"
 
 static const struct {

@@ -147,4 +147,4 @@ lz4_fini(struct dec *d)
 	d->priv = NULL;
 }
 
-const struct dec_codec dec_lz4 = { "lz4", { 0x02, 0x21 }, lz4_init, lz4_push, lz4_finish, lz4_fini };
+const struct dec_ops dec_lz4_ops = { lz4_init, lz4_push, lz4_finish, lz4_fini };

@@ -11,10 +11,23 @@
  * where it ended, so that what follows (NUL padding, a plain archive,
  * another compressed one) is handled by the caller.  Errors carry the
  * kernel's message for the same failure.
+ *
+ * The codec table (decomp.c, dec_codecs) is the one place a codec is
+ * described: its name, magic, file suffixes, whether the kernel compresses
+ * modules with it, the compressor the kernel's build runs, its decoder.
+ * Everything in C reads it: image.c (detection), modload/modfile.c and
+ * scan.c (compressed modules), init/trust.c (an image's role drops the
+ * suffix), cli/cmd_mkimage.c (-c CODEC).  Adding a codec also takes:
+ *   - codec/decomp_NAME.c, its dec_ops (dec_NAME_ops);
+ *   - Makefile: lib_NAME, dep_NAME, src_NAME, and NAME in CODECS;
+ *   - boot/deps.sh: how to build its library, if it is a new one;
+ *   - tests/unit.sh, tests/port.sh, tests/fuzz/kernel/run.sh: the source
+ *     lists they compile; tests/fuzz/fuzz_decomp.c: its list.
  */
 #ifndef POPINIT_DECOMP_H
 #define POPINIT_DECOMP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -41,10 +54,8 @@ struct dec {
 	void *priv;
 };
 
-struct dec_codec {
-	const char *name;	/* as the kernel names it */
-	uint8_t magic[2];
-	/* NULL when popinit was built without this codec (make CODECS=...) */
+/* a decoder front (decomp_NAME.c) */
+struct dec_ops {
 	int (*init)(struct dec *d);
 	/* push: take input; DEC_MORE (all taken), DEC_END or DEC_FAIL */
 	int (*push)(struct dec *d, const uint8_t *in, size_t len, size_t *used);
@@ -53,10 +64,32 @@ struct dec_codec {
 	void (*fini)(struct dec *d);
 };
 
+struct dec_codec {
+	const char *name;		/* as the kernel names it */
+	uint8_t magic[2];
+	const char *suffix[2];		/* of its files (".gz"), NULL after the last */
+	bool module;			/* the kernel compresses modules with it: .ko + suffix[0] */
+	const char *tool[6];		/* the compressor of the kernel's build, or NULL */
+	/* NULL when popinit was built without this codec (make CODECS=...) */
+	const struct dec_ops *ops;
+};
+
+/* the table, in the kernel's detection order (first match wins); NULL
+ * after the last */
+extern const struct dec_codec *const dec_codecs[];
+/* the codecs, by name */
+extern const struct dec_codec dec_gzip, dec_bzip2, dec_lzma, dec_xz, dec_lzo, dec_lz4, dec_zstd;
+
 /* dec_detect: the codec for the two bytes at IN (LEN >= 2), or NULL */
 const struct dec_codec *dec_detect(const uint8_t *in, size_t len);
+/* dec_by_suffix: the codec of the file NAME by its suffix (with MODULE,
+ * only the kernel's module compressions, by suffix[0]), or NULL; *LEN
+ * (when LEN is not NULL) gets the suffix's length */
+const struct dec_codec *dec_by_suffix(const char *name, bool module, size_t *len);
+/* dec_by_name: the codec named NAME that has a compressor, or NULL */
+const struct dec_codec *dec_by_name(const char *name);
 
-/* dec_start: set up D for CODEC (which must have init); 0 or DEC_FAIL */
+/* dec_start: set up D for CODEC (which must have ops); 0 or DEC_FAIL */
 int dec_start(struct dec *d, const struct dec_codec *codec, dec_emit_fn emit, void *ctx);
 int dec_push(struct dec *d, const uint8_t *in, size_t len, size_t *used);
 int dec_finish(struct dec *d);
@@ -65,8 +98,9 @@ void dec_end(struct dec *d);
 /* dec_out: emit LEN bytes from the decoder (used by the codecs) */
 int dec_out(struct dec *d, const uint8_t *buf, size_t len);
 
-/* the codecs, in decomp_*.c */
-extern const struct dec_codec dec_gzip, dec_bzip2, dec_lzma, dec_xz, dec_lzo, dec_lz4, dec_zstd;
+/* the decoder fronts, in decomp_*.c */
+extern const struct dec_ops dec_gzip_ops, dec_bzip2_ops, dec_lzma_ops, dec_xz_ops, dec_lzo_ops, dec_lz4_ops,
+	dec_zstd_ops;
 
 /* DEC_CHUNK: size of the output pieces handed to the emit callback */
 #define DEC_CHUNK (128 * 1024)

@@ -180,4 +180,4 @@ lzop_fini(struct dec *d)
 	d->priv = NULL;
 }
 
-const struct dec_codec dec_lzo = { "lzo", { 0x89, 0x4c }, lzop_init, lzop_push, lzop_finish, lzop_fini };
+const struct dec_ops dec_lzo_ops = { lzop_init, lzop_push, lzop_finish, lzop_fini };

@@ -1,5 +1,6 @@
 /* sig.c: the trailer of a signed image, its manifest, and the check of
  * its signatures against the trust.  See sig.h for the format. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -9,7 +10,6 @@
 #include <bearssl_rsa.h>
 
 #include "../lib/io.h"
-#include "cpio.h"
 #include "sig.h"
 
 static const char footer_magic[] = "~INITSIG1 ";
@@ -23,14 +23,18 @@ static const char *const alg_names[] = {
 };
 
 int
-sig_fail(struct sig_why *why, uint64_t offset, const char *fmt, ...)
+sig_fail(struct error *why, uint64_t offset, const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(why->msg, sizeof why->msg, fmt, ap);
+	vsnprintf(why->what, SIG_WHY_MAX, fmt, ap);
 	va_end(ap);
+	why->msg = "refused";
+	why->why = NULL;
+	why->err = -EBADMSG;
 	why->offset = offset;
+	why->where[0] = '\0';
 	return -1;
 }
 
@@ -108,19 +112,23 @@ sig_name_ok(const char *s, size_t n)
 	return true;
 }
 
+/* the fixed part of a newc header: magic and 13 fields of 8 hex digits
+ * (unpack/cpio.h draws it), before the name */
+#define NEWC_HDR_LEN 110
+
 void
 sig_make_header(uint8_t hdr[SIG_HDR_LEN], uint32_t body)
 {
-	char h[CPIO_HDR_LEN + 1];
+	char h[NEWC_HDR_LEN + 1];
 
 	/* ino mode uid gid nlink mtime filesize devmajor devminor rdevmajor
 	 * rdevminor namesize check */
 	snprintf(h, sizeof h, "070701%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X%08X",
 		 0u, 0u, 0u, 0u, 0u, 0u, (unsigned)body, 0u, 0u, 0u, 0u,
 		 (unsigned)sizeof hdr_name, 0u);
-	memcpy(hdr, h, CPIO_HDR_LEN);
-	memset(hdr + CPIO_HDR_LEN, 0, SIG_HDR_LEN - CPIO_HDR_LEN);
-	memcpy(hdr + CPIO_HDR_LEN, hdr_name, sizeof hdr_name);
+	memcpy(hdr, h, NEWC_HDR_LEN);
+	memset(hdr + NEWC_HDR_LEN, 0, SIG_HDR_LEN - NEWC_HDR_LEN);
+	memcpy(hdr + NEWC_HDR_LEN, hdr_name, sizeof hdr_name);
 }
 
 void
@@ -152,7 +160,7 @@ parse_digits10(const uint8_t *p, uint32_t *v)
  * One record:  "sig " ALG " " KEYID " " LEN "\n" <LEN bytes> "\n"
  */
 static int
-parse_records(const uint8_t *p, size_t len, uint64_t off, struct sig_trailer *t, struct sig_why *why)
+parse_records(const uint8_t *p, size_t len, uint64_t off, struct sig_trailer *t, struct error *why)
 {
 	size_t i = 0;
 
@@ -203,7 +211,7 @@ parse_records(const uint8_t *p, size_t len, uint64_t off, struct sig_trailer *t,
 
 int
 sig_parse_trailer(const uint8_t *tail, size_t len, uint64_t end, struct sig_trailer *t,
-		  struct sig_why *why)
+		  struct error *why)
 {
 	uint32_t m, s;
 
@@ -243,7 +251,7 @@ static const char *const mkeys[] = { "initsig", "name", "version", "payload-size
 				     "kernel" };
 
 int
-sig_parse_manifest(const uint8_t *p, size_t len, struct sig_manifest *m, struct sig_why *why)
+sig_parse_manifest(const uint8_t *p, size_t len, struct sig_manifest *m, struct error *why)
 {
 	size_t i = 0, k = 0;
 
@@ -348,7 +356,7 @@ check(const struct sig_key *k, const struct sig_record *r, const uint8_t *m, siz
 }
 
 int
-sig_verify(const struct sig_trust *t, const struct sig_trailer *tr, int *used, struct sig_why *why)
+sig_verify(const struct sig_trust *t, const struct sig_trailer *tr, int *used, struct error *why)
 {
 	int good = -1, rev = -1;
 	char id[65];
@@ -393,7 +401,7 @@ sig_verify(const struct sig_trust *t, const struct sig_trailer *tr, int *used, s
 
 int
 sig_check_manifest(const struct sig_trust *t, const struct sig_manifest *m, const char *name,
-		   struct sig_why *why)
+		   struct error *why)
 {
 	if (name && strcmp(name, m->name))
 		return sig_fail(why, 0, "signed as \"%s\", used as \"%s\"", m->name, name);
@@ -419,6 +427,18 @@ sig_trust_revoke(struct sig_trust *t, const char *hex)
 	if (t->n_revoked == SIG_REVOKED_MAX)
 		return -1;
 	memcpy(t->revoked[t->n_revoked++], id, 32);
+	return 0;
+}
+
+int
+sig_parse_floor(const char *spec, char name[SIG_NAME_MAX + 1], uint64_t *min)
+{
+	const char *c = strchr(spec, ':');
+
+	if (!c || (size_t)(c - spec) > SIG_NAME_MAX || sig_parse_u64(c + 1, strlen(c + 1), min) < 0)
+		return -1;
+	memcpy(name, spec, (size_t)(c - spec));
+	name[c - spec] = '\0';
 	return 0;
 }
 
@@ -449,7 +469,7 @@ sig_trust_floor(struct sig_trust *t, const char *name, uint64_t min)
  */
 int
 sig_trust_parse_list(struct sig_trust *t, const char *text, size_t len, bool floors,
-		     struct sig_why *why)
+		     struct error *why)
 {
 	size_t i = 0, line = 0;
 

@@ -1,0 +1,11 @@
+/* clock.h: time for durations and deadlines. */
+#ifndef POPINIT_CLOCK_H
+#define POPINIT_CLOCK_H
+
+#include <stdint.h>
+
+/* clock_ms: CLOCK_MONOTONIC in milliseconds: 64 bits (a 32-bit long of
+ * milliseconds wraps after 24.8 days) */
+uint64_t clock_ms(void);
+
+#endif
