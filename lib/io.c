@@ -120,17 +120,44 @@ io_slurp(const char *path, size_t max, char **buf, size_t *len)
 	if (fd < 0)
 		return fd;
 	int r = fstat(fd, &st) < 0 ? -errno : (uint64_t)st.st_size > max ? -EFBIG : 0;
-	char *b = r ? NULL : malloc((size_t)st.st_size + 1);
-	ssize_t n = r ? r : b ? io_read_full(fd, b, (size_t)st.st_size) : -ENOMEM;
+	/* fstat's size is a first guess: /proc and /sys files say 0, and
+	 * may hold more than it said by the time they are read */
+	size_t cap = st.st_size > 0 ? (size_t)st.st_size + 1 : 4096, n = 0;
+	if (cap > max + 1)
+		cap = max + 1;
+	char *b = NULL;
+	while (!r) {
+		char *nb = realloc(b, cap);
+		if (!nb) {
+			r = -ENOMEM;
+			break;
+		}
+		b = nb;
+		ssize_t got = io_read_full(fd, b + n, cap - 1 - n);
+		if (got < 0) {
+			r = (int)got;
+			break;
+		}
+		n += (size_t)got;
+		if (n < cap - 1)
+			break;		/* the end */
+		if (n >= max) {
+			char c;
+			got = io_read_full(fd, &c, 1);
+			r = got < 0 ? (int)got : got ? -EFBIG : 0;
+			break;
+		}
+		cap = n > max / 2 ? max + 1 : 2 * n + 1;
+	}
 	(void)io_close(fd);
-	if (n < 0) {
+	if (r < 0) {
 		free(b);
-		return (int)n;
+		return r;
 	}
 	b[n] = '\0';
 	*buf = b;
 	if (len)
-		*len = (size_t)n;
+		*len = n;
 	return 0;
 }
 

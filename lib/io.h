@@ -22,9 +22,10 @@ int io_pread_full(int fd, void *buf, size_t len, uint64_t off);
  * than SIZE bytes (a key, a list: never cut short).
  * io_read_text: the start of PATH as a string, at most SIZE - 1 bytes
  * and a NUL (a /proc or /sys value); its length (BUF "" on failure).
- * io_slurp: PATH in a malloc'd buffer with a NUL after it, as long as
- * fstat says, if that is at most MAX bytes; 0 with *BUF and *LEN (LEN may
- * be NULL), or -EFBIG or another -errno. */
+ * io_slurp: PATH to its end in a malloc'd buffer with a NUL after it, if
+ * it holds at most MAX bytes (fstat's size is only a first guess: /proc
+ * files say 0); 0 with *BUF and *LEN (LEN may be NULL), or -EFBIG or
+ * another -errno. */
 ssize_t io_read_file(const char *path, void *buf, size_t size);
 ssize_t io_read_text(const char *path, char *buf, size_t size);
 int io_slurp(const char *path, size_t max, char **buf, size_t *len);

@@ -19,6 +19,7 @@ main(void)
 	/* line by line: a crash loses no result already printed */
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	test_cpio();
+	test_io();
 	test_image();
 	test_links();
 	return t_failed ? 1 : 0;

@@ -27,6 +27,7 @@ void t_fail(const char *name, const char *why, const char *file, int line);
 
 /* each test file provides one entry point, called by unit/main.c */
 void test_cpio(void);
+void test_io(void);
 void test_image(void);
 void test_links(void);
 

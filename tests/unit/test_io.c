@@ -1,0 +1,43 @@
+/* test_io.c: lib/io.c's readers */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../lib/io.h"
+#include "t.h"
+
+void
+test_io(void)
+{
+	char *b = NULL, path[] = "/tmp/popinit-test-io-XXXXXX";
+	size_t n = 0;
+
+	/* a /proc file's fstat says 0 bytes: read to its end all the same
+	 * (/proc/modules is read so: the modules already loaded) */
+	int r = io_slurp("/proc/self/status", 1u << 20, &b, &n);
+	T_CHECK("unit/io/slurp-proc-file-of-size-0", r == 0 && n > 0 && strstr(b, "Name:") && strlen(b) == n,
+		"r=%d, %zu bytes", r, n);
+	free(b);
+
+	/* a file of 10000 bytes: whole under a limit of 10000, -EFBIG under 9999 */
+	int fd = mkstemp(path);
+	char big[10000];
+	memset(big, 'x', sizeof big);
+	int w = fd >= 0 ? io_write_full(fd, big, sizeof big) : -1;
+	if (fd >= 0)
+		(void)io_close(fd);
+	b = NULL;
+	r = io_slurp(path, sizeof big, &b, &n);
+	T_CHECK("unit/io/slurp-at-the-limit", w == 0 && r == 0 && n == sizeof big && b[n] == '\0', "r=%d n=%zu", r, n);
+	free(b);
+	b = NULL;
+	r = io_slurp(path, sizeof big - 1, &b, &n);
+	T_CHECK("unit/io/slurp-over-the-limit", r == -EFBIG && !b, "r=%d", r);
+	free(b);
+	(void)unlink(path);
+	b = NULL;
+	r = io_slurp("/proc/self/status", 16, &b, &n);
+	T_CHECK("unit/io/slurp-proc-over-the-limit", r == -EFBIG && !b, "r=%d", r);
+	free(b);
+}
