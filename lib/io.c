@@ -119,6 +119,8 @@ io_slurp(const char *path, size_t max, char **buf, size_t *len)
 
 	if (fd < 0)
 		return fd;
+	if (max > SIZE_MAX / 2)
+		max = SIZE_MAX / 2;	/* no limit: max + 1 must not wrap */
 	int r = fstat(fd, &st) < 0 ? -errno : (uint64_t)st.st_size > max ? -EFBIG : 0;
 	/* fstat's size is a first guess: /proc and /sys files say 0, and
 	 * may hold more than it said by the time they are read */

@@ -31,6 +31,12 @@ test_io(void)
 	r = io_slurp(path, sizeof big, &b, &n);
 	T_CHECK("unit/io/slurp-at-the-limit", w == 0 && r == 0 && n == sizeof big && b[n] == '\0', "r=%d n=%zu", r, n);
 	free(b);
+	/* no limit (SIZE_MAX, as module files are read): max + 1 wrapped to 0
+	 * once and every module read failed */
+	b = NULL;
+	r = io_slurp(path, SIZE_MAX, &b, &n);
+	T_CHECK("unit/io/slurp-without-limit", r == 0 && n == sizeof big && b && b[n] == '\0', "r=%d n=%zu", r, n);
+	free(b);
 	b = NULL;
 	r = io_slurp(path, sizeof big - 1, &b, &n);
 	T_CHECK("unit/io/slurp-over-the-limit", r == -EFBIG && !b, "r=%d", r);
