@@ -125,7 +125,7 @@ UNPACK_SRCS  = unpack/cpio.c unpack/links.c unpack/image.c unpack/pipe.c unpack/
 MODLOAD_SRCS = modload/moddb.c modload/modconf.c modload/plan.c modload/modfile.c modload/scan.c \
                modload/modload.c modload/coldplug.c
 BLKDEV_SRCS  = blkdev/probe.c blkdev/blockdev.c
-INIT_SRCS    = init/main.c init/cmdline.c init/mounts.c init/images.c init/root.c \
+INIT_SRCS    = init/main.c init/cmdline.c init/mounts.c init/images.c init/root.c init/timings.c \
                init/switchroot.c init/die.c init/run.c init/modules.c init/trust.c
 CLI_SRCS     = cli/popinit.c cli/cmd_opts.c cli/cmd_unpack.c cli/cmd_list.c cli/cmd_verify.c \
                cli/cmd_modprobe.c cli/cmd_probe.c cli/cmd_run.c cli/cmd_switch_root.c
