@@ -56,7 +56,7 @@ endif
 #   make KEYS="a.pem b.crt" REVOKED="KEYID..." FLOORS="main:42 modules:3"
 KEYS     =
 REVOKED  =
-# the host tools (mkimage, sign): TOOLS=no leaves them out of a firmware's
+# the host tools (mkimage, sign, timeline): TOOLS=no leaves them out of a firmware's
 # init, which never builds or signs images
 TOOLS    = yes
 FLOORS   =
@@ -130,7 +130,8 @@ INIT_SRCS    = init/main.c init/cmdline.c init/mounts.c init/images.c init/root.
 CLI_SRCS     = cli/popinit.c cli/cmd_opts.c cli/cmd_unpack.c cli/cmd_list.c cli/cmd_verify.c \
                cli/cmd_modprobe.c cli/cmd_probe.c cli/cmd_run.c cli/cmd_switch_root.c
 # the host tools: their library in boot/, their commands in cli/
-TOOL_SRCS    = $(if $(filter yes,$(TOOLS)),boot/mkimage.c boot/sign.c cli/cmd_mkimage.c cli/cmd_sign.c)
+TOOL_SRCS    = $(if $(filter yes,$(TOOLS)),boot/mkimage.c boot/sign.c boot/timeline.c cli/cmd_mkimage.c \
+               cli/cmd_sign.c cli/cmd_timeline.c)
 TOOL_DEFS    = $(if $(filter yes,$(TOOLS)),-DHAVE_TOOLS)
 SRCS         = $(LIB_SRCS) $(CODEC_SRCS) $(VERIFY_SRCS) $(UNPACK_SRCS) $(MODLOAD_SRCS) \
                $(BLKDEV_SRCS) $(TOOL_SRCS) $(INIT_SRCS) $(CLI_SRCS)
@@ -246,7 +247,7 @@ FUZZ_CFLAGS = -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-prototype
               -DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD \
               $(if $(filter 1,$(WERROR)),-Werror) -idirafter $(DEPS)/include -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_SRCS   = $(LIB_SRCS) $(wildcard codec/*.c verify/*.c unpack/*.c) $(MODLOAD_SRCS) init/cmdline.c \
-              blkdev/probe.c \
+              blkdev/probe.c boot/timeline.c \
               tests/unit/harness.c tests/unit/sink_mem.c tests/unit/mkcpio.c
 FUZZ_OBJS   = $(FUZZ_SRCS:%.c=$(FZ)/obj/%.o)
 FUZZ_LIBS   = $(FZ)/libpopinit.a $(FZ)/obj/minilzo.o -lz -llzma -lzstd -llz4 -lbz2 \

@@ -55,9 +55,11 @@ uint64_t boot_ms(const struct boot *b);
 
 /* timings.c: boot_timings_open: BOOT_RUN_DIR/timings, and the kernel's
  * row; boot_time: one row (KIND, NAME, START and END in clock_us(), the
- * LANE: 0 popinit, 1..N the module loader's threads) */
+ * LANE: 0 popinit, 1..N the module loader's threads); boot_mark: an
+ * instant row, now */
 void boot_timings_open(struct boot *b);
 void boot_time(const struct boot *b, const char *kind, const char *name, uint64_t start, uint64_t end, int lane);
+void boot_mark(const struct boot *b, const char *kind, const char *name);
 
 /* trust.c: boot_trust: the keys, revocations and floors images are
  * checked against (trust.h), and what the command line adds; before any

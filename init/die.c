@@ -89,7 +89,7 @@ boot_fail(const struct boot *b, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	log_fatal("%s", msg);
-	boot_time(b, "fatal", msg, clock_us(), clock_us(), 0);
+	boot_mark(b, "fatal", msg);
 	if (b->o.shell)
 		shell(LOG_ERR, "the boot failed");
 	sync();

@@ -118,7 +118,7 @@ hand_over(struct boot *b, const char *path, char **argv)
 	boot_leave(b);
 	sync();
 	log_info("handing over to %s after %llu ms", path, (unsigned long long)boot_ms(b));
-	boot_time(b, "init", path, clock_us(), clock_us(), 0);
+	boot_mark(b, "init", path);
 	if (!b->o.keep_mounts)
 		boot_umounts(b);
 	int e = boot_exec(path, argv, b->envp);
@@ -171,7 +171,7 @@ boot_switch_root(struct boot *b)
 	boot_break(b, "switch");
 	boot_leave(b);
 	log_info("switching root to %s, init %s, after %llu ms", b->o.root, init, (unsigned long long)boot_ms(b));
-	boot_time(b, "init", init, clock_us(), clock_us(), 0);
+	boot_mark(b, "init", init);
 	int e = root_switch(BOOT_NEWROOT, init, init_argv(b, init), b->envp, &why);
 	boot_fail(b, "unable to %s: %s", why.msg, strerror(-e));
 }
@@ -183,7 +183,7 @@ boot_run(struct boot *b)
 	char *run_argv[] = { (char *)b->o.run, NULL };
 
 	log_info("running %s", b->o.run);
-	boot_time(b, "run", b->o.run, clock_us(), clock_us(), 0);
+	boot_mark(b, "run", b->o.run);
 	int status = run_supervise(run_argv, b->envp);
 	boot_fail(b, "%s ended with status %d", b->o.run, status);
 }

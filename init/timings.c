@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 
+#include "../lib/clock.h"
 #include "../lib/io.h"
 #include "boot.h"
 
@@ -50,4 +51,12 @@ boot_time(const struct boot *b, const char *kind, const char *name, uint64_t sta
 			line[i] = '?';
 	line[n] = '\n';
 	(void)io_write_full(b->timings, line, (size_t)n + 1);
+}
+
+void
+boot_mark(const struct boot *b, const char *kind, const char *name)
+{
+	uint64_t now = clock_us();
+
+	boot_time(b, kind, name, now, now, 0);
 }
