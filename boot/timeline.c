@@ -24,6 +24,10 @@ copy_text(char *out, size_t size, const char *s, size_t n)
 static struct tl_row *
 add(struct timeline *t, const char *kind, const char *name, size_t nlen, uint64_t start, uint64_t end, int lane)
 {
+	if (end < start || end > TL_MAX_US) {	/* a log's lines out of order */
+		t->bad++;
+		return NULL;
+	}
 	if (t->n >= TL_ROWS) {
 		t->dropped++;
 		return NULL;
@@ -180,7 +184,7 @@ static void
 log_line(struct timeline *t, const char *s, const char *e, uint64_t *initramfs)
 {
 	uint64_t at;
-	const char *p;
+	const char *p, *q;
 
 	if (!stamp(&s, e, &at))
 		return;
@@ -195,16 +199,16 @@ log_line(struct timeline *t, const char *s, const char *e, uint64_t *initramfs)
 	s = p + 9;
 	if (e - s > 7 && !memcmp(s, "fatal: ", 7))
 		add(t, "fatal", s + 7, (size_t)(e - s - 7), at, at, 0);
-	else if (e - s > 9 && !memcmp(s, "unpacked ", 9) && (p = find(s, e, " in ")))
+	else if (e - s > 9 && !memcmp(s, "unpacked ", 9) && (p = find(s + 9, e, " in ")))
 		phase(t, "unpack", s + 9, p, at, s, e);
-	else if (e - s > 7 && !memcmp(s, "loaded ", 7) && (p = find(s, e, " in ")))
+	else if (e - s > 7 && !memcmp(s, "loaded ", 7) && (p = find(s + 7, e, " in ")))
 		phase(t, "modules", s + 7, p, at, s, e);
-	else if (e - s > 12 && !memcmp(s, "root device ", 12) && (p = find(s, e, " is ")))
+	else if (e - s > 12 && !memcmp(s, "root device ", 12) && (p = find(s + 12, e, " is ")))
 		phase(t, "root", s + 12, p, at, s, e);
-	else if (e - s > 18 && !memcmp(s, "switching root to ", 18) && (p = find(s, e, ", init ")) &&
-		 (s = find(p, e, ", after ")))
-		add(t, "init", p + 7, (size_t)(s - p - 7), at, at, 0);
-	else if (e - s > 17 && !memcmp(s, "handing over to ", 16) && (p = find(s, e, " after ")))
+	else if (e - s > 18 && !memcmp(s, "switching root to ", 18) && (p = find(s + 18, e, ", init ")) &&
+		 (q = find(p + 7, e, ", after ")))
+		add(t, "init", p + 7, (size_t)(q - p - 7), at, at, 0);
+	else if (e - s > 16 && !memcmp(s, "handing over to ", 16) && (p = find(s + 16, e, " after ")))
 		add(t, "init", s + 16, (size_t)(p - s - 16), at, at, 0);
 }
 

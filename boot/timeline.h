@@ -49,7 +49,8 @@ struct timeline {
 	struct tl_row row[TL_ROWS];
 	int n;
 	int dropped;		/* rows past TL_ROWS */
-	int bad;		/* malformed lines of a timings file */
+	int bad;		/* malformed lines of a timings file, rows of a
+				 * log that end before they start */
 	bool from_log;
 };
 
