@@ -6,6 +6,10 @@
 #   make size            the binary's size and the share of each part
 #   make TOOLS=no        without the host tools (mkimage, sign): a firmware's init
 #   make boot            boot Debian's kernel in QEMU with popinit as /init
+#                        (its timeline: build/demo/boot.svg)
+#   make install         popinit, popinit-mkinitramfs, popinit-sign-image and
+#                        the man pages into $(DESTDIR)$(PREFIX) (/usr/local);
+#                        BINDIR, MANDIR; make uninstall removes them
 #   make bench           unpack, boot, memory and size against the peers (writes
 #                        bench/results.md, bench/unpack.svg), then bench-modload
 #   make bench-modload   module loading: popinit against kmod, in QEMU
@@ -197,6 +201,26 @@ check-san: all $(B)/test/treelist
 boot: all
 	@sh boot/demo.sh
 
+# installing: the binary, the host scripts a user runs, the man pages
+PREFIX   = /usr/local
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man
+DESTDIR  =
+MAN7     = doc/popinit.7
+MAN8     = doc/popinit.8 doc/popinit-mkinitramfs.8 doc/popinit-sign-image.8
+INSTALLED = $(BINDIR)/popinit $(BINDIR)/popinit-mkinitramfs $(BINDIR)/popinit-sign-image \
+            $(MAN7:doc/%=$(MANDIR)/man7/%) $(MAN8:doc/%=$(MANDIR)/man8/%)
+install: $(B)/popinit
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(B)/popinit $(DESTDIR)$(BINDIR)/popinit
+	install -m 0755 boot/mkinitramfs $(DESTDIR)$(BINDIR)/popinit-mkinitramfs
+	install -m 0755 boot/sign-image $(DESTDIR)$(BINDIR)/popinit-sign-image
+	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+
+uninstall:
+	rm -f $(INSTALLED:%=$(DESTDIR)%)
+
 # a small kernel for ARCH whose built-in initramfs is LIST (default: only
 # this build's popinit as /init); its objects are cached outside the tree
 LIST     =
@@ -283,7 +307,7 @@ distclean:
 
 FORCE:
 -include $(FUZZ_OBJS:.o=.d)
-.PHONY: all size check boot kernel port bench bench-unpack bench-modload fuzz fuzz-targets check-san oracle \
+.PHONY: all size check boot install uninstall kernel port bench bench-unpack bench-modload fuzz fuzz-targets check-san oracle \
 	clean distclean FORCE
 -include $(OBJS:.o=.d)
 
