@@ -22,6 +22,7 @@ run sh "$top/tests/probe.sh"
 run sh "$top/tests/pid1.sh"
 run sh "$top/tests/boot/run.sh"
 run sh "$top/tests/port.sh"
+run sh "$top/tests/mkinitramfs.sh"
 run sh "$top/tests/oracle/compare.sh"
 run sh "$top/tests/corpus/initramfs-tools.record" --compare
 
