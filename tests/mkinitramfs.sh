@@ -130,6 +130,13 @@ timeline timings "$w/timings" "kernel $kver" 'setup' 'image /initramfs.d/10-modu
 	'module virtio_blk \[[12]\]' 'module ext4 \[[12]\]' 'root LABEL=popinit-root' 'init /sbin/init'
 timeline console "$w/boot.txt" 'kernel' 'unpack 1 image, [0-9]+ KB, [0-9]+ files' 'modules [0-9]+ modules \([0-9]+ devices\)' \
 	'root LABEL=popinit-root' 'init /sbin/init'
+# the same log as /dev/kmsg records ("PRIO,SEQ,USEC,FLAGS;MESSAGE"): the same rows
+awk 'match($0, /^\[ *[0-9]+\.[0-9]+\] /) { t = substr($0, 2, RLENGTH - 3); sub(/^ */, "", t); split(t, a, ".")
+	printf "6,%d,%d,-;%s\n", NR, a[1] * 1000000 + a[2], substr($0, RLENGTH + 1) }' "$w/boot.txt" > "$w/kmsg"
+timeline kmsg "$w/kmsg" 'kernel' 'unpack 1 image, [0-9]+ KB, [0-9]+ files' 'modules [0-9]+ modules \([0-9]+ devices\)' \
+	'root LABEL=popinit-root' 'init /sbin/init'
+[ -f "$w/kmsg.rows" ] && [ -f "$w/console.rows" ] && check timeline/kmsg-as-console "the kmsg form gave other rows" \
+	cmp -s "$w/kmsg.rows" "$w/console.rows"
 # each bar where its times say: x = 300 + start * 710 / last end
 if [ -f "$w/timings.svg" ]; then
 	python3 - "$w/timings.svg" "$w/timings" > "$w/bars.txt" 2>&1 <<'PY'
