@@ -258,7 +258,8 @@ by_start(const void *a, const void *b)
 	return strcmp(x->name, y->name);
 }
 
-/* TEXT with XML's five characters escaped (names are printable ASCII) */
+/* TEXT with XML's five characters escaped, any byte that is not
+ * printable ASCII as '?' (names are already; a title may not be) */
 static void
 xml(FILE *f, const char *text)
 {
@@ -269,7 +270,7 @@ xml(FILE *f, const char *text)
 		case '>': fputs("&gt;", f); break;
 		case '"': fputs("&quot;", f); break;
 		case '\'': fputs("&apos;", f); break;
-		default: fputc(*text, f);
+		default: fputc(*text >= ' ' && *text < 127 ? *text : '?', f);
 		}
 }
 

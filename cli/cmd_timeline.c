@@ -54,12 +54,13 @@ cmd_timeline(int argc, char **argv)
 	size_t len, svg_len;
 	int opt, code = EXIT_OK;
 
+	opterr = 0;	/* one line, ours */
 	while ((opt = getopt(argc, argv, "o:t:")) != -1) {
 		switch (opt) {
 		case 'o': out_path = optarg; break;
 		case 't': title = optarg; break;
 		default:
-			log_fatal("usage: popinit timeline [-o OUT] [-t TITLE] [FILE]");
+			log_fatal("bad option -%c; usage: popinit timeline [-o OUT] [-t TITLE] [FILE]", optopt);
 			return EXIT_USAGE;
 		}
 	}
