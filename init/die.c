@@ -18,7 +18,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../lib/clock.h"
 #include "../lib/log.h"
 #include "boot.h"
 
