@@ -6,6 +6,10 @@
 #   make size            the binary's size and the share of each part
 #   make TOOLS=no        without the host tools (mkimage, sign): a firmware's init
 #   make boot            boot Debian's kernel in QEMU with popinit as /init
+#                        (its timeline: build/demo/boot.svg)
+#   make install         popinit, popinit-mkinitramfs, popinit-sign-image and
+#                        the man pages into $(DESTDIR)$(PREFIX) (/usr/local);
+#                        BINDIR, MANDIR; make uninstall removes them
 #   make bench           unpack, boot, memory and size against the peers (writes
 #                        bench/results.md, bench/unpack.svg), then bench-modload
 #   make bench-modload   module loading: popinit against kmod, in QEMU
@@ -56,7 +60,7 @@ endif
 #   make KEYS="a.pem b.crt" REVOKED="KEYID..." FLOORS="main:42 modules:3"
 KEYS     =
 REVOKED  =
-# the host tools (mkimage, sign): TOOLS=no leaves them out of a firmware's
+# the host tools (mkimage, sign, timeline): TOOLS=no leaves them out of a firmware's
 # init, which never builds or signs images
 TOOLS    = yes
 FLOORS   =
@@ -125,12 +129,13 @@ UNPACK_SRCS  = unpack/cpio.c unpack/links.c unpack/image.c unpack/pipe.c unpack/
 MODLOAD_SRCS = modload/moddb.c modload/modconf.c modload/plan.c modload/modfile.c modload/scan.c \
                modload/modload.c modload/coldplug.c
 BLKDEV_SRCS  = blkdev/probe.c blkdev/blockdev.c
-INIT_SRCS    = init/main.c init/cmdline.c init/mounts.c init/images.c init/root.c \
+INIT_SRCS    = init/main.c init/cmdline.c init/mounts.c init/images.c init/root.c init/timings.c \
                init/switchroot.c init/die.c init/run.c init/modules.c init/trust.c
 CLI_SRCS     = cli/popinit.c cli/cmd_opts.c cli/cmd_unpack.c cli/cmd_list.c cli/cmd_verify.c \
                cli/cmd_modprobe.c cli/cmd_probe.c cli/cmd_run.c cli/cmd_switch_root.c
 # the host tools: their library in boot/, their commands in cli/
-TOOL_SRCS    = $(if $(filter yes,$(TOOLS)),boot/mkimage.c boot/sign.c cli/cmd_mkimage.c cli/cmd_sign.c)
+TOOL_SRCS    = $(if $(filter yes,$(TOOLS)),boot/mkimage.c boot/sign.c boot/timeline.c cli/cmd_mkimage.c \
+               cli/cmd_sign.c cli/cmd_timeline.c)
 TOOL_DEFS    = $(if $(filter yes,$(TOOLS)),-DHAVE_TOOLS)
 SRCS         = $(LIB_SRCS) $(CODEC_SRCS) $(VERIFY_SRCS) $(UNPACK_SRCS) $(MODLOAD_SRCS) \
                $(BLKDEV_SRCS) $(TOOL_SRCS) $(INIT_SRCS) $(CLI_SRCS)
@@ -196,6 +201,26 @@ check-san: all $(B)/test/treelist
 boot: all
 	@sh boot/demo.sh
 
+# installing: the binary, the host scripts a user runs, the man pages
+PREFIX   = /usr/local
+BINDIR   = $(PREFIX)/bin
+MANDIR   = $(PREFIX)/share/man
+DESTDIR  =
+MAN7     = doc/popinit.7
+MAN8     = doc/popinit.8 doc/popinit-mkinitramfs.8 doc/popinit-sign-image.8
+INSTALLED = $(BINDIR)/popinit $(BINDIR)/popinit-mkinitramfs $(BINDIR)/popinit-sign-image \
+            $(MAN7:doc/%=$(MANDIR)/man7/%) $(MAN8:doc/%=$(MANDIR)/man8/%)
+install: $(B)/popinit
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(B)/popinit $(DESTDIR)$(BINDIR)/popinit
+	install -m 0755 boot/mkinitramfs $(DESTDIR)$(BINDIR)/popinit-mkinitramfs
+	install -m 0755 boot/sign-image $(DESTDIR)$(BINDIR)/popinit-sign-image
+	install -m 0644 $(MAN7) $(DESTDIR)$(MANDIR)/man7/
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+
+uninstall:
+	rm -f $(INSTALLED:%=$(DESTDIR)%)
+
 # a small kernel for ARCH whose built-in initramfs is LIST (default: only
 # this build's popinit as /init); its objects are cached outside the tree
 LIST     =
@@ -246,7 +271,7 @@ FUZZ_CFLAGS = -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-prototype
               -DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD \
               $(if $(filter 1,$(WERROR)),-Werror) -idirafter $(DEPS)/include -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_SRCS   = $(LIB_SRCS) $(wildcard codec/*.c verify/*.c unpack/*.c) $(MODLOAD_SRCS) init/cmdline.c \
-              blkdev/probe.c \
+              blkdev/probe.c boot/timeline.c \
               tests/unit/harness.c tests/unit/sink_mem.c tests/unit/mkcpio.c
 FUZZ_OBJS   = $(FUZZ_SRCS:%.c=$(FZ)/obj/%.o)
 FUZZ_LIBS   = $(FZ)/libpopinit.a $(FZ)/obj/minilzo.o -lz -llzma -lzstd -llz4 -lbz2 \
@@ -282,7 +307,7 @@ distclean:
 
 FORCE:
 -include $(FUZZ_OBJS:.o=.d)
-.PHONY: all size check boot kernel port bench bench-unpack bench-modload fuzz fuzz-targets check-san oracle \
+.PHONY: all size check boot install uninstall kernel port bench bench-unpack bench-modload fuzz fuzz-targets check-san oracle \
 	clean distclean FORCE
 -include $(OBJS:.o=.d)
 

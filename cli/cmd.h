@@ -17,6 +17,7 @@ int cmd_probe(int argc, char **argv);
 int cmd_switch_root(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_timeline(int argc, char **argv);
 
 /* cmd_open_image: open PATH for reading ("-": stdin); fd, or -errno after
  * logging */

@@ -4,7 +4,8 @@
  *   popinit list [-v] IMAGE...
  *   popinit mkimage [-o OUT] [-c CODEC] [-t EPOCH] [-C] LIST
  *   popinit sign, verify: signed images (cmd_sign.c, cmd_verify.c)
- *   (mkimage and sign are host tools: not in a TOOLS=no build)
+ *   popinit timeline [-o OUT] [-t TITLE] [FILE]
+ *   (mkimage, sign and timeline are host tools: not in a TOOLS=no build)
  */
 #include <stdio.h>
 #include <string.h>
@@ -25,6 +26,7 @@ static const struct {
 #ifdef HAVE_TOOLS
 	{ "mkimage", cmd_mkimage, "[-o OUT] [-c CODEC] [-t EPOCH] [-C] LIST   gen_init_cpio list to newc" },
 	{ "sign", cmd_sign, "-k KEY [-k KEY]... -n NAME -V VERSION [-K KERNEL] [-H sha256|sha384] [IN [OUT]]   sign an image" },
+	{ "timeline", cmd_timeline, "[-o OUT] [-t TITLE] [FILE]   the boot's timings (or a log) as an SVG chart" },
 #endif
 	{ "run", cmd_run, "[--] CMD [ARGS...]           run CMD under a reaping, signal-forwarding PID 1" },
 	{ "modprobe", cmd_modprobe, "[-n] [-v] [-q] [-a] [-d ROOT] [-S VER] NAME [PARAM...]   load a module" },

@@ -16,6 +16,7 @@
 
 #define BOOT_MOUNTS 4		/* devtmpfs, proc, sysfs, a tmpfs on /run */
 #define BOOT_NEWROOT "/root"	/* where root= is mounted */
+#define BOOT_RUN_DIR "/run/popinit"	/* the kernel's modprobe helper, timings */
 
 struct moddb;
 struct modload;
@@ -24,6 +25,9 @@ struct boot {
 	struct boot_opts o;		/* the kernel command line, parsed once */
 	char **argv, **envp;		/* what the kernel handed popinit */
 	uint64_t t0;			/* clock_ms() when popinit started */
+	uint64_t t0_us;			/* the same, clock_us() */
+	int timings;			/* BOOT_RUN_DIR/timings, or <= 0 */
+	uint64_t mod_timed;		/* module loads ending before: written */
 	bool mounted[BOOT_MOUNTS];	/* the early mounts popinit made */
 	bool mounts_failed;		/* some failed (said once the log is open) */
 	bool have_self;			/* /init as the kernel ran it: */
@@ -48,6 +52,14 @@ int boot_mounts(struct boot *b);
 void boot_umounts(struct boot *b);
 /* boot_ms: milliseconds since popinit started */
 uint64_t boot_ms(const struct boot *b);
+
+/* timings.c: boot_timings_open: BOOT_RUN_DIR/timings, and the kernel's
+ * row; boot_time: one row (KIND, NAME, START and END in clock_us(), the
+ * LANE: 0 popinit, 1..N the module loader's threads); boot_mark: an
+ * instant row, now */
+void boot_timings_open(struct boot *b);
+void boot_time(const struct boot *b, const char *kind, const char *name, uint64_t start, uint64_t end, int lane);
+void boot_mark(const struct boot *b, const char *kind, const char *name);
 
 /* trust.c: boot_trust: the keys, revocations and floors images are
  * checked against (trust.h), and what the command line adds; before any

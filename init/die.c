@@ -88,6 +88,7 @@ boot_fail(const struct boot *b, const char *fmt, ...)
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
 	log_fatal("%s", msg);
+	boot_mark(b, "fatal", msg);
 	if (b->o.shell)
 		shell(LOG_ERR, "the boot failed");
 	sync();

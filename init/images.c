@@ -119,7 +119,7 @@ unpack_one(const struct boot *b, struct unpacker *u, const char *label, const ch
 		log_fatal("unable to open image %s: %s", label, strerror(errno));
 		return -1;
 	}
-	uint64_t t0 = clock_ms();
+	uint64_t t0 = clock_ms(), t0_us = clock_us();
 	if (sig_trust_active(&b->trust)) {
 		int m = open_verified(b, fd, label, name);
 		(void)io_close(fd);
@@ -139,6 +139,7 @@ unpack_one(const struct boot *b, struct unpacker *u, const char *label, const ch
 	}
 	st->images++;
 	st->bytes += res.bytes_in;
+	boot_time(b, "image", label, t0_us, clock_us(), 0);
 	log_debug("unpacked %s: %llu bytes in %llu ms", label, (unsigned long long)res.bytes_in,
 		  (unsigned long long)(clock_ms() - t0));
 	if (remove && unlink(path) < 0)

@@ -31,13 +31,15 @@
 static void
 boot_start(struct boot *b, char **argv, char **envp)
 {
-	b->t0 = clock_ms();
+	b->t0_us = clock_us();
+	b->t0 = b->t0_us / 1000;
 	b->argv = argv;
 	b->envp = envp;
 	boot_console();
 	if (boot_mounts(b) < 0)
 		b->mounts_failed = true;
 	boot_console();	/* without a /dev/console in the archive: devtmpfs's */
+	boot_timings_open(b);
 }
 
 /* logging: kmsg with levels, the console for what the kernel does not
@@ -116,6 +118,7 @@ hand_over(struct boot *b, const char *path, char **argv)
 	boot_leave(b);
 	sync();
 	log_info("handing over to %s after %llu ms", path, (unsigned long long)boot_ms(b));
+	boot_mark(b, "init", path);
 	if (!b->o.keep_mounts)
 		boot_umounts(b);
 	int e = boot_exec(path, argv, b->envp);
@@ -157,8 +160,10 @@ boot_switch_root(struct boot *b)
 
 	if (!b->root_mounted) {
 		boot_break(b, "root");
+		uint64_t t = clock_us();
 		if (boot_mount_root(b) < 0)
 			boot_fail(b, "no root file system");
+		boot_time(b, "root", b->o.root, t, clock_us(), 0);
 	}
 	if (root_find_init(BOOT_NEWROOT, b->o.init, init, sizeof init) < 0)
 		boot_fail(b, "no init in the new root (%s, /sbin/init, /etc/init, /bin/init, /bin/sh): not switching",
@@ -166,6 +171,7 @@ boot_switch_root(struct boot *b)
 	boot_break(b, "switch");
 	boot_leave(b);
 	log_info("switching root to %s, init %s, after %llu ms", b->o.root, init, (unsigned long long)boot_ms(b));
+	boot_mark(b, "init", init);
 	int e = root_switch(BOOT_NEWROOT, init, init_argv(b, init), b->envp, &why);
 	boot_fail(b, "unable to %s: %s", why.msg, strerror(-e));
 }
@@ -177,6 +183,7 @@ boot_run(struct boot *b)
 	char *run_argv[] = { (char *)b->o.run, NULL };
 
 	log_info("running %s", b->o.run);
+	boot_mark(b, "run", b->o.run);
 	int status = run_supervise(run_argv, b->envp);
 	boot_fail(b, "%s ended with status %d", b->o.run, status);
 }
@@ -203,6 +210,7 @@ boot_main(int argc, char **argv, char **envp)
 	boot_start(b, argv, envp);
 	boot_cmdline(b);
 	boot_trust(b);
+	boot_time(b, "setup", NULL, b->t0_us, clock_us(), 0);
 	boot_break(b, "unpack");
 	boot_unpack(b, false);
 	boot_break(b, "modules");

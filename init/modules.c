@@ -24,7 +24,7 @@
 #include "../modload/modload.h"
 #include "boot.h"
 
-#define HELPER_DIR "/run/popinit"
+#define HELPER_DIR BOOT_RUN_DIR
 #define HELPER HELPER_DIR "/modprobe"
 #define SYSCTL_MODPROBE "/proc/sys/kernel/modprobe"
 
@@ -69,6 +69,19 @@ report(struct boot *b)
 		else
 			log_debug("module %s: %s", f[i].name, strerror(-f[i].err));
 	}
+}
+
+/* the loads that ended since the last call, one timing row each */
+static void
+time_loads(struct boot *b)
+{
+	struct modload_time t;
+	uint64_t now = clock_us();
+
+	for (int k = 0; modload_time(b->ml, k, &t) >= 0; k++)
+		if (t.end > b->mod_timed && t.end <= now)
+			boot_time(b, "module", t.name, t.start, t.end, t.thread);
+	b->mod_timed = now;
 }
 
 /* a name from a modules-load.d file or a modules-load= list */
@@ -214,7 +227,7 @@ boot_modules(struct boot *b)
 {
 	/* "" for rootfs: the paths of modprobe.d and modules-load.d */
 	const char *root = strcmp(b->target, "/") ? b->target : "";
-	uint64_t t0 = clock_ms();
+	uint64_t t0 = clock_ms(), t0_us = clock_us();
 
 	if (modules_open(b, root) < 0)
 		return -1;
@@ -231,6 +244,8 @@ boot_modules(struct boot *b)
 	report(b);
 	log_info("loaded %d modules (%d devices) in %llu ms", modload_loaded(b->ml), aliases,
 		 (unsigned long long)(clock_ms() - t0));
+	boot_time(b, "modules", NULL, t0_us, clock_us(), 0);
+	time_loads(b);
 	boot_elevator(b);
 	return 0;
 }
@@ -256,6 +271,8 @@ boot_modules_end(struct boot *b)
 		(void)rmdir(HELPER_DIR);
 		b->old_helper[0] = '\0';
 	}
+	if (b->ml)
+		time_loads(b);
 	modload_free(b->ml);
 	b->ml = NULL;
 	moddb_close(b->db);

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../lib/clock.h"
 #include "../lib/io.h"
 #include "../lib/str.h"
 #include "moddb.h"
@@ -253,6 +254,7 @@ worker(void *arg)
 	struct modload *ml = arg;
 
 	pthread_mutex_lock(&ml->lock);
+	int lane = ++ml->lanes;
 	for (;;) {
 		while (!ml->nready && !ml->stop)
 			pthread_cond_wait(&ml->work, &ml->lock);
@@ -267,9 +269,16 @@ worker(void *arg)
 		char *options = j->options;
 		bool builtin = !j->path;
 		pthread_mutex_unlock(&ml->lock);
-		if (!err && !builtin)
+		uint64_t start = clock_us(), end = 0;
+		if (!err && !builtin) {
 			err = mod_finit(path, options);
+			end = clock_us();
+		}
 		pthread_mutex_lock(&ml->lock);
+		/* the jobs may have moved (grow_jobs): by index */
+		ml->jobs[k].start = end ? start : 0;
+		ml->jobs[k].end = end;
+		ml->jobs[k].lane = lane;
 		finish(ml, k, err);
 	}
 	pthread_mutex_unlock(&ml->lock);
@@ -323,6 +332,16 @@ int
 modload_loaded(const struct modload *ml)
 {
 	return ml->loaded;
+}
+
+int
+modload_time(const struct modload *ml, int k, struct modload_time *t)
+{
+	if (k < 0 || k >= ml->njobs)
+		return -ENOENT;
+	const struct job *j = &ml->jobs[k];
+	*t = (struct modload_time){ ml->db->mods[k].name, j->start, j->end, j->lane, j->err };
+	return j->end != 0;
 }
 
 const struct modload_fail *

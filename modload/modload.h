@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "../lib/args.h"
 
@@ -83,6 +84,17 @@ struct modload_fail {
 	const char *blacklist;	/* not tried: hidden by this blacklist */
 };
 const struct modload_fail *modload_failures(const struct modload *ml, int *n);
+
+/* modload_time: the Kth module's load (0 <= K, in no order), when
+ * nothing is loading (after modload_wait): 1 with T filled if
+ * finit_module ran for it, 0 if not, -ENOENT past the last */
+struct modload_time {
+	const char *name;
+	uint64_t start, end;	/* clock_us() */
+	int thread;		/* 1..N */
+	int err;		/* 0, or the load's -errno */
+};
+int modload_time(const struct modload *ml, int k, struct modload_time *t);
 
 /* modload_coldplug: load the drivers of every device of /sys/devices
  * (their modalias files), and of the devices that loading reveals, until

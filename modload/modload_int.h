@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "moddb.h"
 
@@ -21,6 +22,8 @@ struct job {
 	char *options;
 	int dep_err;		/* a required prerequisite failed with this */
 	const char *dep_name;
+	uint64_t start, end;	/* finit_module's, clock_us(); 0: not run */
+	int lane;		/* the thread that ran it, 1..N */
 };
 
 struct modload {
@@ -34,6 +37,7 @@ struct modload {
 	bool stop;
 	pthread_t threads[MODLOAD_MAX_THREADS];
 	int nthreads;
+	int lanes;		/* threads numbered so far */
 	int loaded, failed_required;
 	struct modload_fail fail[MODLOAD_MAX_FAIL];
 	int nfail;

@@ -12,6 +12,8 @@ log=$out/results
 
 run sh "$top/tests/unit.sh"
 run sh "$top/tests/headers.sh"
+run sh "$top/tests/man.sh"
+run sh "$top/tests/timeline.sh"
 run sh "$top/tests/deps.sh"
 run sh "$top/tests/fuzz/run.sh" 10
 run sh "$top/tests/cli.sh"
@@ -21,6 +23,7 @@ run sh "$top/tests/probe.sh"
 run sh "$top/tests/pid1.sh"
 run sh "$top/tests/boot/run.sh"
 run sh "$top/tests/port.sh"
+run sh "$top/tests/mkinitramfs.sh"
 run sh "$top/tests/oracle/compare.sh"
 run sh "$top/tests/corpus/initramfs-tools.record" --compare
 

@@ -14,6 +14,8 @@
  *   @@FILE /etc/x=second             the first line of each file given by
  *                                    the environment variable PAYLOAD_FILES
  *                                    or the files in /etc/payload.files
+ *   @@CAT /run/popinit/timings: L    every line L of each file in
+ *                                    /etc/payload.cat
  *   @@ABSENT /initramfs.d            paths in /etc/payload.absent that are gone
  *   @@PRESENT /x                     ... or still there
  *   @@STAT /x size=3 mtime=7         size and mtime of each path in
@@ -65,7 +67,18 @@ lines(const char *list, const char *tag, int mode)
 		path[strcspn(path, "\n")] = '\0';
 		if (!path[0])
 			continue;
-		if (mode == 0) {
+		if (mode == 3) {
+			char line[512];
+			FILE *g = fopen(path, "r");
+			while (g && fgets(line, sizeof line, g)) {
+				line[strcspn(line, "\n")] = '\0';
+				printf("@@%s %s: %s\n", tag, path, line);
+			}
+			if (g)
+				fclose(g);
+			else
+				printf("@@%s %s MISSING\n", tag, path);
+		} else if (mode == 0) {
 			char line[256] = "";
 			FILE *g = fopen(path, "r");
 			if (g) {
@@ -215,6 +228,7 @@ main(int argc, char **argv, char **envp)
 	if (w)
 		fclose(w);
 	lines("/etc/payload.files", "FILE", 0);
+	lines("/etc/payload.cat", "CAT", 3);
 	lines("/etc/payload.absent", "ABSENT", 1);
 	lines("/etc/payload.stat", "STAT", 2);
 	if (getpid() != 1) {	/* a shell of popinit's: PID 1 is popinit */

@@ -313,12 +313,35 @@ modules m-plain none virtio_pci virtio_blk ext4 bfq kyber-iosched e1000 loop nls
 if want_s root-ext4; then
 	rootdir root-ext4
 	printf '/sys/block/vda/queue/scheduler\n' > "$w/root-ext4.root/etc/payload.files"
+	printf '/run/popinit/timings\n' > "$w/root-ext4.root/etc/payload.cat"
 	extdisk root-ext4 $ROOTUUID
 	base root-ext4 "file /initramfs.d/10-modules.img $w/m-plain.img 0644 0 0"
 	boot root-ext4 "root=/dev/vda rootwait" $(disk root-ext4)
 	expect root-ext4 '^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@MOUNT / ext4$' '^@@MOUNTOPT / ro,' \
 		'^@@MODULE virtio_blk$' '^@@MODULE virtio_pci$' '^@@MODULE ext4$' '^@@MODULE jbd2$' '^@@MODULE e1000$' \
 		'popinit: loaded [0-9]+ modules' '!@@MODULE bfq$' '!@@MODULE loop$'
+	# issue 17: the phases in /run/popinit/timings, kept by the switch
+	t='@@CAT /run/popinit/timings: '
+	cp "$w/root-ext4.txt" "$w/root-ext4-timings.txt"
+	expect root-ext4-timings "^${t}popinit-timings 1\$" "^${t}kernel 0 [1-9][0-9]* 0 $kver\$" \
+		"^${t}setup [0-9]+ [0-9]+ 0 -\$" "^${t}image [0-9]+ [0-9]+ 0 /initramfs.d/10-modules.img\$" \
+		"^${t}modules [0-9]+ [0-9]+ 0 -\$" "^${t}module [0-9]+ [0-9]+ 1 virtio_blk\$" \
+		"^${t}module [0-9]+ [0-9]+ 1 ext4\$" "^${t}module [0-9]+ [0-9]+ 1 jbd2\$" \
+		"^${t}root [0-9]+ [0-9]+ 0 /dev/vda\$" "^${t}init [0-9]+ [0-9]+ 0 /sbin/init\$"
+	# in order: each phase starts after the one before ended; the loads
+	# inside the modules phase, or the root's (ext4 comes with the root)
+	sed -n "s|^$t||p" "$w/root-ext4.txt" | awk '
+		NR > 1 { k[NR] = $1; s[NR] = $2; e[NR] = $3; n[NR] = $5 }
+		$1 == "modules" { ms = $2 } $1 == "root" { re = $3 }
+		END {
+			for (i = 2; i <= NR; i++) {
+				if (e[i] < s[i]) bad = bad " " k[i] "-ends-before-it-starts"
+				if (k[i] == "module") { if (s[i] < ms || e[i] > re) bad = bad " module-" n[i]; continue }
+				if (s[i] < last) bad = bad " " k[i]
+				last = e[i]
+			}
+			if (bad != "") { print "FAIL boot/root-ext4-timings-order:" bad; exit }
+			print "PASS boot/root-ext4-timings-order" }'
 fi
 
 # modules-load= and /etc/modules-load.d; root by GPT PARTUUID, rootfstype,

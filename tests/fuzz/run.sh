@@ -109,6 +109,18 @@ seeds() {
 		done
 		{ printf '\001'; head -c 69632 "$t/gpt"; } > "$sd/gpt-4096"
 		rm -rf "$t" ;;
+	timeline) # the boot suite's console logs and the timings they show
+		# (after a boot run), this machine's dmesg and kmsg records, and
+		# a timings file as popinit writes it
+		for f in "$top"/build/test/boot/root-ext4.txt "$top"/build/test/boot/missing-root.txt \
+			 "$top"/build/test/mkinitramfs/*.txt; do
+			[ -f "$f" ] || continue
+			head -c 60000 "$f" > "$sd/$(basename "$f")"
+			sed -n 's|^@@CAT /run/popinit/timings: ||p' "$f" > "$sd/timings-$(basename "$f")"
+		done
+		dmesg 2>/dev/null | head -c 30000 > "$sd/dmesg"
+		dd if=/dev/kmsg iflag=nonblock bs=8192 count=4 2>/dev/null | head -c 30000 > "$sd/kmsg"
+		printf 'popinit-timings 1\nkernel 0 2729292 0 6.1.0-57-amd64\nsetup 2729292 2754593 0 -\nimage 2878626 3045533 0 /initramfs.d/10-modules.img\nmodules 3052730 4183331 0 -\nmodule 3075573 3113735 1 virtio_ring\nmodule 3113844 3125052 2 virtio\nroot 4184413 4437862 0 LABEL=a<b&c\nfatal 4447354 4447354 0 no root\ninit 4447354 4447354 0 /sbin/init\n' > "$sd/timings" ;;
 	esac
 	# a target without seeds of its own starts from an empty input
 	[ -n "$(ls "$sd")" ] || : > "$sd/empty"
