@@ -17,6 +17,8 @@ int cmd_probe(int argc, char **argv);
 int cmd_switch_root(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_slot(int argc, char **argv);
+int cmd_bless(int argc, char **argv);
 
 /* cmd_open_image: open PATH for reading ("-": stdin); fd, or -errno after
  * logging */
