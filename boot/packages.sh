@@ -15,4 +15,4 @@ apt-get install -y -q --no-install-recommends \
 	qemu-system-x86 initramfs-tools kmod fdisk e2fsprogs xfsprogs btrfs-progs dosfstools \
 	erofs-utils squashfs-tools \
 	gcc-aarch64-linux-gnu gcc-or1k-elf binutils-or1k-elf qemu-system-arm qemu-system-misc qemu-user \
-	linux-source-6.1 flex bison bc libelf-dev
+	linux-source-6.1 flex bison bc libelf-dev cgpt
