@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <stddef.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../lib/crc32.h"
@@ -35,6 +34,8 @@ ent_crc(const struct gpt_copy *c)
 	return crc32_update(0, c->ent, le32(c->hdr + 80) * 128u);
 }
 
+static const char no_gpt[] = "no GPT header";
+
 /* the fields of header H at LBA that say where things are (the CRC
  * aside): why they are wrong, or NULL */
 static const char *
@@ -44,20 +45,14 @@ layout_bad(const struct gpt *g, const uint8_t *h, uint64_t lba)
 	uint64_t first = le64(h + 40), last = le64(h + 48), e = le64(h + 72);
 
 	if (memcmp(h, "EFI PART", 8))
-		return "no GPT header";
-	if (le32(h + 12) < 92 || le32(h + 12) > g->ss)
-		return "bad header size";
-	if (le64(h + 24) != lba)
-		return "header not at its own LBA";
-	if (first > last || last >= g->sectors)
-		return "usable area beyond the disk";
-	if (le32(h + 84) != 128 || !count || count > GPT_ENTRIES_MAX)
-		return "entry size not 128 or more than 256 entries";
+		return no_gpt;
 	/* popinit writes there: the entries must be outside the usable area
 	 * and the headers */
 	uint64_t n = ent_sectors(g, count);
-	if (e < 2 || e >= g->sectors || n > g->sectors - e || (e <= last && e + n > first) || (lba >= e && lba < e + n))
-		return "entries out of place";
+	if (le32(h + 12) < 92 || le32(h + 12) > g->ss || le64(h + 24) != lba || first > last || last >= g->sectors ||
+	    le32(h + 84) != 128 || !count || count > GPT_ENTRIES_MAX || e < 2 || e >= g->sectors ||
+	    n > g->sectors - e || (e <= last && e + n > first) || (lba >= e && lba < e + n))
+		return "header fields out of bounds (or over 256 entries)";
 	return NULL;
 }
 
@@ -130,8 +125,7 @@ compare(struct gpt *g)
 	}
 	if (!same) {
 		o->state = GPT_FOREIGN;
-		o->why = g->use == GPT_PRIMARY ? "differs from the primary beyond attributes"
-					       : "differs from the backup beyond attributes";
+		o->why = "differs from the other copy beyond attributes";
 	} else if (o->state == GPT_VALID && !attrs) {
 		o->state = GPT_STALE;
 		o->why = "other attributes";
@@ -141,25 +135,19 @@ compare(struct gpt *g)
 int
 gpt_read(int fd, unsigned ss, struct gpt *g)
 {
-	struct stat st;
-	uint64_t bytes;
+	int n;
 
 	memset(g, 0, offsetof(struct gpt, c));
-	if (fstat(fd, &st) < 0)
+	/* a disk says its sector size; a file has none (ENOTTY): 512 */
+	off_t bytes = lseek(fd, 0, SEEK_END);
+	if (bytes < 0)
 		return -errno;
-	if (S_ISBLK(st.st_mode)) {
-		int n;
-		if (!ss && ioctl(fd, SYS_BLKSSZGET, &n) == 0)
-			ss = (unsigned)n;
-		if (ioctl(fd, SYS_BLKGETSIZE64, &bytes) < 0)
-			return -errno;
-	} else {
-		bytes = (uint64_t)st.st_size;
-	}
+	if (!ss && ioctl(fd, SYS_BLKSSZGET, &n) == 0)
+		ss = (unsigned)n;
 	g->ss = ss ? ss : 512;
 	if (g->ss < 512 || g->ss > GPT_SECTOR_MAX || (g->ss & (g->ss - 1)))
 		return -EINVAL;
-	g->sectors = bytes / g->ss;
+	g->sectors = (uint64_t)bytes / g->ss;
 	if (g->sectors < 4)
 		return -ENOENT;
 
@@ -175,8 +163,7 @@ gpt_read(int fd, unsigned ss, struct gpt *g)
 
 	struct gpt_copy *p = &g->c[GPT_PRIMARY], *b = &g->c[GPT_BACKUP];
 	if (p->state != GPT_VALID && b->state != GPT_VALID) {
-		bool none = !strcmp(p->why, "no GPT header") && !strcmp(b->why, "no GPT header");
-		return none ? -ENOENT : -EUCLEAN;
+		return p->why == no_gpt && b->why == no_gpt ? -ENOENT : -EUCLEAN;
 	}
 	g->use = p->state == GPT_VALID ? GPT_PRIMARY : GPT_BACKUP;
 	g->count = le32(g->c[g->use].hdr + 80);
@@ -188,41 +175,18 @@ gpt_read(int fd, unsigned ss, struct gpt *g)
 }
 
 int
-gpt_entry(const struct gpt *g, unsigned i, struct gpt_entry *e)
-{
-	static const uint8_t unused[16];
-	const uint8_t *p = g->c[g->use].ent + i * 128;
-
-	if (i >= g->count || !memcmp(p, unused, 16))
-		return -ENOENT;
-	probe_utf16(e->label, sizeof e->label, p + 56, 36);
-	e->attr = g->attr[i];
-	return 0;
-}
-
-int
 gpt_find(const struct gpt *g, const char *label)
 {
-	struct gpt_entry e;
+	static const uint8_t unused[16];
+	char name[80];
 
-	for (unsigned i = 0; i < g->count; i++)
-		if (gpt_entry(g, i, &e) == 0 && !strcmp(e.label, label))
+	for (unsigned i = 0; i < g->count; i++) {
+		const uint8_t *p = g->c[g->use].ent + i * 128;
+		probe_utf16(name, sizeof name, p + 56, 36);
+		if (memcmp(p, unused, 16) && !strcmp(name, label))
 			return (int)i;
+	}
 	return -ENOENT;
-}
-
-unsigned
-gpt_field(const struct gpt *g, unsigned i, unsigned shift, unsigned bits)
-{
-	return (unsigned)(g->attr[i] >> shift) & ((1u << bits) - 1);
-}
-
-void
-gpt_set_field(struct gpt *g, unsigned i, unsigned shift, unsigned bits, unsigned v)
-{
-	uint64_t mask = (((uint64_t)1 << bits) - 1) << shift;
-
-	g->attr[i] = (g->attr[i] & ~mask) | ((uint64_t)v << shift & mask);
 }
 
 static void
@@ -272,16 +236,13 @@ gpt_apply(int fd, const struct gpt_plan *p, int max)
 {
 	for (int i = 0; i < p->n; i++) {
 		const struct gpt_write *w = &p->w[i];
+		int r;
 		if (max >= 0 && i >= max)
 			return -ECANCELED;
-		for (uint32_t done = 0; done < w->len;) {
-			ssize_t n = pwrite(fd, w->data + done, w->len - done, (off_t)(w->off + done));
-			if (n < 0 && errno != EINTR)
-				return -errno;
-			if (n == 0)
-				return -EIO;
-			done += n > 0 ? (uint32_t)n : 0;
-		}
+		if (lseek(fd, (off_t)w->off, SEEK_SET) < 0)
+			return -errno;
+		if ((r = io_write_full(fd, w->data, w->len)) < 0)
+			return r;
 		if (w->sync && fsync(fd) < 0)
 			return -errno;
 	}

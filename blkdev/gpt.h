@@ -39,10 +39,9 @@
 #define GPT_TABLE_MAX (GPT_ENTRIES_MAX * 128)
 #define GPT_WRITES_MAX (2 * (GPT_TABLE_MAX / 512 + 1))
 
-/* ChromeOS's attribute bits (cgpt -P, -T, -S) */
-#define GPT_PRIO_SHIFT 48		/* 4 bits: 0 never boots */
-#define GPT_TRIES_SHIFT 52		/* 4 bits */
-#define GPT_OK_SHIFT 56			/* 1 bit: successful */
+/* ChromeOS's attribute bits (cgpt -P, -T, -S): from bit 48 on, priority
+ * (4 bits: 0 never boots), tries left (4), successful (1) */
+#define GPT_SLOT_SHIFT 48
 
 enum { GPT_PRIMARY, GPT_BACKUP };
 /* the state of a copy */
@@ -71,25 +70,14 @@ struct gpt {
 	struct gpt_copy c[2];
 };
 
-struct gpt_entry {
-	char label[80];			/* UTF-8 */
-	uint64_t attr;			/* as wanted */
-};
-
 /* gpt_read: both copies of the table on FD (a disk or an image file), of
  * sector size SS (0: the device's, 512 for a file).  0 when a copy is
  * valid (G->use); -ENOENT no GPT at all, -EUCLEAN no valid copy (each
  * copy's why says), -EIO and others from reading. */
 int gpt_read(int fd, unsigned ss, struct gpt *g);
-/* gpt_entry: entry I (0-based) of the copy in use; 0, or -ENOENT when
- * unused or out of the table */
-int gpt_entry(const struct gpt *g, unsigned i, struct gpt_entry *e);
-/* gpt_find: the entry named LABEL (the first), or -ENOENT */
+/* gpt_find: the entry (0-based) of the copy in use named LABEL (UTF-8),
+ * the first, or -ENOENT; its attributes are G->attr[entry] */
 int gpt_find(const struct gpt *g, const char *label);
-/* gpt_field / gpt_set_field: the N bits at SHIFT of entry I's wanted
- * attributes */
-unsigned gpt_field(const struct gpt *g, unsigned i, unsigned shift, unsigned bits);
-void gpt_set_field(struct gpt *g, unsigned i, unsigned shift, unsigned bits, unsigned v);
 
 /* the writes that make both copies hold G->attr, in their order; a sync
  * after each one so marked */

@@ -8,9 +8,10 @@
  *   successful 0/1  it came up once: it boots without spending tries
  *
  * Bootable: a partition, priority above 0, and successful or tries left.
- * The running slot is said in /run/popinit: slot (a or b), slot-device
- * (its partition's node), slot-disk (the disk's node), slot-partition
- * (its number); popinit bless and popinit slot read them.
+ * The running slot is said in /run/popinit: slot (a or b), slot-name
+ * (NAME), slot-device (its partition's node), slot-disk (the disk's
+ * node), slot-partition (its number); popinit bless and popinit slot
+ * read them.
  *
  * These are the parts the commands share with the boot (boot.h has the
  * boot's steps).
@@ -62,7 +63,8 @@ int slot_pick(const struct slot s[2], unsigned skip);
 void slot_activate(struct slot s[2], int i, unsigned tries);
 
 /* slot_running: the running slot, from /run/popinit: the disk's node into
- * DISK, the partition's number, the suffix ('a' or 'b'); 0 or -ENOENT */
-int slot_running(char *disk, size_t size, unsigned *part, char *suffix);
+ * DISK, NAME (SLOTS_NAME_MAX + 2 bytes), the suffix ('a' or 'b'); 0 or
+ * -ENOENT */
+int slot_running(char *disk, size_t size, char *name, char *suffix);
 
 #endif

@@ -32,7 +32,6 @@ sys_open(const char *path, int flags, unsigned mode)
 /* block device ioctls (linux/fs.h) */
 #define SYS_BLKRRPART _IO(0x12, 95)		/* re-read the partition table */
 #define SYS_BLKSSZGET _IO(0x12, 104)		/* logical sector size, an int */
-#define SYS_BLKGETSIZE64 _IOR(0x12, 114, size_t)	/* bytes, a u64 whatever size_t is */
 
 /* the kernel's uevent netlink (musl ships no linux/ headers) */
 #define SYS_NETLINK_KOBJECT_UEVENT 15

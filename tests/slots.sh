@@ -166,7 +166,7 @@ mkdisk "$w/g.img"
 cgpt add -i 2 -P 1 -S 1 "$w/g.img" && cgpt add -i 3 -P 2 -T 2 -S 0 "$w/g.img"
 cp "$w/g.img" "$w/g0.img"
 unshare -m sh -c '
-	mount -t tmpfs tmpfs /run && mkdir /run/popinit && echo b > /run/popinit/slot &&
+	mount -t tmpfs tmpfs /run && mkdir /run/popinit && echo b > /run/popinit/slot && echo rootfs > /run/popinit/slot-name &&
 	echo 3 > /run/popinit/slot-partition && echo "$2" > /run/popinit/slot-disk &&
 	"$1" slot && "$1" bless && "$1" slot && "$1" bless' sh "$p" "$w/g.img" > "$w/g.out" 2>&1
 rc=$?

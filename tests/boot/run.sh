@@ -668,7 +668,8 @@ if want_s slots-none; then
 	base slots-none "file /initramfs.d/10-modules.img $w/m-plain.img 0644 0 0" "dir /bin 0755 0 0" \
 		"file /bin/sh $w/payload 0755 0 0" "dir /etc 0755 0 0" "file /etc/payload.files $w/slots-none.files 0644 0 0"
 	boot slots-none "popinit.slots=rootfs popinit.image=PARTLABEL=fw_@ popinit.shell" $(disk slots-none)
-	expect slots-none 'popinit: slot b: rootfs_b \(/dev/vda2\), priority 2, on trial: one try spent, 0 tries left' \
+	expect slots-none 'popinit: slot a \(rootfs_a\) skipped: no tries left and never successful' \
+		'popinit: slot b: rootfs_b \(/dev/vda2\), priority 2, on trial: one try spent, 0 tries left' \
 		'popinit: warning: slot b \(rootfs_b\) given up: no init in its root' \
 		'popinit: fatal: no bootable slot on /dev/vda: a \(rootfs_a\): no tries left and never successful; b \(rootfs_b\): no init in its root$' \
 		'^@@PAYLOAD pid=[0-9]+ argv0=sh ' '^@@FILE /etc/fw=fw b$' '^@@FILE /run/popinit/slot MISSING$' \
@@ -698,7 +699,8 @@ if want_s slots-reboot-loop; then
 			expect "$r" "popinit: slot b: rootfs_b \\(/dev/vda2\\), priority 2, on trial: one try spent, $((2 - round)) tries left" \
 				'^@@FILE /etc/x=slot b$' '^@@FILE /run/popinit/slot=b$' '^@@CRASH$' 'Attempted to kill init'
 		else
-			expect "$r" 'popinit: slot a: rootfs_a \(/dev/vda1\), priority 1, on trial: one try spent, 0 tries left' \
+			expect "$r" 'popinit: slot b \(rootfs_b\) skipped: no tries left and never successful' \
+				'popinit: slot a: rootfs_a \(/dev/vda1\), priority 1, on trial: one try spent, 0 tries left' \
 				'^@@FILE /etc/x=slot a$' '^@@FILE /run/popinit/slot=a$' \
 				'popinit: slot a \(rootfs_a on /dev/vda\) marked successful' '^@@RUN /bin/popinit bless=0$' \
 				'^a: partition=1 priority=1 tries=0 successful=1 bootable running next$' '!@@CRASH' '!Attempted to kill init'
