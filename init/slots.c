@@ -198,7 +198,7 @@ static void
 say_slot(struct slots *sl)
 {
 	static const char *const file[5] = { "slot", "slot-name", "slot-device", "slot-disk", "slot-partition" };
-	const char *v[5] = { "a\0b" + 2 * sl->cur, sl->d.name, sl->dev, sl->d.path };
+	const char *v[5] = { &"a\0b"[2 * sl->cur], sl->d.name, sl->dev, sl->d.path };
 	char part[12], path[48];
 
 	snprintf(part, sizeof part, "%d", sl->d.s[sl->cur].entry + 1);
