@@ -8,7 +8,9 @@
  * of every decoded byte one byte at a time, which was a fifth of an xz
  * unpack; the non-small build carries 8 KB of CRC32 tables (and 8 KB of
  * CRC64) in the file.  popinit's own link takes lib/crc32.o, which
- * defines the same names, so this member is not pulled in twice; other
- * links of liblzma.a (the cross unit tests, the decode bound) take it.
+ * defines the same names (and zlib's crc32()), so this member is not
+ * pulled in; other links of liblzma.a (the cross unit tests, the decode
+ * bound) take it.
  */
+#define CRC32_NOT_ZLIB	/* a link with libz.a has zlib's own */
 #include "../lib/crc32.c"

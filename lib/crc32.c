@@ -54,3 +54,16 @@ lzma_crc32(const uint8_t *buf, size_t size, uint32_t crc)
 {
 	return crc32_update(crc, buf, size);
 }
+
+#ifndef CRC32_NOT_ZLIB
+/* zlib's (uLong crc32(uLong crc, const Bytef *buf, uInt len), 0 for a NULL
+ * BUF): popinit's link takes this one for inflate and the gzip trailer,
+ * and leaves out zlib's crc32.o, 10 KB of tables */
+unsigned long crc32(unsigned long crc, const unsigned char *buf, unsigned len);
+
+unsigned long
+crc32(unsigned long crc, const unsigned char *buf, unsigned len)
+{
+	return buf ? crc32_update((uint32_t)crc, buf, len) : 0;
+}
+#endif

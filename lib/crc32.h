@@ -1,7 +1,7 @@
 /* crc32.h: the CRC-32 of zlib, gzip, xz and GPT (reflected, polynomial
  * 0xedb88320), the one of the tree: GPT headers and tables need it whatever
- * codecs a build leaves out, and liblzma takes it as its lzma_crc32()
- * (boot/lzma_crc32.c). */
+ * codecs a build leaves out, and popinit's link gives it to zlib as its
+ * crc32() and to liblzma as its lzma_crc32() (boot/lzma_crc32.c). */
 #ifndef POPINIT_CRC32_H
 #define POPINIT_CRC32_H
 
