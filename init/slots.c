@@ -243,7 +243,7 @@ choose(struct boot *b)
 		}
 		log_warn("slot %c skipped: %s", 'a' + i, sl->why[i]);
 	}
-	unlink(SLOTS_RUN "/slot");
+	(void)unlink(SLOTS_RUN "/slot");
 	boot_fail(b, "no bootable slot %s on %s: a: %s; b: %s", d->name, d->path, sl->why[0], sl->why[1]);
 }
 
