@@ -128,11 +128,12 @@ UNPACK_SRCS  = unpack/cpio.c unpack/links.c unpack/image.c unpack/pipe.c unpack/
                unpack/sink_list.c unpack/unpack.c
 MODLOAD_SRCS = modload/moddb.c modload/modconf.c modload/plan.c modload/modfile.c modload/scan.c \
                modload/modload.c modload/coldplug.c
-BLKDEV_SRCS  = blkdev/probe.c blkdev/blockdev.c
+BLKDEV_SRCS  = blkdev/probe.c blkdev/blockdev.c blkdev/gpt.c
 INIT_SRCS    = init/main.c init/cmdline.c init/mounts.c init/images.c init/root.c init/timings.c \
-               init/switchroot.c init/die.c init/run.c init/modules.c init/trust.c
+               init/switchroot.c init/die.c init/run.c init/modules.c init/trust.c init/slots.c
 CLI_SRCS     = cli/popinit.c cli/cmd_opts.c cli/cmd_unpack.c cli/cmd_list.c cli/cmd_verify.c \
-               cli/cmd_modprobe.c cli/cmd_probe.c cli/cmd_run.c cli/cmd_switch_root.c
+               cli/cmd_modprobe.c cli/cmd_probe.c cli/cmd_run.c cli/cmd_switch_root.c cli/cmd_slot.c \
+               cli/cmd_bless.c
 # the host tools: their library in boot/, their commands in cli/
 TOOL_SRCS    = $(if $(filter yes,$(TOOLS)),boot/mkimage.c boot/sign.c boot/timeline.c cli/cmd_mkimage.c \
                cli/cmd_sign.c cli/cmd_timeline.c)
@@ -150,7 +151,7 @@ all: $(B)/popinit
 $(DEPS)/.stamp-%: boot/deps.sh $(MUSLCC)
 	@rm -f $@
 	AR=$(AR) DEPS_SRC=$(DEPS_SRC) sh boot/deps.sh $(DEPS) "$(CC)" $(HOST) $*
-$(DEPS)/.stamp-xz: boot/lzma_crc32.c
+$(DEPS)/.stamp-xz: boot/lzma_crc32.c lib/crc32.c lib/crc32.h
 
 # a cross build's C library and compiler wrapper
 build/%/musl/bin/$(T)-linux-musl-gcc: boot/musl.sh
@@ -271,7 +272,7 @@ FUZZ_CFLAGS = -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-prototype
               -DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD \
               $(if $(filter 1,$(WERROR)),-Werror) -idirafter $(DEPS)/include -fsanitize=address,undefined -fno-sanitize-recover=all
 FUZZ_SRCS   = $(LIB_SRCS) $(wildcard codec/*.c verify/*.c unpack/*.c) $(MODLOAD_SRCS) init/cmdline.c \
-              blkdev/probe.c boot/timeline.c \
+              blkdev/probe.c blkdev/gpt.c boot/timeline.c \
               tests/unit/harness.c tests/unit/sink_mem.c tests/unit/mkcpio.c
 FUZZ_OBJS   = $(FUZZ_SRCS:%.c=$(FZ)/obj/%.o)
 FUZZ_LIBS   = $(FZ)/libpopinit.a $(FZ)/obj/minilzo.o -lz -llzma -lzstd -llz4 -lbz2 \

@@ -266,6 +266,41 @@ partition_after(const char *disk, unsigned part, int off, struct blockdev *out)
 }
 
 int
+blockdev_partition(const char *disk, unsigned part, struct blockdev *out)
+{
+	memset(out, 0, sizeof *out);
+	int r = partition_after(disk, part, 0, out);
+	if (r == 0)
+		node_path(out->name, out->path, sizeof out->path);
+	return r;
+}
+
+int
+blockdev_disks(int (*each)(void *ctx, const struct blockdev *disk), void *ctx)
+{
+	DIR *d = opendir("/sys/class/block");
+	struct dirent *de;
+	int r = 0;
+
+	if (!d)
+		return -errno;
+	while (!r && (de = readdir(d))) {
+		struct blockdev bd = { .fstype = NULL };
+		char disk[256], path[320], v[32];
+		str_printf(path, sizeof path, "/sys/class/block/%s/size", de->d_name);
+		/* whole disks that hold something (not loop0 without a file) */
+		if (de->d_name[0] == '.' || part_of(de->d_name, disk, sizeof disk) || sysfs_read(path, v, sizeof v) < 0 ||
+		    !strcmp(v, "0") || dev_of(de->d_name, &bd.dev) < 0)
+			continue;
+		snprintf(bd.name, sizeof bd.name, "%s", de->d_name);
+		node_path(bd.name, bd.path, sizeof bd.path);
+		r = each(ctx, &bd);
+	}
+	closedir(d);
+	return r;
+}
+
+int
 blockdev_find(const char *spec, struct blockdev *out)
 {
 	struct spec sp;
@@ -312,8 +347,30 @@ block_field(void *ctx, const char *field)
 		*(bool *)ctx = true;
 }
 
+/* blockdev_wait's look: FIND's answer for SPEC */
+struct find_ctx {
+	const char *spec;
+	struct blockdev *out;
+};
+
+static int
+look_spec(void *ctx)
+{
+	struct find_ctx *f = ctx;
+
+	return blockdev_find(f->spec, f->out);
+}
+
 int
 blockdev_wait(const char *spec, int timeout_ms, struct blockdev *out)
+{
+	struct find_ctx f = { spec, out };
+
+	return blockdev_wait_for(timeout_ms, look_spec, &f);
+}
+
+int
+blockdev_wait_for(int timeout_ms, int (*look)(void *ctx), void *ctx)
 {
 	/* 64-bit: a 32-bit long of milliseconds wraps after 24.8 days */
 	int64_t deadline = timeout_ms < 0 ? -1 : (int64_t)clock_ms() + timeout_ms;
@@ -321,10 +378,10 @@ blockdev_wait(const char *spec, int timeout_ms, struct blockdev *out)
 	/* listen first, then look: no event can fall between the two */
 	int nl = uevent_open();
 	int r;
-	bool look = true;
+	bool again = true;
 	for (;;) {
-		if (look) {
-			r = blockdev_find(spec, out);
+		if (again) {
+			r = look(ctx);
 			if (r != -ENOENT)
 				break;
 		}
@@ -348,8 +405,8 @@ blockdev_wait(const char *spec, int timeout_ms, struct blockdev *out)
 		}
 		/* any block event may be ours (a partition table read late
 		 * changes what matches): look again after each batch */
-		look = false;
-		uevent_drain(nl, block_field, &look);
+		again = false;
+		uevent_drain(nl, block_field, &again);
 		r = -ENOENT;
 	}
 	if (nl >= 0)

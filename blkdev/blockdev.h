@@ -33,6 +33,19 @@ int blockdev_find(const char *spec, struct blockdev *out);
  * Same returns; -ETIMEDOUT when the time ran out. */
 int blockdev_wait(const char *spec, int timeout_ms, struct blockdev *out);
 
+/* blockdev_wait_for: the same wait for LOOK(CTX): again at each block
+ * event while it returns -ENOENT; its other returns, or -ETIMEDOUT. */
+int blockdev_wait_for(int timeout_ms, int (*look)(void *ctx), void *ctx);
+
+/* blockdev_disks: EACH(CTX, DISK) for every whole disk there is now that
+ * holds something (sysfs size not 0), until one returns non-zero: that
+ * return, or 0. */
+int blockdev_disks(int (*each)(void *ctx, const struct blockdev *disk), void *ctx);
+
+/* blockdev_partition: partition PART (its number) of DISK (a sysfs name)
+ * into OUT; 0 or -ENOENT */
+int blockdev_partition(const char *disk, unsigned part, struct blockdev *out);
+
 /* blockdev_is_spec: true if SPEC names a block device rather than a path
  * in rootfs ("/dev/..." counts as a device) */
 bool blockdev_is_spec(const char *spec);

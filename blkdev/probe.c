@@ -4,11 +4,8 @@
 #include <string.h>
 
 #include "../lib/io.h"
+#include "../lib/le.h"
 #include "probe.h"
-
-static uint16_t le16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
-static uint32_t le32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
-static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
 
 static void
 uuid_str(char *out, const uint8_t *u)
@@ -120,9 +117,8 @@ probe_fs(int fd, struct probe_fs *o)
 	return 0;
 }
 
-/* the GPT name: UTF-16LE to UTF-8 */
-static void
-utf16_str(char *out, size_t size, const uint8_t *in, size_t units)
+void
+probe_utf16(char *out, size_t size, const uint8_t *in, size_t units)
 {
 	size_t o = 0;
 
@@ -165,7 +161,7 @@ gpt_part(int fd, unsigned number, unsigned ss, struct probe_part *o)
 	if (zero(e, 16))
 		return -ENOENT;	/* an unused entry */
 	guid_str(o->uuid, e + 16);
-	utf16_str(o->label, sizeof o->label, e + 56, 36);
+	probe_utf16(o->label, sizeof o->label, e + 56, 36);
 	o->start = le64(e + 32) * (ss / 512);
 	o->sectors = (le64(e + 40) - le64(e + 32) + 1) * (ss / 512);
 	return 0;

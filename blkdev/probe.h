@@ -16,6 +16,7 @@
 #define POPINIT_PROBE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct probe_fs {
@@ -37,5 +38,9 @@ struct probe_part {
 /* probe_part: entry NUMBER (1-based) of the partition table of the open
  * disk FD.  0, -ENOENT if there is no such partition, -errno. */
 int probe_part(int fd, unsigned number, unsigned sector_size, struct probe_part *out);
+
+/* probe_utf16: a GPT name, UNITS UTF-16LE units (up to a NUL), as UTF-8
+ * in OUT (SIZE bytes, always terminated) */
+void probe_utf16(char *out, size_t size, const uint8_t *in, size_t units);
 
 #endif

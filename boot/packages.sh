@@ -16,4 +16,4 @@ apt-get install -y -q --no-install-recommends \
 	erofs-utils squashfs-tools \
 	gcc-aarch64-linux-gnu gcc-or1k-elf binutils-or1k-elf qemu-system-arm qemu-system-misc qemu-user \
 	linux-source-6.1 flex bison bc libelf-dev \
-	man-db groff-base mandoc bsdextrautils librsvg2-bin udev openssl
+	man-db groff-base mandoc bsdextrautils librsvg2-bin udev openssl cgpt

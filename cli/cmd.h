@@ -18,6 +18,8 @@ int cmd_switch_root(int argc, char **argv);
 int cmd_sign(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_timeline(int argc, char **argv);
+int cmd_slot(int argc, char **argv);
+int cmd_bless(int argc, char **argv);
 
 /* cmd_open_image: open PATH for reading ("-": stdin); fd, or -errno after
  * logging */

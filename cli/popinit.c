@@ -32,6 +32,8 @@ static const struct {
 	{ "modprobe", cmd_modprobe, "[-n] [-v] [-q] [-a] [-d ROOT] [-S VER] NAME [PARAM...]   load a module" },
 	{ "probe", cmd_probe, "FILE...                      filesystem and partitions, as popinit sees them" },
 	{ "verify", cmd_verify, "[-k KEY]... [-r KEYID]... [-m NAME:VERSION]... [-n NAME|-N] [-K KERNEL] [-l] IMAGE...   verify signed images" },
+	{ "slot", cmd_slot, "[-d DISK] [-n NAME] [-a SLOT [-t TRIES]|-u SLOT|-g|-r]   the A/B slots; set them" },
+	{ "bless", cmd_bless, "                             mark the running slot successful" },
 	{ "switch-root", cmd_switch_root, "NEWROOT [INIT [ARGS...]]  make NEWROOT / and exec INIT (PID 1 only)" },
 };
 

@@ -20,6 +20,7 @@
 
 struct moddb;
 struct modload;
+struct slots;
 
 struct boot {
 	struct boot_opts o;		/* the kernel command line, parsed once */
@@ -40,6 +41,8 @@ struct boot {
 	struct modload *ml;		/* loader, until the hand-over */
 	int mod_reported;		/* module failures said so far */
 	char old_helper[256];		/* the kernel's modprobe helper, restored */
+	struct slots *slots;		/* popinit.slots=: the A/B slots (slots.c) */
+	bool root_may_fail;		/* a root that fails is not the end (another slot) */
 };
 
 /* main.c */
@@ -92,6 +95,16 @@ void boot_modules_end(struct boot *b);
 /* root.c: mount the root root= names (a device, or a tmpfs) on
  * BOOT_NEWROOT; 0 or -1 (logged) */
 int boot_mount_root(struct boot *b);
+
+/* slots.c: popinit.slots=NAME (slots.h).  boot_slots(): find the slots,
+ * repair their table, choose one and spend its try, before any device
+ * spec may name it; slots_spec(): SPEC with each '@' replaced by the
+ * chosen slot's suffix (in BUF), else SPEC; slots_mount_root(): the root
+ * step for slots: mount the chosen slot's root, which must hold an init,
+ * or give it up and try the other (the failure policy when none is left) */
+void boot_slots(struct boot *b);
+const char *slots_spec(const struct boot *b, const char *spec, char *buf, size_t size);
+int slots_mount_root(struct boot *b);
 
 /* switchroot.c */
 /* root_find_init: the init to run in NEWROOT: INIT if given, else the

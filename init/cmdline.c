@@ -90,6 +90,8 @@ cmdline_parse(struct boot_opts *o, const char *text)
 			o->break_at = val ? val : "";
 		else if (!strcmp(param, "popinit.run") && val)
 			o->run = val;
+		else if (!strcmp(param, "popinit.slots"))
+			o->slots = val ? val : "";
 		else if (!strcmp(param, "popinit.verify"))
 			o->verify = val ? val : "";
 		else if (!strcmp(param, "popinit.revoke") && val)

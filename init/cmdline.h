@@ -36,6 +36,7 @@ struct boot_opts {
 	bool shell;			/* popinit.shell: emergency shell on failure */
 	const char *break_at;		/* popinit.break=STAGE */
 	const char *run;		/* popinit.run=PATH */
+	const char *slots;		/* popinit.slots=NAME: A/B root slots */
 	const char *elevator;		/* elevator= */
 	/* signed images: the command line can only make the policy stricter */
 	const char *verify;		/* popinit.verify=required */

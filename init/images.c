@@ -190,6 +190,8 @@ unpack_specs(const struct boot *b, struct unpacker *u, bool devices, struct imag
 			continue;
 		}
 		struct blockdev bd;
+		char slotted[300];
+		spec = slots_spec(b, spec, slotted, sizeof slotted);
 		int timeout = o->rootwait ? (o->rootwait_secs < 0 ? -1 : o->rootwait_secs * 1000) : 0;
 		int e = blockdev_wait(spec, timeout, &bd);
 		if (e < 0) {

@@ -6,10 +6,11 @@
  *      each verified first if a key is trusted (keys read before any image)
  *   4. unpack them into rootfs (or into the new root for root=tmpfs)
  *   5. modules: the kernel's requests, elevator=, lists, coldplug
- *   6. images on block devices (popinit.image=LABEL=... and the like)
+ *   6. popinit.slots=: choose the A/B slot (slots.c); images on block
+ *      devices (popinit.image=LABEL=... and the like)
  *   7. sync, then the first of:
  *      - an image replaced /init: exec it, as the kernel would have
- *      - root=: mount it, switch root, exec its init
+ *      - root= (or a slot): mount it, switch root, exec its init
  *      - popinit.run=PATH: supervise PATH
  *      - exec init=, /sbin/init, /etc/init, /bin/init or /bin/sh of rootfs
  *
@@ -161,7 +162,7 @@ boot_switch_root(struct boot *b)
 	if (!b->root_mounted) {
 		boot_break(b, "root");
 		uint64_t t = clock_us();
-		if (boot_mount_root(b) < 0)
+		if ((b->slots ? slots_mount_root(b) : boot_mount_root(b)) < 0)
 			boot_fail(b, "no root file system");
 		boot_time(b, "root", b->o.root, t, clock_us(), 0);
 	}
@@ -216,12 +217,13 @@ boot_main(int argc, char **argv, char **envp)
 	boot_break(b, "modules");
 	if (boot_modules(b) < 0)
 		log_warn("going on without modules");
+	boot_slots(b);
 	boot_unpack(b, true);
 	sync();
 
 	if (init_replaced(b))
 		boot_exec_replaced_init(b);
-	if (b->o.root)
+	if (b->o.root || b->slots)
 		boot_switch_root(b);
 	if (b->o.run)
 		boot_run(b);

@@ -33,11 +33,16 @@ try_mount(const char *dev, const char *dir, const char *type, unsigned long flag
 	return -errno;
 }
 
+/* a failure of the root: fatal, unless another slot may follow */
+#define root_fail(b, ...) log_msg((b)->root_may_fail ? LOG_WARN : LOG_FATAL, __VA_ARGS__)
+
 /* the device root= names, after rootdelay=, waited for as rootwait says;
  * 0 or -1 (logged) */
 static int
-wait_root(const struct boot_opts *o, struct blockdev *bd)
+wait_root(const struct boot *b, struct blockdev *bd)
 {
+	const struct boot_opts *o = &b->o;
+
 	if (o->rootdelay > 0) {
 		log_info("rootdelay: waiting %d s", o->rootdelay);
 		struct timespec ts = { o->rootdelay, 0 };
@@ -52,7 +57,7 @@ wait_root(const struct boot_opts *o, struct blockdev *bd)
 		return -1;
 	}
 	if (r < 0) {
-		log_fatal("root device %s not found after %llu ms%s", o->root, (unsigned long long)(clock_ms() - t0),
+		root_fail(b, "root device %s not found after %llu ms%s", o->root, (unsigned long long)(clock_ms() - t0),
 			  o->rootwait ? "" : " (add rootwait to wait longer)");
 		return -1;
 	}
@@ -142,7 +147,7 @@ boot_mount_root(struct boot *b)
 		b->root_mounted = true;
 		return 0;
 	}
-	if (wait_root(o, &bd) < 0)
+	if (wait_root(b, &bd) < 0)
 		return -1;
 	root_types(o, &bd, types, sizeof types);
 	int last = -ENODEV;
@@ -153,7 +158,7 @@ boot_mount_root(struct boot *b)
 			return 0;
 		}
 	}
-	log_fatal("unable to mount root %s (%s) as %s: %s", o->root, bd.path,
+	root_fail(b, "unable to mount root %s (%s) as %s: %s", o->root, bd.path,
 		  o->rootfstype ? o->rootfstype : "any known type", strerror(-last));
 	return -1;
 }

@@ -4,7 +4,9 @@
 #define POPINIT_SYS_H
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -26,6 +28,10 @@ sys_open(const char *path, int flags, unsigned mode)
 	while (r < 0 && errno == EINTR);
 	return (int)sys_ret(r);
 }
+
+/* block device ioctls (linux/fs.h) */
+#define SYS_BLKRRPART _IO(0x12, 95)		/* re-read the partition table */
+#define SYS_BLKSSZGET _IO(0x12, 104)		/* logical sector size, an int */
 
 /* the kernel's uevent netlink (musl ships no linux/ headers) */
 #define SYS_NETLINK_KOBJECT_UEVENT 15

@@ -3,7 +3,7 @@
 # SAN=1: glibc, ASan and UBSan, the libraries sanitized too) in place of
 # the static musl binary (make check-san builds it, then runs this).
 #
-# Run sanitized: cli, sig, modprobe, probe, pid1, timeline, the oracle comparison (the
+# Run sanitized: cli, sig, modprobe, probe, slots, pid1, timeline, the oracle comparison (the
 # unit tests are built with ASan and UBSan in make check already).  Not run:
 # the QEMU boot suite (the kernel execs popinit as /init from a bare
 # initramfs: no dynamic loader, no libasan there; the static binary is
@@ -32,6 +32,7 @@ run sh "$top/tests/cli.sh"
 run sh "$top/tests/sig.sh"
 run sh "$top/tests/modprobe.sh"
 run sh "$top/tests/probe.sh"
+run sh "$top/tests/slots.sh"
 run sh "$top/tests/pid1.sh"
 run sh "$top/tests/timeline.sh"
 run sh "$top/tests/oracle/compare.sh"

@@ -11,6 +11,10 @@
  *   @@MODULE ext4                    /proc/modules
  *   @@WROTE /x=0                     each "PATH VALUE" line of /etc/payload.write
  *                                    written first (0, or the errno)
+ *   @@RUN /bin/popinit bless=0       each line of /etc/payload.run run (a path
+ *                                    and its arguments, split at spaces), its
+ *                                    output on the console; then its exit
+ *                                    status (or 128 + the signal)
  *   @@FILE /etc/x=second             the first line of each file given by
  *                                    the environment variable PAYLOAD_FILES
  *                                    or the files in /etc/payload.files
@@ -28,6 +32,9 @@
  *                                    ms later, the zombies there are (PID 1
  *                                    must reap them)
  *   @@PAYLOAD-END
+ *   @@CRASH                          with /etc/payload.crash: it exits
+ *                                    instead of powering off (the kernel
+ *                                    panics: an init that crashed)
  *
  * Not PID 1 (an emergency shell of popinit.break=), it exits instead of
  * powering off.
@@ -103,6 +110,38 @@ lines(const char *list, const char *tag, int mode)
 		}
 	}
 	fclose(f);
+}
+
+/* each line of /etc/payload.run, run and waited for */
+static void
+run_lines(void)
+{
+	char line[512];
+	FILE *f = fopen("/etc/payload.run", "r");
+
+	while (f && fgets(line, sizeof line, f)) {
+		char copy[512], *argv[16];
+		int n = 0;
+		line[strcspn(line, "\n")] = '\0';
+		strcpy(copy, line);
+		for (char *t = strtok(copy, " "); t && n < 15; t = strtok(NULL, " "))
+			argv[n++] = t;
+		argv[n] = NULL;
+		if (!n)
+			continue;
+		fflush(stdout);
+		pid_t pid = fork();
+		if (pid == 0) {
+			execv(argv[0], argv);
+			_exit(127);
+		}
+		int status = 0;
+		if (pid < 0 || waitpid(pid, &status, 0) < 0)
+			status = 255 << 8;
+		printf("@@RUN %s=%d\n", line, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+	}
+	if (f)
+		fclose(f);
 }
 
 static void
@@ -227,6 +266,7 @@ main(int argc, char **argv, char **envp)
 	}
 	if (w)
 		fclose(w);
+	run_lines();
 	lines("/etc/payload.files", "FILE", 0);
 	lines("/etc/payload.cat", "CAT", 3);
 	lines("/etc/payload.absent", "ABSENT", 1);
@@ -239,6 +279,11 @@ main(int argc, char **argv, char **envp)
 	fflush(stdout);
 	if (getpid() != 1)
 		return 0;
+	if (stat("/etc/payload.crash", &st) == 0) {
+		printf("@@CRASH\n");
+		fflush(stdout);
+		return 1;
+	}
 	sync();
 	reboot(RB_POWER_OFF);
 	return 0;

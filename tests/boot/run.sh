@@ -600,3 +600,136 @@ if want_s signed-rollback; then
 		'popinit: fatal: PARTLABEL=fw-a: refused: version 5 of "firmware" is below the floor 6' \
 		'popinit: fatal: rebooting now \(panic=-1\)' '!@@PAYLOAD'
 fi
+
+# issue 16: A/B root slots (popinit.slots=rootfs).  slotdisk NAME: a GPT
+# disk $w/NAME.disk (sfdisk): rootfs_a, rootfs_b (ext4 made in place by
+# mkfs.ext4 -E offset= -d from $w/NAME.a and $w/NAME.b, when there), fw_a,
+# fw_b (raw, holding $w/NAME.fwa and $w/NAME.fwb, when there)
+slotdisk() {
+	d=$w/$1.disk
+	rm -f "$d"; truncate -s 40M "$d"
+	printf 'label: gpt\nsize=16M, name="rootfs_a"\nsize=16M, name="rootfs_b"\nsize=1M, name="fw_a"\nsize=1M, name="fw_b"\n' |
+		sfdisk -q "$d"
+	for i in 0 1 2 3; do
+		start=$(sfdisk -J "$d" | python3 -c "import json,sys; print(json.load(sys.stdin)['partitiontable']['partitions'][$i]['start'])")
+		case $i in
+		0|1) src=$w/$1.$([ $i = 0 ] && echo a || echo b)
+		     [ -d "$src" ] && mkfs.ext4 -q -F -E offset=$((start * 512)) -d "$src" "$d" 16M ;;
+		*) src=$w/$1.fw$([ $i = 2 ] && echo a || echo b)
+		   [ -f "$src" ] && dd if="$src" of="$d" bs=512 seek="$start" conv=notrunc status=none ;;
+		esac
+	done
+}
+# slotroot DIR TEXT: a slot's root: the payload as /sbin/init, popinit as
+# /bin/popinit, /etc/x holding TEXT, the payload shows /run/popinit
+slotroot() {
+	rm -rf "$1"; mkdir -p "$1/sbin" "$1/bin" "$1/etc" "$1/proc" "$1/dev" "$1/sys" "$1/run"
+	cp "$w/payload" "$1/sbin/init"; cp "$p" "$1/bin/popinit"
+	printf '%s\n' "$2" > "$1/etc/x"
+	printf '/etc/x\n/run/popinit/slot\n/run/popinit/slot-name\n/run/popinit/slot-device\n/run/popinit/slot-partition\n/run/popinit/slot-disk\n' \
+		> "$1/etc/payload.files"
+}
+# slotstate NAME: "a P T S b P T S" of the disk, as cgpt reads it
+slotstate() {
+	for i in 1 2; do
+		printf '%s %s %s %s ' "$([ $i = 1 ] && echo a || echo b)" "$(cgpt show -i $i -P "$w/$1.disk" 2>&1)" \
+			"$(cgpt show -i $i -T "$w/$1.disk" 2>&1)" "$(cgpt show -i $i -S "$w/$1.disk" 2>&1)"
+	done
+}
+# slotcheck NAME WANT: the disk's state after the boot, both copies valid
+slotcheck() {
+	got=$(slotstate "$1")
+	v=$("$p" slot -d "$w/$1.disk" -n rootfs 2>&1 | head -n 1)
+	case $v in *"GPT primary valid, backup valid") ;; *) got="$got ($v)" ;; esac
+	if [ "$got" = "$2" ]; then echo "PASS boot/$1-state"; else echo "FAIL boot/$1-state: cgpt reads $got, not $2"; fi
+}
+
+# the fallback in the same boot, after a power cut: b was being set on
+# trial when the cut came after its primary entries (the kernel, seeing no
+# valid primary, makes no partitions); popinit repairs the primary from
+# the backup, has the kernel read the partitions, picks b (on trial: a try
+# spent), finds no init in it, gives it up (tries 0) and boots a
+if want_s slots-fallback; then
+	slotroot "$w/slots-fallback.a" "slot a"
+	rm -rf "$w/slots-fallback.b"; mkdir -p "$w/slots-fallback.b/etc"; echo "slot b" > "$w/slots-fallback.b/etc/x"
+	printf '/bin/popinit slot\n' > "$w/slots-fallback.a/etc/payload.run"
+	slotdisk slots-fallback
+	cgpt add -i 1 -P 1 -S 1 "$w/slots-fallback.disk"
+	POPINIT_TEST_CUT=3 "$p" slot -d "$w/slots-fallback.disk" -n rootfs -a b -t 3 > /dev/null 2>&1
+	"$p" slot -d "$w/slots-fallback.disk" -n rootfs 2>&1 | grep -q 'GPT primary damaged, backup valid' ||
+		echo "FAIL boot/slots-fallback-setup: the cut did not leave the primary damaged"
+	base slots-fallback "file /initramfs.d/10-modules.img $w/m-plain.img 0644 0 0"
+	boot slots-fallback "popinit.slots=rootfs" $(disk slots-fallback)
+	expect slots-fallback 'popinit: warning: repaired the primary GPT of /dev/vda \(entries CRC mismatch\)' \
+		'popinit: slot b: /dev/vda2, priority 2, on trial: one try spent, 2 tries left' \
+		'popinit: warning: slot b given up: no init in its root; its tries are 0$' \
+		'popinit: slot a: /dev/vda1, priority 1, successful, 0 tries left' \
+		'^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@FILE /etc/x=slot a$' '^@@FILE /run/popinit/slot=a$' \
+		'^@@FILE /run/popinit/slot-name=rootfs$' '^@@FILE /run/popinit/slot-device=/dev/vda1$' '^@@FILE /run/popinit/slot-partition=1$' \
+		'^@@FILE /run/popinit/slot-disk=/dev/vda$' '^a: partition=1 priority=1 tries=0 successful=1 bootable running next$' \
+		'^@@RUN /bin/popinit slot=0$' '!Attempted to kill init' '!popinit: fatal'
+	slotcheck slots-fallback "a 1 0 1 b 2 0 0 "
+	# the kernel made the partitions only when popinit had it read them again
+	rep=$(grep -n 'repaired the primary GPT' "$w/slots-fallback.txt" | head -n 1 | cut -d: -f1)
+	parts=$(grep -n ' vda: vda1 vda2 vda3 vda4' "$w/slots-fallback.txt" | head -n 1 | cut -d: -f1)
+	[ -n "$rep" ] && [ -n "$parts" ] && [ "$parts" -gt "$rep" ] && echo "PASS boot/slots-fallback-partitions-after-repair" ||
+		echo "FAIL boot/slots-fallback-partitions-after-repair: the kernel's partitions at line ${parts:-none}, the repair at ${rep:-none}"
+fi
+
+# no bootable slot: a has no tries left (skipped, untouched), b is on
+# trial with its last try (spent) but holds no init (given up); the image
+# of popinit.image=PARTLABEL=fw_@ came from fw_b, the slot chosen then;
+# the failure policy names each slot and why: the shell (the payload as
+# /bin/sh shows rootfs), then panic=-1 (the kernel's own line: popinit's
+# last one may not reach the serial console before the reboot)
+if want_s slots-none; then
+	rm -rf "$w/slots-none.a" "$w/slots-none.b"; mkdir -p "$w/slots-none.a/etc" "$w/slots-none.b/etc"
+	for s in a b; do printf 'fw %s\n' $s > "$w/fw$s.txt"; printf 'dir /etc 0755 0 0\nfile /etc/fw %s 0644 0 0\n' "$w/fw$s.txt" |
+		"$p" mkimage -t 100000 -o "$w/slots-none.fw$s" -; done
+	slotdisk slots-none
+	cgpt add -i 1 -P 1 -T 0 -S 0 "$w/slots-none.disk" && cgpt add -i 2 -P 2 -T 1 -S 0 "$w/slots-none.disk"
+	printf '/etc/fw\n/run/popinit/slot\n' > "$w/slots-none.files"
+	base slots-none "file /initramfs.d/10-modules.img $w/m-plain.img 0644 0 0" "dir /bin 0755 0 0" \
+		"file /bin/sh $w/payload 0755 0 0" "dir /etc 0755 0 0" "file /etc/payload.files $w/slots-none.files 0644 0 0"
+	boot slots-none "popinit.slots=rootfs popinit.image=PARTLABEL=fw_@ popinit.shell" $(disk slots-none)
+	expect slots-none 'popinit: slot a \(rootfs_a\) skipped: no tries left and never successful' \
+		'popinit: slot b: /dev/vda2, priority 2, on trial: one try spent, 0 tries left' \
+		'popinit: warning: slot b given up: no init in its root; its tries are 0$' \
+		'popinit: fatal: no bootable slot rootfs on /dev/vda: a: no tries left and never successful; b: no init in its root$' \
+		'^@@PAYLOAD pid=[0-9]+ argv0=sh ' '^@@FILE /etc/fw=fw b$' '^@@FILE /run/popinit/slot MISSING$' \
+		'reboot: Restarting system' '!Attempted to kill init' '!Kernel panic' '!@@PAYLOAD pid=1 '
+	slotcheck slots-none "a 1 0 0 b 2 0 0 "
+fi
+
+# the reboot loop: b, on trial with 2 tries, crashes after each boot (its
+# init exits: the kernel panics, panic=-1 reboots); three boots of the same
+# disk: b, b, then a (on trial too: its one try spent), whose init runs
+# popinit bless: a is successful
+if want_s slots-reboot-loop; then
+	slotroot "$w/slots-reboot-loop.a" "slot a"
+	printf '/bin/popinit bless\n/bin/popinit slot\n' > "$w/slots-reboot-loop.a/etc/payload.run"
+	slotroot "$w/slots-reboot-loop.b" "slot b"
+	: > "$w/slots-reboot-loop.b/etc/payload.crash"
+	slotdisk slots-reboot-loop
+	cgpt add -i 1 -P 1 -T 1 -S 0 "$w/slots-reboot-loop.disk" && cgpt add -i 2 -P 2 -T 2 -S 0 "$w/slots-reboot-loop.disk"
+	base slots-reboot-loop "file /initramfs.d/10-modules.img $w/m-plain.img 0644 0 0"
+	round=0
+	for st in "a 1 1 0 b 2 1 0 " "a 1 1 0 b 2 0 0 " "a 1 0 1 b 2 0 0 "; do
+		round=$((round + 1))
+		r=slots-reboot-loop-$round
+		boot slots-reboot-loop "popinit.slots=rootfs" $(disk slots-reboot-loop)
+		cp "$w/slots-reboot-loop.txt" "$w/$r.txt"
+		if [ $round -lt 3 ]; then
+			expect "$r" "popinit: slot b: /dev/vda2, priority 2, on trial: one try spent, $((2 - round)) tries left" \
+				'^@@FILE /etc/x=slot b$' '^@@FILE /run/popinit/slot=b$' '^@@CRASH$' 'Attempted to kill init'
+		else
+			expect "$r" 'popinit: slot b \(rootfs_b\) skipped: no tries left and never successful' \
+				'popinit: slot a: /dev/vda1, priority 1, on trial: one try spent, 0 tries left' \
+				'^@@FILE /etc/x=slot a$' '^@@FILE /run/popinit/slot=a$' \
+				'popinit: slot a \(rootfs_a on /dev/vda\) marked successful' '^@@RUN /bin/popinit bless=0$' \
+				'^a: partition=1 priority=1 tries=0 successful=1 bootable running next$' '!@@CRASH' '!Attempted to kill init'
+		fi
+		got=$(slotstate slots-reboot-loop)
+		[ "$got" = "$st" ] && echo "PASS boot/$r-state" || echo "FAIL boot/$r-state: cgpt reads $got, not $st"
+	done
+fi

@@ -121,6 +121,30 @@ seeds() {
 		dmesg 2>/dev/null | head -c 30000 > "$sd/dmesg"
 		dd if=/dev/kmsg iflag=nonblock bs=8192 count=4 2>/dev/null | head -c 30000 > "$sd/kmsg"
 		printf 'popinit-timings 1\nkernel 0 2729292 0 6.1.0-57-amd64\nsetup 2729292 2754593 0 -\nimage 2878626 3045533 0 /initramfs.d/10-modules.img\nmodules 3052730 4183331 0 -\nmodule 3075573 3113735 1 virtio_ring\nmodule 3113844 3125052 2 virtio\nroot 4184413 4437862 0 LABEL=a<b&c\nfatal 4447354 4447354 0 no root\ninit 4447354 4447354 0 /sbin/init\n' > "$sd/timings" ;;
+	gpt)	# small sfdisk tables with slot states set by cgpt, one a cut
+		# update left stale, one it left damaged, one of 4096-byte
+		# sectors (mkgpt.py); behind ss, edit, torn (fuzz_gpt.c)
+		t=$out/gpt-mk; rm -rf "$t"; mkdir -p "$t"
+		PATH=$PATH:/sbin:/usr/sbin
+		truncate -s 64K "$t/full"
+		printf 'label: gpt\nfirst-lba: 34\nsize=20, name="rootfs_a"\nsize=20, name="rootfs_b"\n' | sfdisk -q "$t/full"
+		cgpt add -i 1 -P 1 -S 1 "$t/full" && cgpt add -i 2 -P 2 -T 3 "$t/full"
+		truncate -s 24K "$t/small"
+		printf 'label: gpt\ntable-length: 8\nfirst-lba: 4\nsize=10, name="rootfs_a"\nsize=10, name="rootfs_b"\n' |
+			sfdisk -q "$t/small"
+		"$top/build/popinit" slot -d "$t/small" -n rootfs -a a > /dev/null
+		for k in 2 3; do
+			cp "$t/full" "$t/cut$k"
+			POPINIT_TEST_CUT=$k "$top/build/popinit" slot -d "$t/cut$k" -n rootfs -a a > /dev/null 2>&1
+		done
+		python3 "$top/tests/fuzz/mkgpt.py" "$t/ss4096"
+		for f in full small cut2 cut3; do
+			[ -s "$t/$f" ] || continue
+			{ printf '\000\023\100\001'; cat "$t/$f"; } > "$sd/$f"
+			{ printf '\000\377\000\000'; cat "$t/$f"; } > "$sd/$f-other"
+		done
+		[ -s "$t/ss4096" ] && { printf '\001\021\000\010'; cat "$t/ss4096"; } > "$sd/ss4096"
+		rm -rf "$t" ;;
 	esac
 	# a target without seeds of its own starts from an empty input
 	[ -n "$(ls "$sd")" ] || : > "$sd/empty"
@@ -130,6 +154,7 @@ seeds() {
 opts() {
 	case $1 in
 	probe) echo "-max_len=69633" ;;
+	gpt) echo "-max_len=65540" ;;
 	cmdline) echo "-max_len=8192" ;;
 	*) echo "-max_len=65536" ;;
 	esac
