@@ -16,6 +16,12 @@
 
 #define BOOT_MOUNTS 4		/* devtmpfs, proc, sysfs, a tmpfs on /run */
 #define BOOT_NEWROOT "/root"	/* where root= is mounted */
+/* the layers under the root, reachable from the booted system (/run is
+ * moved into the new root) */
+#define BOOT_LAYERS "/run/popinit"
+#define BOOT_HOST BOOT_LAYERS "/host"	/* popinit.root-image='s file system */
+#define BOOT_LOWER BOOT_LAYERS "/lower"	/* the read-only root under an overlay */
+#define BOOT_UPPER BOOT_LAYERS "/overlay"	/* its upper/ and work/ */
 
 struct moddb;
 struct modload;
@@ -32,6 +38,8 @@ struct boot {
 	const char *target;		/* where images go: "/" or BOOT_NEWROOT */
 	bool root_mounted;		/* the new root is there (root=tmpfs: early) */
 	struct sig_trust trust;		/* read before the first image */
+	char roothash[SIG_ROOTHASH_MAX + 1];	/* signed in a verified image, or "" */
+	char roothash_from[64];		/* that image */
 	struct moddb *db;		/* the modules of the target, and their */
 	struct modload *ml;		/* loader, until the hand-over */
 	int mod_reported;		/* module failures said so far */
@@ -78,8 +86,26 @@ void boot_elevator(const struct boot *b);
 void boot_modules_end(struct boot *b);
 
 /* root.c: mount the root root= names (a device, or a tmpfs) on
- * BOOT_NEWROOT; 0 or -1 (logged) */
+ * BOOT_NEWROOT; 0 or -1 (logged).  boot_wait(): the device SPEC, waited
+ * for as rootwait says, WHAT naming it in the messages; boot_mount_dev():
+ * BD on DIR as FSTYPE (a comma list; NULL: the probed type), its module
+ * loaded first; both 0 or -1 (logged) */
+struct blockdev;
 int boot_mount_root(struct boot *b);
+int boot_wait(const struct boot_opts *o, const char *what, const char *spec, struct blockdev *bd);
+int boot_mount_dev(struct boot *b, const char *what, const char *spec, const struct blockdev *bd, const char *dir,
+		   const char *fstype, unsigned long flags, const char *data);
+
+/* rootdev.c: the block device of the root when popinit makes it: the
+ * file popinit.root-image= names on a loop device (root= its host file
+ * system, mounted on BOOT_HOST), and dm-verity ("root") when a root hash
+ * is given or signed; else root= waited for.  HOLD gets the loop devices'
+ * fds, to close once the root is mounted.  0 or -1 (logged).
+ * boot_root_bound(): -1 (logged) when a signed root hash binds the root
+ * to the verity device and root= is something else (main.c, before
+ * the root is mounted) */
+int boot_root_device(struct boot *b, struct blockdev *bd, int hold[3]);
+int boot_root_bound(const struct boot *b);
 
 /* switchroot.c */
 /* root_find_init: the init to run in NEWROOT: INIT if given, else the
