@@ -10,10 +10,12 @@
  *   @@MOUNTOPT / rw,relatime         and its options
  *   @@MODULE ext4                    /proc/modules
  *   @@WROTE /x=0                     each "PATH VALUE" line of /etc/payload.write
- *                                    written first (0, or the errno)
+ *                                    written first (0, or the errno; not with
+ *                                    PAYLOAD_NOWRITE=1 in the environment)
  *   @@FILE /etc/x=second             the first line of each file given by
  *                                    the environment variable PAYLOAD_FILES
  *                                    or the files in /etc/payload.files
+ *   @@FILE /etc/x ERROR Input/...    ... or the error reading it
  *   @@ABSENT /initramfs.d            paths in /etc/payload.absent that are gone
  *   @@PRESENT /x                     ... or still there
  *   @@STAT /x size=3 mtime=7         size and mtime of each path in
@@ -72,8 +74,11 @@ lines(const char *list, const char *tag, int mode)
 				if (!fgets(line, sizeof line, g))
 					line[0] = '\0';
 				line[strcspn(line, "\n")] = '\0';
+				if (ferror(g))
+					printf("@@%s %s ERROR %s\n", tag, path, strerror(errno));
+				else
+					printf("@@%s %s=%s\n", tag, path, line);
 				fclose(g);
-				printf("@@%s %s=%s\n", tag, path, line);
 			} else {
 				printf("@@%s %s MISSING\n", tag, path);
 			}
@@ -200,7 +205,7 @@ main(int argc, char **argv, char **envp)
 			printf("@@MODULE %s\n", l);
 		}
 	}
-	FILE *w = fopen("/etc/payload.write", "r");
+	FILE *w = getenv("PAYLOAD_NOWRITE") ? NULL : fopen("/etc/payload.write", "r");
 	while (w && fgets(buf, sizeof buf, w)) {
 		char path[512], value[256];
 		if (sscanf(buf, "%511s %255s", path, value) != 2)
