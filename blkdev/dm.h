@@ -18,7 +18,8 @@
 #include <sys/types.h>
 
 /* dm_create: the device NAME (NAME and TYPE short: the caller's
- * constants), its table loaded and live; *DEV its number.
+ * constants; PARAMS under 1024 bytes), its table loaded and live; *DEV its
+ * number.
  * 0, or -errno with *WHY the step that failed (the device is removed
  * again when a later step fails). */
 int dm_create(const char *name, const char *type, uint64_t sectors, const char *params, dev_t *dev,

@@ -34,7 +34,6 @@ _Static_assert(sizeof(struct loop_config) == 304, "struct loop_config is 304 byt
 #define LOOP_CONFIGURE 0x4C0A
 #define LOOP_CTL_GET_FREE 0x4C82
 #define LO_FLAGS_READ_ONLY 1
-#define LO_FLAGS_AUTOCLEAR 4
 
 /* FILEFD on the loop device DEVFD, as CONFIG says */
 static int
@@ -61,39 +60,29 @@ loop_attach(const char *file, bool rw, char *path, size_t size, dev_t *dev)
 	int ctl = open("/dev/loop-control", O_RDWR | O_CLOEXEC);
 	if (ctl < 0)
 		return -errno;
+	int n = ioctl(ctl, LOOP_CTL_GET_FREE);
+	int r = n < 0 ? -errno : str_printf(path, size, "/dev/loop%d", n);
+	(void)io_close(ctl);
+	if (r < 0)
+		return r;
 	int filefd = open(file, mode);
-	int r = filefd < 0 ? -errno : -EBUSY;
-	/* another process may take the free device first: a few more */
-	for (int tries = 0; filefd >= 0 && r == -EBUSY && tries < 8; tries++) {
+	if (filefd < 0)
+		return -errno;
+	int fd = open(path, mode);
+	r = fd < 0 ? -errno : 0;
+	if (!r) {
 		struct loop_config c;
 		struct stat st;
-		int n = ioctl(ctl, LOOP_CTL_GET_FREE);
-		if (n < 0) {
-			r = -errno;
-			break;
-		}
-		if ((r = str_printf(path, size, "/dev/loop%d", n)) < 0)
-			break;
-		int fd = open(path, mode);
-		if (fd < 0) {
-			r = -errno;
-			break;
-		}
 		memset(&c, 0, sizeof c);
 		c.fd = (uint32_t)filefd;
-		c.info.flags = LO_FLAGS_AUTOCLEAR | (rw ? 0 : LO_FLAGS_READ_ONLY);
+		c.info.flags = rw ? 0 : LO_FLAGS_READ_ONLY;
 		snprintf((char *)c.info.file_name, sizeof c.info.file_name, "%s", file);
-		if ((r = configure(fd, filefd, &c)) == 0 && fstat(fd, &st) < 0)
-			r = -errno;
-		if (r == 0) {
+		if ((r = configure(fd, filefd, &c)) == 0 && fstat(fd, &st) == 0)
 			*dev = st.st_rdev;
-			r = fd;
-		} else {
-			(void)io_close(fd);
-		}
+		else if (!r)
+			r = -errno;
+		(void)io_close(fd);
 	}
-	if (filefd >= 0)
-		(void)io_close(filefd);
-	(void)io_close(ctl);
+	(void)io_close(filefd);
 	return r;
 }

@@ -5,8 +5,9 @@
  * LOOP_SET_FD and LOOP_SET_STATUS64.  The numbers are the kernel's plain
  * 0x4Cxx (no _IOC encoding) and the structures have the same layout on
  * every architecture (every u64 8-aligned), so nothing here depends on
- * the target.  The device is LO_FLAGS_AUTOCLEAR: it detaches itself when
- * its last user (the mount, a dm table) lets it go.
+ * the target.  The device stays bound (no LO_FLAGS_AUTOCLEAR, which would
+ * detach it when popinit closes it, before its user opens it), as a root
+ * file system's does until shutdown.
  */
 #ifndef POPINIT_LOOP_H
 #define POPINIT_LOOP_H
@@ -16,9 +17,7 @@
 #include <sys/types.h>
 
 /* loop_attach: FILE on a free loop device, read-only unless RW; its node
- * in PATH, its number in *DEV.  Returns the device's open fd, to be
- * closed only once the device is in use (AUTOCLEAR would detach it at
- * once), or -errno. */
+ * in PATH, its number in *DEV.  0 or -errno. */
 int loop_attach(const char *file, bool rw, char *path, size_t size, dev_t *dev);
 
 #endif

@@ -3,7 +3,6 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/sysmacros.h>
 
 #include "../lib/io.h"
 #include "../lib/str.h"
@@ -54,27 +53,18 @@ verity_sb_parse(const uint8_t *b, size_t len, struct verity_sb *sb, const char *
 }
 
 int
-verity_opts(const char *in, bool strict, char *out, size_t size, int *dropped)
+verity_opts(const char *in, bool strict, char *out, size_t size)
 {
-	/* the kernel's names; after the '|' those weaker than the default */
-	static const char known[] = " panic_on_corruption restart_on_corruption ignore_zero_blocks"
-				    " | ignore_corruption check_at_most_once ";
-	char list[256], words[256] = "", item[64];
-	int n = 0;
+	char words[256] = "";
+	int n = 0, dropped = 0;
 
-	*dropped = 0;
-	snprintf(list, sizeof list, "%s", in);
-	for (char *s = list, *w; (w = str_item(&s, ','));) {
+	snprintf(out, size, "%s", in);
+	for (char *s = out, *w; (w = str_item(&s, ','));) {
 		for (char *c = w; *c; c++)
 			if (*c == '-')
 				*c = '_';
-		const char *k = str_printf(item, sizeof item, " %s ", w) > 0 ? strstr(known, item) : NULL;
-		if (!k || *w == '|') {
-			snprintf(out, size, "%s", w);
-			return -EINVAL;
-		}
-		if (strict && k > strchr(known, '|')) {
-			++*dropped;
+		if (strict && (!strcmp(w, "ignore_corruption") || !strcmp(w, "check_at_most_once"))) {
+			dropped++;
 			continue;
 		}
 		size_t l = strlen(words);
@@ -82,7 +72,7 @@ verity_opts(const char *in, bool strict, char *out, size_t size, int *dropped)
 		n++;
 	}
 	snprintf(out, size, n ? "%d%s" : "", n, words);
-	return 0;
+	return dropped;
 }
 
 static void
@@ -94,8 +84,8 @@ hex(char *out, const uint8_t *b, size_t n)
 }
 
 int
-verity_table(const struct verity_sb *sb, dev_t data, dev_t hash, const char *root, const char *opts, char *out,
-	     size_t size, uint64_t *sectors, const char **why)
+verity_table(const struct verity_sb *sb, const char *data, const char *hash, const char *root, const char *opts,
+	     char *out, size_t size, uint64_t *sectors, const char **why)
 {
 	char salt[2 * sizeof sb->salt + 1] = "-";
 	size_t n = strlen(root);
@@ -106,9 +96,9 @@ verity_table(const struct verity_sb *sb, dev_t data, dev_t hash, const char *roo
 	if (sb->salt_size)
 		hex(salt, sb->salt, sb->salt_size);
 	*sectors = sb->data_blocks << (log2u(sb->data_block_size) - 9);
-	int len = snprintf(out, size, "%" PRIu32 " %u:%u %u:%u %" PRIu32 " %" PRIu32 " %" PRIu64 " 1 %s %s %s%s%s",
-			   sb->hash_type, major(data), minor(data), major(hash), minor(hash), sb->data_block_size,
-			   sb->hash_block_size, sb->data_blocks, sb->alg, root, salt, *opts ? " " : "", opts);
+	int len = snprintf(out, size, "%" PRIu32 " %s %s %" PRIu32 " %" PRIu32 " %" PRIu64 " 1 %s %s %s%s%s",
+			   sb->hash_type, data, hash, sb->data_block_size, sb->hash_block_size, sb->data_blocks, sb->alg,
+			   root, salt, *opts ? " " : "", opts);
 	*why = "the verity table is too long";
 	return len < 0 || (size_t)len >= size ? -ENAMETOOLONG : 0;
 }

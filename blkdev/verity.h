@@ -29,7 +29,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <sys/types.h>
 
 #define VERITY_SB_SIZE 512
 #define VERITY_ROOT_MAX 128	/* hex digits of the largest digest (sha512) */
@@ -48,20 +47,20 @@ struct verity_sb {
  * -EINVAL with *WHY a static reason. */
 int verity_sb_parse(const uint8_t *b, size_t len, struct verity_sb *sb, const char **why);
 
-/* verity_opts: systemd.verity_root_options= (IN, a comma list:
- * panic-on-corruption, restart-on-corruption, ignore-zero-blocks,
- * ignore-corruption, check-at-most-once) as the table's optional words,
- * the kernel's names ("" or "N w1 w2...") into OUT.  STRICT leaves out
- * those that let changed data through or unchecked (the last two),
- * counted in *DROPPED.  0, or -EINVAL with OUT the item not known. */
-int verity_opts(const char *in, bool strict, char *out, size_t size, int *dropped);
+/* verity_opts: systemd.verity_root_options= (IN, a comma list) as the
+ * table's optional words ("" or "N w1 w2...", '_' for '-': the kernel
+ * knows panic_on_corruption, restart_on_corruption, ignore_zero_blocks,
+ * ignore_corruption, check_at_most_once, and refuses the table for a word
+ * it does not know).  STRICT leaves out the two that let changed data
+ * through or unchecked.  The number left out. */
+int verity_opts(const char *in, bool strict, char *out, size_t size);
 
 /* verity_table: the target's parameters (what follows "verity") for data
- * device DATA and hash device HASH (as MAJ:MIN), ROOT the root hash
+ * device DATA and hash device HASH (paths, or MAJ:MIN), ROOT the root hash
  * in hex, OPTS the optional words ("" or "N w1 w2..."), into OUT; *SECTORS
  * the target's length.  0, -EINVAL (a root hash that is not hex: its
  * length is the kernel's to check against the digest's), -ENAMETOOLONG. */
-int verity_table(const struct verity_sb *sb, dev_t data, dev_t hash, const char *root, const char *opts, char *out,
-		 size_t size, uint64_t *sectors, const char **why);
+int verity_table(const struct verity_sb *sb, const char *data, const char *hash, const char *root, const char *opts,
+		 char *out, size_t size, uint64_t *sectors, const char **why);
 
 #endif

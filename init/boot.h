@@ -99,13 +99,8 @@ int boot_mount_dev(struct boot *b, const char *what, const char *spec, const str
 /* rootdev.c: the block device of the root when popinit makes it: the
  * file popinit.root-image= names on a loop device (root= its host file
  * system, mounted on BOOT_HOST), and dm-verity ("root") when a root hash
- * is given or signed; else root= waited for.  HOLD gets the loop devices'
- * fds, to close once the root is mounted.  0 or -1 (logged).
- * boot_root_bound(): -1 (logged) when a signed root hash binds the root
- * to the verity device and root= is something else (main.c, before
- * the root is mounted) */
-int boot_root_device(struct boot *b, struct blockdev *bd, int hold[3]);
-int boot_root_bound(const struct boot *b);
+ * is given or signed; else root= waited for.  0 or -1 (logged) */
+int boot_root_device(struct boot *b, struct blockdev *bd);
 
 /* switchroot.c */
 /* root_find_init: the init to run in NEWROOT: INIT if given, else the

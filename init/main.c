@@ -155,8 +155,6 @@ boot_switch_root(struct boot *b)
 	char init[4096];
 	struct error why = { 0 };
 
-	if (boot_root_bound(b) < 0)
-		boot_fail(b, "no root file system");
 	if (!b->root_mounted) {
 		boot_break(b, "root");
 		if (boot_mount_root(b) < 0)

@@ -183,7 +183,7 @@ boot_mount_root(struct boot *b)
 	unsigned long flags = o->ro ? MS_RDONLY : 0;
 	bool overlay = o->overlay || (o->volatile_mode && !strcmp(o->volatile_mode, "overlay"));
 	struct blockdev bd = { .path = "" };
-	int hold[3] = { -1, -1, -1 }, r;
+	int r;
 
 	(void)mkdir(BOOT_NEWROOT, 0700);
 	(void)mkdir(BOOT_LAYERS, 0755);
@@ -200,21 +200,18 @@ boot_mount_root(struct boot *b)
 			;
 	}
 	/* root=TAG rootfstype=9p or virtiofs: the tag is the source, no
-	 * block device; coldplug loaded the transport (the virtio device) */
-	if (o->rootfstype && (!strcmp(o->rootfstype, "9p") || !strcmp(o->rootfstype, "virtiofs"))) {
+	 * block device; coldplug loaded the transport (the virtio device).
+	 * Not with a root hash: boot_root_device() refuses that */
+	if (o->rootfstype && !o->roothash && !b->roothash[0] &&
+	    (!strcmp(o->rootfstype, "9p") || !strcmp(o->rootfstype, "virtiofs"))) {
 		snprintf(bd.path, sizeof bd.path, "%s", o->root);
 		r = 0;
 	} else {
-		r = boot_root_device(b, &bd, hold);
+		r = boot_root_device(b, &bd);
 	}
 	if (!r)
 		r = boot_mount_dev(b, "root", o->root, &bd, overlay ? BOOT_LOWER : BOOT_NEWROOT, o->rootfstype,
 				   overlay ? MS_RDONLY : flags, o->rootflags);
-	/* the loop devices are in use now (or never will be): AUTOCLEAR
-	 * detaches each with its last user */
-	for (int i = 0; i < 3; i++)
-		if (hold[i] >= 0)
-			(void)io_close(hold[i]);
 	if (r < 0 || (overlay && mount_overlay(b) < 0))
 		return -1;
 	b->root_mounted = true;

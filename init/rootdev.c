@@ -2,7 +2,7 @@
  *
  *   popinit.root-image=PATH   root= names the host file system: mounted
  *                             on BOOT_HOST (read-only unless rw), PATH in
- *                             it attached to a loop device, the root
+ *                             it on a loop device is the root
  *   roothash=HEX, or a root   dm-verity: the device "root" (/dev/mapper/
  *   hash signed in an image   root) over systemd.verity_root_data= and
  *                             systemd.verity_root_hash= (device specs; with
@@ -15,10 +15,12 @@
  * The table comes from the hash device's superblock (blkdev/verity.h);
  * systemd.verity_root_options= adds the kernel's options.  A root hash
  * signed in an image's manifest binds the root: a roothash= that differs
- * is refused, and options that would let changed data through are
- * ignored.  popinit checks the root hash against the tree's top block and
- * the devices' sizes first, for a clear message; the kernel then checks
- * every block on every read (a changed block reads as EIO).
+ * is refused, as is a root= that is not the verity device, and the options
+ * that let changed data through are left out.  Block 0 is read through
+ * the new device before anything else: the kernel verifies it up to the
+ * root hash, so a wrong hash or mismatched devices are refused with a
+ * clear message; afterwards it verifies every block on every read (a
+ * changed block reads as EIO, never as data).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -26,7 +28,6 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/mount.h>
-#include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -39,52 +40,41 @@
 #include "../lib/str.h"
 #include "boot.h"
 
-/* FILE of the host file system on a loop device, into BD; the loop's fd
- * in *HOLD */
+/* FILE of the host file system on a loop device, into BD */
 static int
-loop_file(const struct boot *b, const char *file, struct blockdev *bd, int *hold)
+loop_file(const struct boot *b, const char *file, struct blockdev *bd)
 {
 	char path[4096];
 
-	int fd = str_printf(path, sizeof path, BOOT_HOST "/%s", file);
-	if (fd >= 0)
-		fd = loop_attach(path, !b->o.ro, bd->path, sizeof bd->path, &bd->dev);
-	if (fd < 0) {
-		log_fatal("unable to put %s of %s on a loop device: %s", file, b->o.root, strerror(-fd));
+	int r = str_printf(path, sizeof path, BOOT_HOST "%s", file);
+	if (r >= 0)
+		r = loop_attach(path, !b->o.ro, bd->path, sizeof bd->path, &bd->dev);
+	if (r < 0) {
+		log_fatal("unable to put %s of %s on a loop device: %s", file, b->o.root, strerror(-r));
 		return -1;
 	}
-	*hold = fd;
 	bd->fstype = NULL;
 	log_info("%s is on %s", file, bd->path);
 	return 0;
 }
 
-/* the verity data or hash device: SPEC, or with a root image a file of
- * the host, or the partition whose PARTUUID is 16 bytes of the root hash
+/* the verity data or hash device: SPEC, a file of the host with a root
+ * image, or the partition whose PARTUUID is 16 bytes of the root hash
  * (HALF 0: its first, 1: its last), as systemd derives them */
 static int
-verity_dev(struct boot *b, const char *what, const char *spec, const char *root, int half,
-	   struct blockdev *bd, int *hold)
+verity_dev(struct boot *b, const char *what, const char *spec, const char *root, int half, struct blockdev *bd)
 {
 	char uuid[48];
 	size_t n = strlen(root);
 
 	if (spec && b->o.root_image && !blockdev_is_spec(spec))
-		return loop_file(b, spec, bd, hold);
+		return loop_file(b, spec, bd);
 	if (!spec) {
 		const char *h = root + (half && n > 32 ? n - 32 : 0);
 		snprintf(uuid, sizeof uuid, "PARTUUID=%.8s-%.4s-%.4s-%.4s-%.12s", h, h + 8, h + 12, h + 16, h + 20);
 		spec = uuid;
 	}
 	return boot_wait(&b->o, what, spec, bd);
-}
-
-static int
-refuse(const struct blockdev *data, const struct blockdev *hash, const char *why, int err)
-{
-	log_fatal("verity root (data %s, hash %s): refused: %s%s%s", data->path, hash->path, why, err ? ": " : "",
-		  err ? strerror(-err) : "");
-	return -1;
 }
 
 /* LEN bytes at the start of the device PATH into BUF; 0 or -errno */
@@ -100,7 +90,7 @@ read_start(const char *path, void *buf, size_t len)
 }
 
 /* the superblock of HASH, the table, the device; then its first block
- * read through it, which the kernel verifies up to the root hash */
+ * read through it */
 static int
 verity_root(struct boot *b, const char *root, const struct blockdev *data, const struct blockdev *hash,
 	    struct blockdev *bd)
@@ -109,50 +99,38 @@ verity_root(struct boot *b, const char *root, const struct blockdev *data, const
 	static char table[VERITY_TABLE_MAX];
 	struct verity_sb sb;
 	char opts[256];
-	const char *why;
+	const char *why = "its superblock";
 	uint64_t sectors;
-	int r, weak;
+	int r;
 
-	if ((r = read_start(hash->path, buf, VERITY_SB_SIZE)) < 0)
-		return refuse(data, hash, "its superblock", r);
-	if (verity_sb_parse(buf, VERITY_SB_SIZE, &sb, &why) < 0)
-		return refuse(data, hash, why, 0);
-	if (verity_opts(b->o.verity_options ? b->o.verity_options : "", b->roothash[0], opts, sizeof opts,
-			&weak) < 0)
-		return refuse(data, hash, "systemd.verity_root_options: unknown", -EINVAL);
-	if (weak)
-		log_warn("systemd.verity_root_options: %d weakening option(s) ignored: the root hash is signed", weak);
-	if (verity_table(&sb, data->dev, hash->dev, root, opts, table, sizeof table, &sectors, &why) < 0)
-		return refuse(data, hash, why, 0);
+	if ((r = read_start(hash->path, buf, VERITY_SB_SIZE)) < 0 ||
+	    (r = verity_sb_parse(buf, VERITY_SB_SIZE, &sb, &why)) < 0)
+		goto refused;
+	if ((r = verity_opts(b->o.verity_options ? b->o.verity_options : "", b->roothash[0], opts, sizeof opts)))
+		log_warn("systemd.verity_root_options: %d weakening option(s) left out: the root hash is signed", r);
+	if ((r = verity_table(&sb, data->path, hash->path, root, opts, table, sizeof table, &sectors, &why)) < 0)
+		goto refused;
 	(void)boot_module(b, "dm-verity");
 	if ((r = dm_create("root", "verity", sectors, table, &bd->dev, &why)) < 0)
-		return refuse(data, hash, why, r);
+		goto refused;
 	snprintf(bd->path, sizeof bd->path, "/dev/dm-%u", minor(bd->dev));
 	snprintf(opts, sizeof opts, "..%s", bd->path + 4);
 	(void)symlink(opts, "/dev/mapper/root");	/* ../dm-0, as udev makes it */
 	bd->fstype = NULL;
+	why = "block 0 does not verify: a wrong root hash, or data and hash devices that do not match";
 	if ((r = read_start(bd->path, buf, sb.data_block_size)) < 0)
-		return refuse(data, hash, "block 0 does not verify: a wrong root hash, or data and hash devices that "
-			      "do not match", r);
+		goto refused;
 	log_info("/dev/mapper/root is %s: dm-verity, data %s, hash %s, %s root hash %.16s", bd->path, data->path,
 		 hash->path, b->roothash[0] ? "signed" : "given", root);
 	return 0;
-}
-
-int
-boot_root_bound(const struct boot *b)
-{
-	const struct boot_opts *o = &b->o;
-
-	if ((!b->roothash[0] && !o->roothash) || o->root_image || !strcmp(o->root, "/dev/mapper/root"))
-		return 0;
-	log_fatal("root=%s: refused: with the root hash %s the root is /dev/mapper/root", o->root,
-		  b->roothash[0] ? "signed" : "given");
+refused:
+	log_fatal("verity root (data %s, hash %s): refused: %s%s%s", data->path, hash->path, why,
+		  r == -EINVAL ? "" : ": ", r == -EINVAL ? "" : strerror(-r));
 	return -1;
 }
 
 int
-boot_root_device(struct boot *b, struct blockdev *bd, int hold[3])
+boot_root_device(struct boot *b, struct blockdev *bd)
 {
 	const struct boot_opts *o = &b->o;
 	const char *root = o->roothash;
@@ -169,13 +147,17 @@ boot_root_device(struct boot *b, struct blockdev *bd, int hold[3])
 		log_fatal("systemd.verity_root_data= or _hash= without roothash=");
 		return -1;
 	}
+	if (root && !o->root_image && strcmp(o->root, "/dev/mapper/root")) {
+		log_fatal("root=%s: refused: with a root hash the root is /dev/mapper/root", o->root);
+		return -1;
+	}
 	if (o->root_image) {
 		if (boot_wait(o, "root device", o->root, &data) < 0 ||
 		    boot_mount_dev(b, "root image host", o->root, &data, BOOT_HOST, NULL, o->ro ? MS_RDONLY : 0,
 				   NULL) < 0)
 			return -1;
 		(void)boot_module(b, "loop");
-		if (loop_file(b, o->root_image, &data, &hold[0]) < 0)
+		if (loop_file(b, o->root_image, &data) < 0)
 			return -1;
 		*bd = data;
 		if (!root)
@@ -183,10 +165,9 @@ boot_root_device(struct boot *b, struct blockdev *bd, int hold[3])
 	} else if (!root) {
 		return boot_wait(o, "root device", o->root, bd);
 	}
-	if ((!o->root_image || o->verity_data) &&
-	    verity_dev(b, "verity data device", o->verity_data, root, 0, &data, &hold[1]) < 0)
-		return -1;
-	if (verity_dev(b, "verity hash device", o->verity_hash, root, 1, &hash, &hold[2]) < 0)
+	if (((!o->root_image || o->verity_data) &&
+	     verity_dev(b, "verity data device", o->verity_data, root, 0, &data) < 0) ||
+	    verity_dev(b, "verity hash device", o->verity_hash, root, 1, &hash) < 0)
 		return -1;
 	return verity_root(b, root, &data, &hash, bd);
 }
