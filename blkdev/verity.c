@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../lib/io.h"
 #include "../lib/str.h"
 #include "verity.h"
 
@@ -58,20 +57,28 @@ verity_opts(const char *in, bool strict, char *out, size_t size)
 	char words[256] = "";
 	int n = 0, dropped = 0;
 
-	snprintf(out, size, "%s", in);
+	if (str_printf(out, size, "%s", in) < 0)
+		return -EINVAL;
 	for (char *s = out, *w; (w = str_item(&s, ','));) {
-		for (char *c = w; *c; c++)
+		/* one word of [a-z_] each: the count must be the words' */
+		for (char *c = w; *c; c++) {
 			if (*c == '-')
 				*c = '_';
+			if ((*c < 'a' || *c > 'z') && *c != '_')
+				return -EINVAL;
+		}
 		if (strict && (!strcmp(w, "ignore_corruption") || !strcmp(w, "check_at_most_once"))) {
 			dropped++;
 			continue;
 		}
 		size_t l = strlen(words);
-		snprintf(words + l, sizeof words - l, " %s", w);
+		if (str_printf(words + l, sizeof words - l, " %s", w) < 0)
+			return -EINVAL;	/* a word cut short could be another */
 		n++;
 	}
-	snprintf(out, size, n ? "%d%s" : "", n, words);
+	*out = '\0';
+	if (n)
+		snprintf(out, size, "%d%s", n, words);
 	return dropped;
 }
 

@@ -52,7 +52,9 @@ int verity_sb_parse(const uint8_t *b, size_t len, struct verity_sb *sb, const ch
  * knows panic_on_corruption, restart_on_corruption, ignore_zero_blocks,
  * ignore_corruption, check_at_most_once, and refuses the table for a word
  * it does not know).  STRICT leaves out the two that let changed data
- * through or unchecked.  The number left out. */
+ * through or unchecked.  The number left out, or -EINVAL for an item
+ * that is not one word of [a-z_-] (a space would make the count lie, and
+ * the kernel read a word left out) or a list longer than SIZE. */
 int verity_opts(const char *in, bool strict, char *out, size_t size);
 
 /* verity_table: the target's parameters (what follows "verity") for data

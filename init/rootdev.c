@@ -106,7 +106,10 @@ verity_root(struct boot *b, const char *root, const struct blockdev *data, const
 	if ((r = read_start(hash->path, buf, VERITY_SB_SIZE)) < 0 ||
 	    (r = verity_sb_parse(buf, VERITY_SB_SIZE, &sb, &why)) < 0)
 		goto refused;
-	if ((r = verity_opts(b->o.verity_options ? b->o.verity_options : "", b->roothash[0], opts, sizeof opts)))
+	why = "systemd.verity_root_options: not a list of words";
+	if ((r = verity_opts(b->o.verity_options ? b->o.verity_options : "", b->roothash[0], opts, sizeof opts)) < 0)
+		goto refused;
+	if (r)
 		log_warn("systemd.verity_root_options: %d weakening option(s) left out: the root hash is signed", r);
 	if ((r = verity_table(&sb, data->path, hash->path, root, opts, table, sizeof table, &sectors, &why)) < 0)
 		goto refused;

@@ -109,6 +109,21 @@ seeds() {
 		done
 		{ printf '\001'; head -c 69632 "$t/gpt"; } > "$sd/gpt-4096"
 		rm -rf "$t" ;;
+	verity)	# superblocks veritysetup writes, a root hash, options
+		t=$out/verity/mk; rm -rf "$t"; mkdir -p "$t"
+		PATH=$PATH:/sbin:/usr/sbin
+		head -c 65536 /dev/urandom > "$t/data"
+		i=0
+		for o in "" "--hash sha1" "--hash sha512 --data-block-size 512 --hash-block-size 1024" "--salt -" "--format 0"; do
+			rm -f "$t/hash"
+			# shellcheck disable=SC2086 # the options are words
+			root=$(veritysetup format $o "$t/data" "$t/hash" 2>/dev/null | sed -n 's/^Root hash:[[:space:]]*//p')
+			[ -n "$root" ] || continue
+			{ printf '\000'; head -c 512 "$t/hash"; printf '%s\000panic-on-corruption' "$root"; } > "$sd/sb$i"
+			{ printf '\001'; head -c 512 "$t/hash"; printf '%s\000ignore-corruption,restart-on-corruption' "$root"; } > "$sd/sb$i-strict"
+			i=$((i + 1))
+		done
+		rm -rf "$t" ;;
 	esac
 	# a target without seeds of its own starts from an empty input
 	[ -n "$(ls "$sd")" ] || : > "$sd/empty"
@@ -119,6 +134,7 @@ opts() {
 	case $1 in
 	probe) echo "-max_len=69633" ;;
 	cmdline) echo "-max_len=8192" ;;
+	verity) echo "-max_len=1200" ;;
 	*) echo "-max_len=65536" ;;
 	esac
 }
