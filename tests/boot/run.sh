@@ -588,7 +588,7 @@ if roots_any; then
 	# uuid HEX32: the UUID systemd makes of 128 bits of a root hash
 	uuid() { echo "$1" | sed 's/^\(.\{8\}\)\(.\{4\}\)\(.\{4\}\)\(.\{4\}\)\(.\{12\}\).*/\1-\2-\3-\4-\5/'; }
 	# vformat DATA HASH: veritysetup format, the root hash printed
-	vformat() { rm -f "$2"; veritysetup format "$1" "$2" | sed -n 's/^Root hash:[[:space:]]*//p'; }
+	vformat() { rm -f "$2"; veritysetup format "$1" "$2" 2> "$2.err" | sed -n 's/^Root hash:[[:space:]]*//p'; }
 	# a GPT disk: an erofs root (payload as /sbin/init) and its verity
 	# hash tree, partitions named by the root hash as systemd-repart does
 	rootdir verity
@@ -630,7 +630,7 @@ if want_s verity-signed-volatile; then
 		$(disk verity)
 	expect verity-signed-volatile \
 		"popinit: /initramfs.d/10-modules.img: verified \"10-modules\" version 1, ecdsa-sha256 by key [0-9a-f]+, root hash $vroot\$" \
-		'popinit: warning: systemd.verity_root_options: 1 weakening option\(s\) ignored: the root hash is signed' \
+		'popinit: warning: systemd.verity_root_options: 1 weakening option\(s\) left out: the root hash is signed' \
 		"popinit: verity data device PARTUUID=$(uuid "$vroot") is /dev/vda1" \
 		'popinit: /dev/mapper/root is /dev/dm-0: dm-verity, data /dev/vda1, hash /dev/vda2, signed root hash' \
 		'^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@MOUNT / overlay$' '^@@MOUNT /run/popinit/lower erofs$' \
