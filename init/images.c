@@ -79,6 +79,8 @@ open_verified(struct boot *b, int fd, const char *label, const char *name)
 		} else {
 			memcpy(b->roothash, si.m.roothash, sizeof b->roothash);
 			snprintf(b->roothash_from, sizeof b->roothash_from, "%s", label);
+			if (!b->o.root)	/* it names the root, as roothash= does */
+				b->o.root = "/dev/mapper/root";
 		}
 	}
 	sig_image_done(&si);

@@ -620,13 +620,14 @@ if roots_any; then
 	}
 fi
 
-# the root hash signed in the modules image binds the root: no roothash=,
-# the data and hash partitions found by the PARTUUIDs systemd derives
+# the root hash signed in the modules image binds the root: no roothash=
+# and no root= (/dev/mapper/root is implied), the data and hash
+# partitions found by the PARTUUIDs systemd derives
 # from it; a weakening option ignored; a tmpfs overlay over the erofs
 # root (systemd.volatile=overlay), its layers under /run/popinit
 if want_s verity-signed-volatile; then
 	vbase verity-signed-volatile signed
-	boot verity-signed-volatile "root=/dev/mapper/root rootwait systemd.volatile=overlay systemd.verity_root_options=ignore-corruption" \
+	boot verity-signed-volatile "rootwait systemd.volatile=overlay systemd.verity_root_options=ignore-corruption" \
 		$(disk verity)
 	expect verity-signed-volatile \
 		"popinit: /initramfs.d/10-modules.img: verified \"10-modules\" version 1, ecdsa-sha256 by key [0-9a-f]+, root hash $vroot\$" \
