@@ -196,7 +196,7 @@ sign_spki(const struct sign_key *k, uint8_t *out)
 
 int
 sign_manifest(char *out, const char *name, uint64_t version, uint64_t size, const uint8_t sha256[32],
-	      const char *kernel, struct error *why)
+	      const char *kernel, const char *roothash, struct error *why)
 {
 	char hex[65];
 	struct sig_manifest m;
@@ -207,6 +207,8 @@ sign_manifest(char *out, const char *name, uint64_t version, uint64_t size, cons
 			 (unsigned long long)version, (unsigned long long)size, hex);
 	if (kernel && n > 0 && n <= SIG_MANIFEST_MAX)
 		n += snprintf(out + n, SIG_MANIFEST_MAX + 1 - (size_t)n, "kernel=%s\n", kernel);
+	if (roothash && n > 0 && n <= SIG_MANIFEST_MAX)
+		n += snprintf(out + n, SIG_MANIFEST_MAX + 1 - (size_t)n, "roothash=%s\n", roothash);
 	if (n <= 0 || n > SIG_MANIFEST_MAX)
 		return sig_fail(why, 0, "%s", "manifest too long");
 	/* what the verifier would refuse is not signed */

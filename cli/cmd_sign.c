@@ -1,5 +1,6 @@
 /* cmd_sign.c: popinit sign -k KEY.pem [-k KEY2.pem]... -n NAME -V VERSION
- *                          [-K KERNEL] [-H sha256|sha384] [IN [OUT]]
+ *                          [-K KERNEL] [-R|--roothash HEX] [-H sha256|sha384]
+ *                          [IN [OUT]]
  *
  * Appends the trailer of a signed image (verify/sig.h) to IN, streaming:
  * the payload is copied and hashed in one pass.  A host tool: left out of
@@ -28,7 +29,7 @@
 struct sign_opts {
 	const char *keys[SIGN_KEYS_MAX];
 	int n_keys, hash;
-	const char *name, *kernel, *in, *out;
+	const char *name, *kernel, *roothash, *in, *out;
 	uint64_t version;
 	bool have_version;
 };
@@ -41,12 +42,16 @@ sign_args(int argc, char **argv, struct sign_opts *o)
 
 	for (i = 1; i < argc && argv[i][0] == '-' && argv[i][1]; i++) {
 		char c = argv[i][1];
+		if (!strcmp(argv[i], "--roothash")) {
+			argv[i] = "-R";	/* the same option, spelled as systemd's */
+			c = 'R';
+		}
 		if (!strcmp(argv[i], "--")) {
 			i++;
 			break;
 		}
-		if (!strchr("knVKH", c) || !(v = cmd_optarg(argc, argv, &i))) {
-			if (!strchr("knVKH", c))
+		if (!strchr("knVKHR", c) || !(v = cmd_optarg(argc, argv, &i))) {
+			if (!strchr("knVKHR", c))
 				log_fatal("unknown option: %s", argv[i]);
 			return -1;
 		}
@@ -60,6 +65,8 @@ sign_args(int argc, char **argv, struct sign_opts *o)
 			o->name = v;
 		} else if (c == 'K') {
 			o->kernel = v;
+		} else if (c == 'R') {
+			o->roothash = v;
 		} else if (c == 'H') {
 			o->hash = !strcmp(v, "sha256") ? 256 : !strcmp(v, "sha384") ? 384 : -1;
 			if (o->hash < 0) {
@@ -74,7 +81,7 @@ sign_args(int argc, char **argv, struct sign_opts *o)
 		}
 	}
 	if (!o->n_keys || !o->name || !o->have_version) {
-		log_fatal("usage: popinit sign -k KEY [-k KEY]... -n NAME -V VERSION [-K KERNEL] [-H sha256|sha384] [IN [OUT]]");
+		log_fatal("usage: popinit sign -k KEY [-k KEY]... -n NAME -V VERSION [-K KERNEL] [-R ROOTHASH] [-H sha256|sha384] [IN [OUT]]");
 		return -1;
 	}
 	if (!sig_name_ok(o->name, strlen(o->name))) {
@@ -132,7 +139,7 @@ sign_stream(const struct sign_opts *o, struct sign_key *keys, int in, int out)
 			goto write_err;
 	}
 	br_sha256_out(&h, hash);
-	int mlen = sign_manifest(manifest, o->name, o->version, size, hash, o->kernel, &why);
+	int mlen = sign_manifest(manifest, o->name, o->version, size, hash, o->kernel, o->roothash, &why);
 	if (mlen < 0) {
 		log_fatal("%s", why.what);
 		return EXIT_USAGE;

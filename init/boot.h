@@ -11,12 +11,19 @@
 #include <sys/types.h>
 
 #include "../lib/error.h"
+#include "../lib/log.h"
 #include "../verify/sig.h"
 #include "cmdline.h"
 
 #define BOOT_MOUNTS 4		/* devtmpfs, proc, sysfs, a tmpfs on /run */
 #define BOOT_NEWROOT "/root"	/* where root= is mounted */
-#define BOOT_RUN_DIR "/run/popinit"	/* the kernel's modprobe helper, timings */
+#define BOOT_RUN_DIR "/run/popinit"	/* the kernel's modprobe helper, timings, */
+/* the layers under the root, reachable from the booted system (/run is
+ * moved into the new root) */
+#define BOOT_LAYERS BOOT_RUN_DIR
+#define BOOT_HOST BOOT_LAYERS "/host"	/* popinit.root-image='s file system */
+#define BOOT_LOWER BOOT_LAYERS "/lower"	/* the read-only root under an overlay */
+#define BOOT_UPPER BOOT_LAYERS "/overlay"	/* its upper/ and work/ */
 
 struct moddb;
 struct modload;
@@ -37,6 +44,8 @@ struct boot {
 	const char *target;		/* where images go: "/" or BOOT_NEWROOT */
 	bool root_mounted;		/* the new root is there (root=tmpfs: early) */
 	struct sig_trust trust;		/* read before the first image */
+	char roothash[SIG_ROOTHASH_MAX + 1];	/* signed in a verified image, or "" */
+	char roothash_from[64];		/* that image */
 	struct moddb *db;		/* the modules of the target, and their */
 	struct modload *ml;		/* loader, until the hand-over */
 	int mod_reported;		/* module failures said so far */
@@ -44,6 +53,9 @@ struct boot {
 	struct slots *slots;		/* popinit.slots=: the A/B slots (slots.c) */
 	bool root_may_fail;		/* a root that fails is not the end (another slot) */
 };
+
+/* a failure of the root: fatal, unless another slot may follow */
+#define root_fail(b, ...) log_msg((b)->root_may_fail ? LOG_WARN : LOG_FATAL, __VA_ARGS__)
 
 /* main.c */
 int boot_main(int argc, char **argv, char **envp);
@@ -93,8 +105,21 @@ void boot_elevator(const struct boot *b);
 void boot_modules_end(struct boot *b);
 
 /* root.c: mount the root root= names (a device, or a tmpfs) on
- * BOOT_NEWROOT; 0 or -1 (logged) */
+ * BOOT_NEWROOT; 0 or -1 (logged).  boot_wait(): the device SPEC, waited
+ * for as rootwait says, WHAT naming it in the messages; boot_mount_dev():
+ * BD on DIR as FSTYPE (a comma list; NULL: the probed type), its module
+ * loaded first; both 0 or -1 (logged) */
+struct blockdev;
 int boot_mount_root(struct boot *b);
+int boot_wait(const struct boot *b, const char *what, const char *spec, struct blockdev *bd);
+int boot_mount_dev(struct boot *b, const char *what, const char *spec, const struct blockdev *bd, const char *dir,
+		   const char *fstype, unsigned long flags, const char *data);
+
+/* rootdev.c: the block device of the root when popinit makes it: the
+ * file popinit.root-image= names on a loop device (root= its host file
+ * system, mounted on BOOT_HOST), and dm-verity ("root") when a root hash
+ * is given or signed; else root= waited for.  0 or -1 (logged) */
+int boot_root_device(struct boot *b, struct blockdev *bd);
 
 /* slots.c: popinit.slots=NAME (slots.h).  boot_slots(): find the slots,
  * repair their table, choose one and spend its try, before any device

@@ -1,5 +1,6 @@
 /* cmdline.c: see cmdline.h */
 #include <errno.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,20 @@ num(const char *v, int def)
 		return def;
 	return (int)x;
 }
+
+/* the options that are a string and nothing more */
+static const struct {
+	const char *key;
+	size_t off;
+} strs[] = {
+	{ "roothash", offsetof(struct boot_opts, roothash) },
+	{ "systemd.verity_root_data", offsetof(struct boot_opts, verity_data) },
+	{ "systemd.verity_root_hash", offsetof(struct boot_opts, verity_hash) },
+	{ "systemd.verity_root_options", offsetof(struct boot_opts, verity_options) },
+	{ "systemd.volatile", offsetof(struct boot_opts, volatile_mode) },
+	{ "popinit.overlay", offsetof(struct boot_opts, overlay) },
+	{ "popinit.root-image", offsetof(struct boot_opts, root_image) },
+};
 
 int
 cmdline_parse(struct boot_opts *o, const char *text)
@@ -98,7 +113,14 @@ cmdline_parse(struct boot_opts *o, const char *text)
 			o->revoke = val;
 		else if (!strcmp(param, "popinit.floor") && val)
 			o->floors = val;
+		else if (val)
+			for (size_t i = 0; i < LEN(strs); i++)
+				if (!strcmp(param, strs[i].key))
+					*(const char **)((char *)o + strs[i].off) = val;
 	}
+	/* systemd's default: a root hash names the verity device */
+	if (!o->root && o->roothash)
+		o->root = "/dev/mapper/root";
 	o->root_tmpfs = o->root && !strcmp(o->root, "tmpfs");
 	return r;
 }

@@ -42,6 +42,14 @@ struct boot_opts {
 	const char *verify;		/* popinit.verify=required */
 	const char *revoke;		/* popinit.revoke=KEYID,... */
 	const char *floors;		/* popinit.floor=NAME:VERSION,... */
+	/* verified and layered roots (systemd's names where it has them) */
+	const char *roothash;		/* roothash=HEX */
+	const char *verity_data;	/* systemd.verity_root_data=SPEC */
+	const char *verity_hash;	/* systemd.verity_root_hash=SPEC */
+	const char *verity_options;	/* systemd.verity_root_options=a,b */
+	const char *volatile_mode;	/* systemd.volatile=overlay */
+	const char *overlay;		/* popinit.overlay=SPEC: a persistent upper */
+	const char *root_image;		/* popinit.root-image=PATH on root= */
 	/* every word, for the modules' MODULE.PARAM= and the like */
 	struct args_word words[CMDLINE_MAX_WORDS];
 	int n_words;

@@ -53,7 +53,7 @@ split_spec(const char *spec, char *out, size_t size)
 
 /* open_verified: FD's verified payload as a sealed memfd, or -1 (logged) */
 static int
-open_verified(const struct boot *b, int fd, const char *label, const char *name)
+open_verified(struct boot *b, int fd, const char *label, const char *name)
 {
 	static struct sig_image si;
 
@@ -66,8 +66,22 @@ open_verified(const struct boot *b, int fd, const char *label, const char *name)
 	if (m >= 0) {
 		char id[17];
 		sig_hex(si.tr.rec[si.used].keyid, 8, id);
-		log_info("%s: verified \"%s\" version %llu, %s by key %s", label, si.m.name,
-			 (unsigned long long)si.m.version, sig_alg_name(si.tr.rec[si.used].alg), id);
+		log_info("%s: verified \"%s\" version %llu, %s by key %s%s%s", label, si.m.name,
+			 (unsigned long long)si.m.version, sig_alg_name(si.tr.rec[si.used].alg), id,
+			 si.m.roothash[0] ? ", root hash " : "", si.m.roothash);
+	}
+	/* the root file system's hash, signed: two images may not disagree */
+	if (m >= 0 && si.m.roothash[0]) {
+		if (b->roothash[0] && strcmp(b->roothash, si.m.roothash)) {
+			log_fatal("%s: refused: its root hash is not the one signed in %s", label, b->roothash_from);
+			(void)io_close(m);
+			m = -1;
+		} else {
+			memcpy(b->roothash, si.m.roothash, sizeof b->roothash);
+			snprintf(b->roothash_from, sizeof b->roothash_from, "%s", label);
+			if (!b->o.root)	/* it names the root, as roothash= does */
+				b->o.root = "/dev/mapper/root";
+		}
 	}
 	sig_image_done(&si);
 	return m < 0 ? -1 : m;
@@ -109,7 +123,7 @@ boot_report(const char *image, const struct unpack_result *res)
 }
 
 static int
-unpack_one(const struct boot *b, struct unpacker *u, const char *label, const char *path, const char *name,
+unpack_one(struct boot *b, struct unpacker *u, const char *label, const char *path, const char *name,
 	   bool remove, struct image_stats *st)
 {
 	struct unpack_result res;
@@ -156,7 +170,7 @@ by_name(const struct dirent **a, const struct dirent **b)
 /* the regular files of /initramfs.d (NAMES, N of them, freed here), in
  * name order, each removed once consumed; -1 at the first that fails */
 static int
-unpack_dir(const struct boot *b, struct unpacker *u, struct dirent **names, int n, int r,
+unpack_dir(struct boot *b, struct unpacker *u, struct dirent **names, int n, int r,
 	   struct image_stats *st)
 {
 	for (int i = 0; i < n; i++) {
@@ -175,7 +189,7 @@ unpack_dir(const struct boot *b, struct unpacker *u, struct dirent **names, int 
 /* the popinit.image= specs: files of rootfs (removed once consumed), or
  * with DEVICES the block devices, waited for as rootwait says */
 static int
-unpack_specs(const struct boot *b, struct unpacker *u, bool devices, struct image_stats *st)
+unpack_specs(struct boot *b, struct unpacker *u, bool devices, struct image_stats *st)
 {
 	const struct boot_opts *o = &b->o;
 	int r = 0;

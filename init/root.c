@@ -2,6 +2,14 @@
  * does: rootdelay=, then wait (rootwait[=N]), then the types of
  * rootfstype= in turn, or the probed type, or every block filesystem of
  * /proc/filesystems; ro/rw, rootflags= as data.  root=tmpfs: a fresh tmpfs.
+ * root=TAG with rootfstype=9p or virtiofs: no block device, the tag is the
+ * source.  The device itself may be one popinit builds (rootdev.c: a
+ * root image file on a loop device, dm-verity).
+ *
+ * systemd.volatile=overlay or popinit.overlay=SPEC: the root is mounted
+ * read-only on BOOT_LOWER and an overlay is the new root, its upper and
+ * work directories on a tmpfs (volatile) or on SPEC's file system, mounted
+ * on BOOT_UPPER; both stay under the new root's /run.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,46 +41,34 @@ try_mount(const char *dev, const char *dir, const char *type, unsigned long flag
 	return -errno;
 }
 
-/* a failure of the root: fatal, unless another slot may follow */
-#define root_fail(b, ...) log_msg((b)->root_may_fail ? LOG_WARN : LOG_FATAL, __VA_ARGS__)
-
-/* the device root= names, after rootdelay=, waited for as rootwait says;
- * 0 or -1 (logged) */
-static int
-wait_root(const struct boot *b, struct blockdev *bd)
+int
+boot_wait(const struct boot *b, const char *what, const char *spec, struct blockdev *bd)
 {
 	const struct boot_opts *o = &b->o;
-
-	if (o->rootdelay > 0) {
-		log_info("rootdelay: waiting %d s", o->rootdelay);
-		struct timespec ts = { o->rootdelay, 0 };
-		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-			;
-	}
 	int timeout = !o->rootwait ? ROOT_SETTLE_MS : o->rootwait_secs < 0 ? -1 : o->rootwait_secs * 1000;
 	uint64_t t0 = clock_ms();
-	int r = blockdev_wait(o->root, timeout, bd);
+	int r = blockdev_wait(spec, timeout, bd);
 	if (r == -EINVAL) {
-		log_fatal("root=%s: not a device popinit can look for", o->root);
+		root_fail(b, "%s %s: not a device popinit can look for", what, spec);
 		return -1;
 	}
 	if (r < 0) {
-		root_fail(b, "root device %s not found after %llu ms%s", o->root, (unsigned long long)(clock_ms() - t0),
+		root_fail(b, "%s %s not found after %llu ms%s", what, spec, (unsigned long long)(clock_ms() - t0),
 			  o->rootwait ? "" : " (add rootwait to wait longer)");
 		return -1;
 	}
-	log_info("root device %s is %s, after %llu ms", o->root, bd->path, (unsigned long long)(clock_ms() - t0));
+	log_info("%s %s is %s, after %llu ms", what, spec, bd->path, (unsigned long long)(clock_ms() - t0));
 	return 0;
 }
 
 /* the types to try, a comma list in TYPES: rootfstype=, else the one the
  * device's superblock names, else every block filesystem the kernel has */
 static void
-root_types(const struct boot_opts *o, const struct blockdev *bd, char *types, size_t size)
+root_types(const char *fstype, const struct blockdev *bd, char *types, size_t size)
 {
 	const char *probed = bd->fstype;
 
-	if (!o->rootfstype && !probed) {
+	if (!fstype && !probed) {
 		struct probe_fs pf;
 		int fd = open(bd->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 		if (fd >= 0) {
@@ -81,8 +77,8 @@ root_types(const struct boot_opts *o, const struct blockdev *bd, char *types, si
 			(void)io_close(fd);
 		}
 	}
-	if (o->rootfstype || probed) {
-		snprintf(types, size, "%s", o->rootfstype ? o->rootfstype : probed);
+	if (fstype || probed) {
+		snprintf(types, size, "%s", fstype ? fstype : probed);
 		return;
 	}
 	/* as the kernel does */
@@ -112,11 +108,10 @@ fallback_type(const char *type)
 	return !strcmp(type, "ext2") || !strcmp(type, "ext3") ? "ext4" : NULL;
 }
 
-/* mount BD as TYPE, its module loaded first (a filesystem is a module,
- * as everything is on Debian), or as its fallback type; 0 or -errno of
- * TYPE's mount */
-static int
-mount_as(struct boot *b, const struct blockdev *bd, const char *type, unsigned long flags)
+/* the module of file system TYPE (a filesystem is a module, as
+ * everything is on Debian), or of its fallback when TYPE has none */
+static void
+fs_module(struct boot *b, const char *type)
 {
 	const char *alt = fallback_type(type);
 	char alias[64];
@@ -124,9 +119,61 @@ mount_as(struct boot *b, const struct blockdev *bd, const char *type, unsigned l
 	if (str_printf(alias, sizeof alias, "fs-%s", type) > 0 && boot_module(b, alias) == -ENOENT && alt &&
 	    str_printf(alias, sizeof alias, "fs-%s", alt) > 0)
 		(void)boot_module(b, alias);
-	int r = try_mount(bd->path, BOOT_NEWROOT, type, flags, b->o.rootflags);
-	if (r == -ENODEV && alt && !try_mount(bd->path, BOOT_NEWROOT, alt, flags, b->o.rootflags))
+}
+
+int
+boot_mount_dev(struct boot *b, const char *what, const char *spec, const struct blockdev *bd, const char *dir,
+	       const char *fstype, unsigned long flags, const char *data)
+{
+	char types[512];
+	int last = -ENODEV;
+
+	(void)mkdir(dir, 0700);
+	root_types(fstype, bd, types, sizeof types);
+	for (char *s = types, *t; (t = str_item(&s, ','));) {
+		const char *alt = fallback_type(t);
+		fs_module(b, t);
+		last = try_mount(bd->path, dir, t, flags, data);
+		if (last == -ENODEV && alt && !try_mount(bd->path, dir, alt, flags, data))
+			last = 0;
+		if (!last)
+			return 0;
+	}
+	root_fail(b, "unable to mount %s %s (%s) as %s: %s", what, spec, bd->path, fstype ? fstype : "any known type",
+		  strerror(-last));
+	return -1;
+}
+
+/* a tmpfs on DIR; 0 or -1 (logged) */
+static int
+tmpfs(const char *dir, const char *data)
+{
+	if (mount("tmpfs", dir, "tmpfs", 0, data) == 0)
 		return 0;
+	log_fatal("unable to mount a tmpfs on %s: %s", dir, strerror(errno));
+	return -1;
+}
+
+/* the overlay: the root, read-only on BOOT_LOWER, under an upper layer
+ * on BOOT_UPPER (a tmpfs, or popinit.overlay='s file system, read-write) */
+static int
+mount_overlay(struct boot *b)
+{
+	const struct boot_opts *o = &b->o;
+	struct blockdev bd;
+
+	(void)mkdir(BOOT_UPPER, 0755);
+	if (o->overlay ? boot_wait(b, "overlay device", o->overlay, &bd) < 0 ||
+			 boot_mount_dev(b, "overlay", o->overlay, &bd, BOOT_UPPER, NULL, 0, NULL) < 0
+		       : tmpfs(BOOT_UPPER, "mode=0755") < 0)
+		return -1;
+	(void)mkdir(BOOT_UPPER "/upper", 0755);
+	(void)mkdir(BOOT_UPPER "/work", 0755);
+	fs_module(b, "overlay");
+	int r = try_mount("overlay", BOOT_NEWROOT, "overlay", 0,
+			  "lowerdir=" BOOT_LOWER ",upperdir=" BOOT_UPPER "/upper,workdir=" BOOT_UPPER "/work");
+	if (r < 0)
+		root_fail(b, "unable to mount the overlay on %s: %s", BOOT_NEWROOT, strerror(-r));
 	return r;
 }
 
@@ -135,30 +182,39 @@ boot_mount_root(struct boot *b)
 {
 	const struct boot_opts *o = &b->o;
 	unsigned long flags = o->ro ? MS_RDONLY : 0;
-	struct blockdev bd;
-	char types[512];
+	bool overlay = o->overlay || (o->volatile_mode && !strcmp(o->volatile_mode, "overlay"));
+	struct blockdev bd = { .path = "" };
+	int r;
 
 	(void)mkdir(BOOT_NEWROOT, 0700);
+	(void)mkdir(BOOT_LAYERS, 0755);
 	if (o->root_tmpfs) {
-		if (mount("tmpfs", BOOT_NEWROOT, "tmpfs", 0, o->rootflags ? o->rootflags : "mode=0755") < 0) {
-			log_fatal("unable to mount a tmpfs on %s: %s", BOOT_NEWROOT, strerror(errno));
+		if (tmpfs(BOOT_NEWROOT, o->rootflags ? o->rootflags : "mode=0755") < 0)
 			return -1;
-		}
 		b->root_mounted = true;
 		return 0;
 	}
-	if (wait_root(b, &bd) < 0)
-		return -1;
-	root_types(o, &bd, types, sizeof types);
-	int last = -ENODEV;
-	for (char *s = types, *t; (t = str_item(&s, ','));) {
-		last = mount_as(b, &bd, t, flags);
-		if (!last) {
-			b->root_mounted = true;
-			return 0;
-		}
+	if (o->rootdelay > 0) {
+		log_info("rootdelay: waiting %d s", o->rootdelay);
+		struct timespec ts = { o->rootdelay, 0 };
+		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+			;
 	}
-	root_fail(b, "unable to mount root %s (%s) as %s: %s", o->root, bd.path,
-		  o->rootfstype ? o->rootfstype : "any known type", strerror(-last));
-	return -1;
+	/* root=TAG rootfstype=9p or virtiofs: the tag is the source, no
+	 * block device; coldplug loaded the transport (the virtio device).
+	 * Not with a root hash: boot_root_device() refuses that */
+	if (o->rootfstype && !o->roothash && !b->roothash[0] &&
+	    (!strcmp(o->rootfstype, "9p") || !strcmp(o->rootfstype, "virtiofs"))) {
+		snprintf(bd.path, sizeof bd.path, "%s", o->root);
+		r = 0;
+	} else {
+		r = boot_root_device(b, &bd);
+	}
+	if (!r)
+		r = boot_mount_dev(b, "root", o->root, &bd, overlay ? BOOT_LOWER : BOOT_NEWROOT, o->rootfstype,
+				   overlay ? MS_RDONLY : flags, o->rootflags);
+	if (r < 0 || (overlay && mount_overlay(b) < 0))
+		return -1;
+	b->root_mounted = true;
+	return 0;
 }

@@ -17,6 +17,9 @@ int io_close(int fd);
  * first (a device shorter than its table says, a file that shrank). */
 int io_pread_full(int fd, void *buf, size_t len, uint64_t off);
 
+/* io_size: the size of a regular file or a block device (BLKGETSIZE64);
+ * -ESPIPE for anything else. */
+int io_size(int fd, uint64_t *size);
 /* Small files, read whole by name (open O_CLOEXEC | O_NOCTTY):
  * io_read_file: PATH into BUF: its length, or -EFBIG when it holds more
  * than SIZE bytes (a key, a list: never cut short).

@@ -40,8 +40,10 @@ if [ "$n" -lt 10 ]; then fail commands-documented "only $n commands found in cli
 elif [ -n "$missing" ]; then fail commands-documented "not in popinit(8):$missing"
 else pass commands-documented; fi
 
-# every command-line word popinit compares: strcmp(param|k, "WORD")
-opts=$(cat "$top"/init/*.c "$top"/modload/*.c | grep -o 'strcmp(\(param\|k\), "[^"]*")' | sed 's/.*"\(.*\)")/\1/' | sort -u)
+# every command-line word popinit compares: strcmp(param|k, "WORD"), and
+# the words of cmdline.c's tables ({ "WORD", offsetof(struct boot_opts, ...)
+opts=$({ cat "$top"/init/*.c "$top"/modload/*.c | grep -o 'strcmp(\(param\|k\), "[^"]*")'
+	 grep -o '{ "[^"]*", offsetof(struct boot_opts' "$top"/init/cmdline.c; } | sed 's/[^"]*"\([^"]*\)".*/\1/' | sort -u)
 missing=
 for o in $opts; do
 	[ "$o" = -- ] && continue

@@ -113,6 +113,18 @@ else fail format/openssl-verifies-records "$(sh openssl-check.sh 2>&1 | tr '\n' 
 "$si" -k rsa2048.key -n main -V 7 pay.zst sh-rsa.img
 if cmp -s sh-rsa.img rsa2048.img; then pass format/sign-image-identical
 else fail format/sign-image-identical "$(cmp sh-rsa.img rsa2048.img 2>&1)"; fi
+# a root hash in the manifest (roothash=, after kernel=): the same bytes
+# from popinit sign --roothash and sign-image -R; list shows it
+rh=$(printf 'a root' | sha256sum | cut -c1-64)
+"$p" sign -k rsa2048.key -n main -V 7 -K 6.1.0-test --roothash "$rh" pay.zst rh-rsa.img
+"$si" -k rsa2048.key -n main -V 7 -K 6.1.0-test -R "$rh" pay.zst rh-sh.img
+if cmp -s rh-rsa.img rh-sh.img; then pass format/roothash-sign-image-identical
+else fail format/roothash-sign-image-identical "$(cmp rh-rsa.img rh-sh.img 2>&1)"; fi
+ok format/roothash-verifies "$p" verify -k rsa2048.pub -K 6.1.0-test rh-rsa.img
+if "$p" list rh-rsa.img | grep -q "^#   roothash=$rh\$"; then pass list/shows-roothash
+else fail list/shows-roothash "$("$p" list rh-rsa.img | grep '^#' | tr '\n' ' ')"; fi
+no sign/roothash-upper-case-refused 'bad roothash' "$p" sign -k rsa2048.key -n main -V 7 -R "$(echo "$rh" | tr a-f A-F)" pay.zst rh-bad.img
+no sign/roothash-odd-refused 'bad roothash' "$p" sign -k rsa2048.key -n main -V 7 -R "${rh}0" pay.zst rh-bad.img
 "$si" -k ec384.key -k ec256.trad.key -n main -V 7 -K 6.1.0-test pay.zst sh-ec.img
 ok format/sign-image-ecdsa "$p" verify -k ec384.crt -K 6.1.0-test sh-ec.img
 ok format/sign-image-ecdsa-second "$p" verify -k ec256.pub -K 6.1.0-test sh-ec.img
@@ -284,6 +296,15 @@ if kind == 'missing-hash': lines.pop()
 if kind == 'dot-name': lines[1] = 'name=..'
 if kind == 'space': lines[2] = 'version= 7'
 if kind == 'after-kernel': lines += ['kernel=6.1', 'name=x']
+rh = hashlib.sha256(b'a root').hexdigest()
+if kind == 'roothash': lines += ['roothash=' + rh]
+if kind == 'kernel-roothash': lines += ['kernel=6.1.0-test', 'roothash=' + rh]
+if kind == 'roothash-kernel': lines += ['roothash=' + rh, 'kernel=6.1.0-test']
+if kind == 'roothash-upper': lines += ['roothash=' + rh.upper()]
+if kind == 'roothash-odd': lines += ['roothash=' + rh[:63]]
+if kind == 'roothash-long': lines += ['roothash=' + rh * 3]
+if kind == 'roothash-empty': lines += ['roothash=']
+if kind == 'roothash-twice': lines += ['roothash=' + rh, 'roothash=' + rh]
 man = ('\r\n' if kind == 'crlf' else '\n').join(lines).encode() + (b'\r\n' if kind == 'crlf' else b'\n')
 if kind == 'wrong-size': man = man.replace(b'payload-size=%d' % len(pay), b'payload-size=%d' % (len(pay) - 4))
 open(out + '.m', 'wb').write(man)
@@ -296,7 +317,12 @@ open(out, 'wb').write(pay + b'\0' * ((-len(pay)) % 4) + hdr + b'popinit.sig\0\0\
 PY
 python3 craft.py pay.zst ec256.key crafted-ok.img ok
 ok manifest/crafted-accepted "$p" verify -k ec256.pub crafted-ok.img
-for kind in upper-hex leading-zero unknown-key repeated-name missing-hash dot-name space after-kernel crlf wrong-size; do
+for kind in roothash kernel-roothash; do
+	python3 craft.py pay.zst ec256.key "crafted-$kind.img" "$kind"
+	ok "manifest/crafted-$kind-accepted" "$p" verify -k ec256.pub -K 6.1.0-test "crafted-$kind.img"
+done
+for kind in upper-hex leading-zero unknown-key repeated-name missing-hash dot-name space after-kernel crlf wrong-size \
+	roothash-kernel roothash-upper roothash-odd roothash-long roothash-empty roothash-twice; do
 	python3 craft.py pay.zst ec256.key "crafted-$kind.img" "$kind"
 	no "manifest/strict-$kind" 'manifest|payload size' "$p" verify -k ec256.pub "crafted-$kind.img"
 done

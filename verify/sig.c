@@ -246,9 +246,10 @@ sig_parse_trailer(const uint8_t *tail, size_t len, uint64_t end, struct sig_trai
 	return parse_records(t->manifest + m, s, t->header_off + SIG_HDR_LEN + m, t, why);
 }
 
-/* the manifest's lines, in this order; the last is optional */
+/* the manifest's lines, in this order; the last two are optional */
 static const char *const mkeys[] = { "initsig", "name", "version", "payload-size", "payload-sha256",
-				     "kernel" };
+				     "kernel", "roothash" };
+#define MKEYS_REQUIRED 5
 
 int
 sig_parse_manifest(const uint8_t *p, size_t len, struct sig_manifest *m, struct error *why)
@@ -261,11 +262,17 @@ sig_parse_manifest(const uint8_t *p, size_t len, struct sig_manifest *m, struct 
 		if (!nl)
 			return sig_fail(why, i, "manifest: last line not ended");
 		const char *s = (const char *)p + i, *e = (const char *)nl;
-		if (k == LEN(mkeys))
-			return sig_fail(why, i, "manifest: a line after the last key");
-		size_t kl = strlen(mkeys[k]);
-		if ((size_t)(e - s) <= kl || memcmp(s, mkeys[k], kl) || s[kl] != '=')
-			return sig_fail(why, i, "manifest: line %zu is not %s=", k + 1, mkeys[k]);
+		size_t kl;
+		/* an optional key may be absent: the next one may be this line */
+		for (;; k++) {
+			if (k == LEN(mkeys))
+				return sig_fail(why, i, "manifest: a line after the last key");
+			kl = strlen(mkeys[k]);
+			if ((size_t)(e - s) > kl && !memcmp(s, mkeys[k], kl) && s[kl] == '=')
+				break;
+			if (k < MKEYS_REQUIRED)
+				return sig_fail(why, i, "manifest: line %zu is not %s=", k + 1, mkeys[k]);
+		}
 		const char *v = s + kl + 1;
 		size_t vl = (size_t)(e - v);
 		int bad = 0;
@@ -294,13 +301,18 @@ sig_parse_manifest(const uint8_t *p, size_t len, struct sig_manifest *m, struct 
 			if (!bad)
 				memcpy(m->kernel, v, vl);
 			break;
+		case 6:
+			bad = vl < 2 || vl > SIG_ROOTHASH_MAX || vl % 2 || strspn(v, "0123456789abcdef") < vl;
+			if (!bad)
+				memcpy(m->roothash, v, vl);
+			break;
 		}
 		if (bad)
 			return sig_fail(why, i, "manifest: bad %s", mkeys[k]);
 		k++;
 		i = (size_t)(nl - p) + 1;
 	}
-	if (k < LEN(mkeys) - 1)
+	if (k < MKEYS_REQUIRED)
 		return sig_fail(why, i, "manifest: %s missing", mkeys[k]);
 	return 0;
 }

@@ -19,6 +19,9 @@
  *                 payload-size=P       decimal, no leading zero
  *                 payload-sha256=H     64 lower-case hex digits
  *                 kernel=RELEASE       optional: binds to uname -r
+ *                 roothash=HEX         optional: the dm-verity root hash the
+ *                                      root file system must have (2-128
+ *                                      lower-case hex digits, even)
  *     records   S bytes, 1-8 records, each
  *                 "sig ALG KEYID LEN\n" LEN bytes "\n"
  *               ALG ecdsa-sha256 | ecdsa-sha384 | rsa-sha256 | rsa-sha384,
@@ -48,6 +51,7 @@
 #define SIG_BODY_MAX (SIG_MANIFEST_MAX + SIG_RECORDS_MAX * SIG_RECORD_MAX + SIG_FOOTER_LEN)
 #define SIG_TRAILER_MAX (3 + SIG_HDR_LEN + SIG_BODY_MAX)
 #define SIG_NAME_MAX 64
+#define SIG_ROOTHASH_MAX 128
 #define SIG_KEYS_MAX 16
 #define SIG_REVOKED_MAX 64
 #define SIG_FLOORS_MAX 32
@@ -68,6 +72,7 @@ struct sig_manifest {
 	uint64_t payload_size;
 	uint8_t sha256[32];
 	char kernel[SIG_NAME_MAX + 1];	/* "" when not bound */
+	char roothash[SIG_ROOTHASH_MAX + 1];	/* "" when none */
 };
 
 /* a trusted public key */

@@ -18,9 +18,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 
 #include <bearssl_hash.h>
 
@@ -49,22 +46,6 @@ spool(int fd)
 		if (n == 0)
 			return m;
 	}
-}
-
-static int
-source_size(int fd, uint64_t *size)
-{
-	struct stat st;
-
-	if (fstat(fd, &st) < 0)
-		return -errno;
-	if (S_ISREG(st.st_mode)) {
-		*size = (uint64_t)st.st_size;
-		return 0;
-	}
-	if (S_ISBLK(st.st_mode))
-		return ioctl(fd, BLKGETSIZE64, size) < 0 ? -errno : 0;
-	return -ESPIPE;
 }
 
 /* data_end: just past the last non-NUL byte at or before SIZE: 64 KiB
@@ -99,11 +80,11 @@ sig_image_read(int fd, struct sig_image *si, struct error *why)
 	memset(si, 0, sizeof *si);
 	si->fd = -1;
 	si->spool = -1;
-	r = source_size(fd, &size);
+	r = io_size(fd, &size);
 	if (r == -ESPIPE) {
 		r = si->spool = spool(fd);
 		if (r >= 0)
-			r = source_size(fd = si->spool, &size);
+			r = io_size(fd = si->spool, &size);
 	}
 	if (r >= 0)
 		r = data_end(fd, size, &end);

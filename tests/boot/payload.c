@@ -10,7 +10,8 @@
  *   @@MOUNTOPT / rw,relatime         and its options
  *   @@MODULE ext4                    /proc/modules
  *   @@WROTE /x=0                     each "PATH VALUE" line of /etc/payload.write
- *                                    written first (0, or the errno)
+ *                                    written first (0, or the errno; not with
+ *                                    PAYLOAD_NOWRITE=1 in the environment)
  *   @@RUN /bin/popinit bless=0       each line of /etc/payload.run run (a path
  *                                    and its arguments, split at spaces), its
  *                                    output on the console; then its exit
@@ -18,6 +19,7 @@
  *   @@FILE /etc/x=second             the first line of each file given by
  *                                    the environment variable PAYLOAD_FILES
  *                                    or the files in /etc/payload.files
+ *   @@FILE /etc/x ERROR Input/...    ... or the error reading it
  *   @@CAT /run/popinit/timings: L    every line L of each file in
  *                                    /etc/payload.cat
  *   @@ABSENT /initramfs.d            paths in /etc/payload.absent that are gone
@@ -92,8 +94,11 @@ lines(const char *list, const char *tag, int mode)
 				if (!fgets(line, sizeof line, g))
 					line[0] = '\0';
 				line[strcspn(line, "\n")] = '\0';
+				if (ferror(g))
+					printf("@@%s %s ERROR %s\n", tag, path, strerror(errno));
+				else
+					printf("@@%s %s=%s\n", tag, path, line);
 				fclose(g);
-				printf("@@%s %s=%s\n", tag, path, line);
 			} else {
 				printf("@@%s %s MISSING\n", tag, path);
 			}
@@ -252,7 +257,7 @@ main(int argc, char **argv, char **envp)
 			printf("@@MODULE %s\n", l);
 		}
 	}
-	FILE *w = fopen("/etc/payload.write", "r");
+	FILE *w = getenv("PAYLOAD_NOWRITE") ? NULL : fopen("/etc/payload.write", "r");
 	while (w && fgets(buf, sizeof buf, w)) {
 		char path[512], value[256];
 		if (sscanf(buf, "%511s %255s", path, value) != 2)

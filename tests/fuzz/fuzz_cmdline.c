@@ -54,8 +54,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	for (int i = 0; i < o.n_images; i++)
 		inside("popinit.image=", o.images[i]);
-	const char *const s[] = { o.root, o.rootfstype, o.rootflags, o.init, o.break_at, o.run, o.elevator,
-				  o.verify, o.revoke, o.floors };
+	const char *root = o.root;
+	if (root && (root < o.buf || root > o.buf + CMDLINE_MAX)) {
+		/* roothash= without root= names the verity device: a literal */
+		if (!o.roothash || strcmp(root, "/dev/mapper/root")) {
+			fprintf(stderr, "fuzz_cmdline: root= outside the copy, and not implied by roothash=\n");
+			abort();
+		}
+		root = NULL;
+	}
+	const char *const s[] = { root, o.rootfstype, o.rootflags, o.init, o.break_at, o.run, o.elevator, o.verify,
+				  o.revoke, o.floors, o.roothash, o.verity_data, o.verity_hash, o.verity_options,
+				  o.volatile_mode, o.overlay, o.root_image };
 	for (size_t i = 0; i < sizeof s / sizeof *s; i++)
 		inside("an option", s[i]);
 	free(text);

@@ -144,6 +144,20 @@ seeds() {
 			{ printf '\000\377\000\000'; cat "$t/$f"; } > "$sd/$f-other"
 		done
 		[ -s "$t/ss4096" ] && { printf '\001\021\000\010'; cat "$t/ss4096"; } > "$sd/ss4096"
+	verity)	# superblocks veritysetup writes, a root hash, options
+		t=$out/verity/mk; rm -rf "$t"; mkdir -p "$t"
+		PATH=$PATH:/sbin:/usr/sbin
+		head -c 65536 /dev/urandom > "$t/data"
+		i=0
+		for o in "" "--hash sha1" "--hash sha512 --data-block-size 512 --hash-block-size 1024" "--salt -" "--format 0"; do
+			rm -f "$t/hash"
+			# shellcheck disable=SC2086 # the options are words
+			root=$(veritysetup format $o "$t/data" "$t/hash" 2>/dev/null | sed -n 's/^Root hash:[[:space:]]*//p')
+			[ -n "$root" ] || continue
+			{ printf '\000'; head -c 512 "$t/hash"; printf '%s\000panic-on-corruption' "$root"; } > "$sd/sb$i"
+			{ printf '\001'; head -c 512 "$t/hash"; printf '%s\000ignore-corruption,restart-on-corruption' "$root"; } > "$sd/sb$i-strict"
+			i=$((i + 1))
+		done
 		rm -rf "$t" ;;
 	esac
 	# a target without seeds of its own starts from an empty input
@@ -156,6 +170,7 @@ opts() {
 	probe) echo "-max_len=69633" ;;
 	gpt) echo "-max_len=65540" ;;
 	cmdline) echo "-max_len=8192" ;;
+	verity) echo "-max_len=1200" ;;
 	*) echo "-max_len=65536" ;;
 	esac
 }
