@@ -245,8 +245,10 @@ FUZZ_TARGETS = $(filter-out $(patsubst tests/fuzz/%.sh,$(FZ)/fuzz_%,$(wildcard t
 FUZZ_CFLAGS = -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-prototypes \
               -DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD \
               $(if $(filter 1,$(WERROR)),-Werror) -idirafter $(DEPS)/include -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_SRCS   = $(LIB_SRCS) $(wildcard codec/*.c verify/*.c unpack/*.c) $(MODLOAD_SRCS) init/cmdline.c \
-              blkdev/probe.c \
+# every library folder (a new parser is in the library the targets link
+# without a line here), init/ but its main()
+FUZZ_SRCS   = $(LIB_SRCS) $(wildcard codec/*.c verify/*.c unpack/*.c modload/*.c blkdev/*.c) \
+              $(filter-out init/main.c,$(wildcard init/*.c)) \
               tests/unit/harness.c tests/unit/sink_mem.c tests/unit/mkcpio.c
 FUZZ_OBJS   = $(FUZZ_SRCS:%.c=$(FZ)/obj/%.o)
 FUZZ_LIBS   = $(FZ)/libpopinit.a $(FZ)/obj/minilzo.o -lz -llzma -lzstd -llz4 -lbz2 \
@@ -268,8 +270,9 @@ $(FZ)/libpopinit.a: $(FUZZ_OBJS)
 	@rm -f $@
 	ar rcs $@ $(FUZZ_OBJS)
 
-$(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FZ)/libpopinit.a $(FZ)/obj/minilzo.o
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIBS)
+# tests/fuzz/alloc.c: large blocks kept between runs (ASan's checks kept)
+$(FZ)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FZ)/libpopinit.a $(FZ)/obj/minilzo.o $(FZ)/obj/tests/fuzz/alloc.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FZ)/obj/tests/fuzz/alloc.o $(FUZZ_LIBS)
 
 oracle: all $(B)/test/treelist
 	@sh tests/oracle/record.sh
