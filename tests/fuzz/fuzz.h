@@ -11,7 +11,8 @@
  * (big-file decoding), the oracle corpus (big-file-*, many-entries-*)
  * and tests/cli.sh cover long outputs.  Where a target writes a record of
  * the entries, each byte of it counts FUZZ_TEXT_WEIGHT bytes, so that a
- * bomb of empty entries stops too (at about 250 entries).  The cap falls
+ * bomb of empty entries stops too (at about 250 entries); a target that
+ * keeps no record counts FUZZ_ENTRY_COST bytes an entry.  The cap falls
  * on an exact byte of the output, whatever the pieces it came in: split
  * runs stop at the same place.  Memory has a cap of its own (alloc.c).
  *
@@ -31,6 +32,7 @@
 
 #define FUZZ_OUT_CAP (256u << 10)
 #define FUZZ_TEXT_WEIGHT 4u
+#define FUZZ_ENTRY_COST 1024u
 #define FUZZ_REFEED 4u
 #define FUZZ_REFEED_BYTES 16u
 

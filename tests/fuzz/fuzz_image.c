@@ -32,7 +32,7 @@
 #include "../unit/sink_mem.h"
 #include "fuzz.h"
 
-/* fuzz-options: -max_len=65536 */
+/* fuzz-options: -max_len=65536 (the corpus images, the 107 KiB tool-* ones cut to 64 KiB) */
 
 static int mask_decoder_offset = -1, mask_decoder_error;
 
