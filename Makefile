@@ -11,6 +11,7 @@
 #   make bench-modload   module loading: popinit against kmod, in QEMU
 #   make fuzz SECONDS=N  every libFuzzer target for N seconds (default 600),
 #                        then popinit against the kernel's own code
+#   make fuzz-campaign HOURS=N   each target until 10 M runs or N hours
 #   make check-san       the host-side tests with a glibc ASan+UBSan popinit
 #   make oracle          re-record the kernel's listings (boots QEMU)
 #   make kernel ARCH=or1k   a small kernel whose built-in initramfs is popinit
@@ -235,6 +236,13 @@ fuzz: all
 	@sh tests/fuzz/run.sh $(SECONDS)
 	@sh tests/fuzz/kernel/run.sh $(SECONDS)
 
+# a long campaign (tests/fuzz/campaign.sh): each target until 10 M runs or
+# HOURS hours, at nice 19, its corpus merged in build/fuzz (out of git);
+# the figures in build/fuzz/campaign.md
+HOURS = 1
+fuzz-campaign: all
+	@sh tests/fuzz/campaign.sh $(HOURS)
+
 # the libFuzzer targets: clang, glibc, ASan + UBSan; the decoders from
 # Debian's -dev packages (minilzo and BearSSL from build/deps)
 FZ          = build/fuzz
@@ -285,7 +293,7 @@ distclean:
 
 FORCE:
 -include $(FUZZ_OBJS:.o=.d)
-.PHONY: all size check boot kernel port bench bench-unpack bench-modload fuzz fuzz-targets check-san oracle \
+.PHONY: all size check boot kernel port bench bench-unpack bench-modload fuzz fuzz-targets fuzz-campaign check-san oracle \
 	clean distclean FORCE
 -include $(OBJS:.o=.d)
 

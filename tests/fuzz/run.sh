@@ -8,7 +8,7 @@
 #
 # One line per target, "PASS fuzz/NAME: R runs in S s, X/s (Y/s of CPU) ..."
 # or "FAIL fuzz/NAME: ...".  A target slower than FUZZ_MIN_RATE runs per
-# second of CPU (speed.sh: default 1000) fails: the figure is this smoke's
+# second of CPU (lib.sh: default 1000) fails: the figure is this smoke's
 # own check that the target is fast enough to find anything.
 #
 # A new target is one file, tests/fuzz/fuzz_NAME.c: make fuzz-targets
@@ -29,7 +29,7 @@
 # masked, every input re-fed: FUZZ_REFEED_ALL=1, see fuzz.h).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/fuzz/speed.sh"
+. "$top/tests/fuzz/lib.sh"
 secs=${1:-60}
 [ $# -gt 0 ] && shift
 out=$top/build/fuzz
@@ -212,9 +212,11 @@ for n in $names; do
 		FUZZ_MASK= FUZZ_REFEED_ALL=1 "$bin" $o "$f" >> "$d/regress.log" 2>&1 || bad="$bad $(basename "$f")"
 	done
 
-	FUZZ_MASK=$mask fuzz_time "$d/time" "$bin" $o -max_total_time="$secs" "$d/corpus" "$d/seeds" > "$d/fuzz.log" 2>&1
+	FUZZ_MASK=$mask fuzz_time "$d/time" "$bin" $o $fuzz_runs -max_total_time="$secs" "$d/corpus" "$d/seeds" \
+		> "$d/fuzz.log" 2>&1
 	rc=$?
 	fuzz_speed "$d/fuzz.log" "$d/time"
+	[ $rc -eq 0 ] && FUZZ_MASK=$mask fuzz_merge "$bin" "$d" $o
 	regress=${bad:+; regress/$n still failing:$bad (${d#$top/}/regress.log)}
 	if [ $rc -eq 0 ] && [ -z "$bad" ] && ! fuzz_slow; then
 		echo "PASS fuzz/$n: $speed from $nseeds seeds (coverage ${cov:-?}), no crash${mask:+ (masked: $mask)}"

@@ -6,10 +6,10 @@
 #   sh tests/fuzz/sig.sh [SECONDS]      default 60
 #
 # Prints one line, "PASS fuzz/sig: N runs ..." or "FAIL fuzz/sig: ..."
-# (too slow too: speed.sh); crashes are left in build/fuzz-sig/artifacts.
+# (too slow too: lib.sh); crashes are left in build/fuzz-sig/artifacts.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
-. "$top/tests/fuzz/speed.sh"
+. "$top/tests/fuzz/lib.sh"
 # WERROR=1 (CI): warnings are errors here too
 werror=; [ "${WERROR-}" = 1 ] && werror=-Werror
 secs=${1:-60}
@@ -57,11 +57,13 @@ cp "$out/ec.pub" "$out/seeds/key.pem"
 printf 'main 3\nrecovery 1\n' > "$out/seeds/floors"
 
 opts=$(sed -n 's/.*fuzz-options: \([^(*]*\).*/\1/p' "$top/tests/fuzz/fuzz_sig.c" | head -n 1)
-FUZZ_SIG_KEY=$out/ec.pub fuzz_time "$out/time" "$out/fuzz_sig" $opts -timeout=20 -rss_limit_mb=2048 \
+export FUZZ_SIG_KEY=$out/ec.pub
+fuzz_time "$out/time" "$out/fuzz_sig" $opts -timeout=20 -rss_limit_mb=2048 $fuzz_runs \
 	-max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$out/artifacts/" \
 	"$out/corpus" "$out/seeds" > "$out/run.log" 2>&1
 rc=$?
 fuzz_speed "$out/run.log" "$out/time"
+[ $rc -eq 0 ] && fuzz_merge "$out/fuzz_sig" "$out" $opts -rss_limit_mb=2048
 if [ $rc -eq 0 ] && [ -n "$runs" ] && ! fuzz_slow; then
 	echo "PASS fuzz/sig: $speed, coverage ${cov:-?}, no crash"
 elif [ $rc -eq 0 ] && [ -n "$runs" ]; then

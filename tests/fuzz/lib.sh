@@ -1,9 +1,13 @@
-# speed.sh: sourced by the fuzzing scripts (run.sh, sig.sh, kernel/run.sh,
-# campaign.sh): what a libFuzzer run did, and whether it was fast enough.
+# lib.sh: sourced by the fuzzing scripts (run.sh, sig.sh, kernel/run.sh,
+# campaign.sh): how a libFuzzer run is timed, judged and its corpus merged.
 #
 #   fuzz_time FILE CMD...    run CMD, its times in FILE; CMD's status
-#   fuzz_speed LOG FILE      sets runs, cov, secs, cpu, rate, cpu_rate, speed
+#   fuzz_speed LOG FILE      sets runs, cov, ft, secs, cpu, rate, cpu_rate, speed
 #   fuzz_slow                true when cpu_rate < FUZZ_MIN_RATE
+#   fuzz_merge BIN DIR ARG...   with FUZZ_MERGE=1: DIR/corpus merged in
+#                            place (libFuzzer -merge=1: the fewest inputs
+#                            with the same coverage), ARGs given to BIN
+#   $fuzz_runs               -runs=FUZZ_RUNS when that is set (campaign.sh)
 #
 # The speed figure is runs per second of CPU time (user + system, every
 # thread of the fuzzer): what the target costs, whatever else the machine
@@ -12,6 +16,7 @@
 # 1000, is the floor; 0 turns the check off (a slower machine, a port).
 
 FUZZ_MIN_RATE=${FUZZ_MIN_RATE:-1000}
+fuzz_runs=${FUZZ_RUNS:+-runs=$FUZZ_RUNS}
 
 fuzz_time() {
 	_f=$1
@@ -21,7 +26,9 @@ fuzz_time() {
 
 fuzz_speed() {
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$1" | tail -n 1)
-	cov=$(grep -E '^#[0-9]+' "$1" | tail -n 1 | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+	_last=$(grep -E '^#[0-9]+' "$1" | tail -n 1)
+	cov=$(echo "$_last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+	ft=$(echo "$_last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
 	# the last line: "Command exited with non-zero status N" may come first
 	set -- $(tail -n 1 "$2" 2>/dev/null)
 	secs=${1:-0}
@@ -33,4 +40,16 @@ fuzz_speed() {
 
 fuzz_slow() {
 	[ "$FUZZ_MIN_RATE" -gt 0 ] && [ "$cpu_rate" -lt "$FUZZ_MIN_RATE" ]
+}
+
+fuzz_merge() {
+	[ "${FUZZ_MERGE-}" = 1 ] || return 0
+	_bin=$1 _d=$2
+	shift 2
+	rm -rf "$_d/corpus.merged"
+	mkdir -p "$_d/corpus.merged"
+	if "$_bin" "$@" -merge=1 "$_d/corpus.merged" "$_d/corpus" > "$_d/merge.log" 2>&1; then
+		rm -rf "$_d/corpus"
+		mv "$_d/corpus.merged" "$_d/corpus"
+	fi
 }
