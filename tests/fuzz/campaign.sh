@@ -53,7 +53,7 @@ for n in $names; do
 	fuzz_speed "$log" "$d/time"
 	files=$(ls "$d/corpus" 2>/dev/null | wc -l)
 	kb=$(du -sk "$d/corpus" 2>/dev/null | cut -f1)
-	hrs=$(awk -v t="$secs" 'BEGIN { printf "%.2f", t / 3600 }')
+	hrs=$(awk -v t="$wall" 'BEGIN { printf "%.2f", t / 3600 }')
 	chrs=$(awk -v c="$cpu" 'BEGIN { printf "%.2f", c / 3600 }')
 	if [ $rc -eq 0 ]; then
 		result="no crash"

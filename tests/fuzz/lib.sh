@@ -2,7 +2,7 @@
 # campaign.sh): how a libFuzzer run is timed, judged and its corpus merged.
 #
 #   fuzz_time FILE CMD...    run CMD, its times in FILE; CMD's status
-#   fuzz_speed LOG FILE      sets runs, cov, ft, secs, cpu, rate, cpu_rate, speed
+#   fuzz_speed LOG FILE      sets runs, cov, ft, wall, cpu, rate, cpu_rate, speed
 #   fuzz_slow                true when cpu_rate < FUZZ_MIN_RATE
 #   fuzz_merge BIN DIR ARG...   with FUZZ_MERGE=1: DIR/corpus merged in
 #                            place (libFuzzer -merge=1: the fewest inputs
@@ -31,11 +31,11 @@ fuzz_speed() {
 	ft=$(echo "$_last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
 	# the last line: "Command exited with non-zero status N" may come first
 	set -- $(tail -n 1 "$2" 2>/dev/null)
-	secs=${1:-0}
+	wall=${1:-0}
 	cpu=$(awk -v u="${2:-0}" -v s="${3:-0}" 'BEGIN { printf "%.1f", u + s }')
-	rate=$(awk -v r="${runs:-0}" -v t="$secs" 'BEGIN { printf "%d", (t > 0 ? r / t : 0) }')
+	rate=$(awk -v r="${runs:-0}" -v t="$wall" 'BEGIN { printf "%d", (t > 0 ? r / t : 0) }')
 	cpu_rate=$(awk -v r="${runs:-0}" -v t="$cpu" 'BEGIN { printf "%d", (t > 0 ? r / t : 0) }')
-	speed="${runs:-?} runs in ${secs}s, $rate/s ($cpu_rate/s of CPU)"
+	speed="${runs:-?} runs in ${wall}s, $rate/s ($cpu_rate/s of CPU)"
 }
 
 fuzz_slow() {
