@@ -37,6 +37,7 @@ work=${FUZZ_WORK:-$out}
 mask="${FUZZ_MASK-}"
 mkdir -p "$out"
 
+status=0
 if [ $# -gt 0 ]; then
 	names="$*"
 else
@@ -48,6 +49,34 @@ if ! make -s -C "$top" fuzz-targets > "$out/build.log" 2>&1; then
 		echo "FAIL fuzz/$n: build: $(grep -m 3 -E 'error|Error' "$out/build.log" | tr '\n' ' ') (build/fuzz/build.log)"
 	done
 	exit 1
+fi
+
+# alloc.c keeps ASan's checks on the blocks it keeps (alloc_test.c)
+if [ $# -eq 0 ]; then
+	bad=
+	if ${FUZZ_CC:-clang-14} -g -O1 -fsanitize=address -Wall -Wextra ${WERROR:+-Werror} -o "$out/alloc_test" \
+		"$top/tests/fuzz/alloc_test.c" "$top/tests/fuzz/alloc.c" > "$out/alloc_test.log" 2>&1; then
+		for c in fresh calloc realloc; do
+			"$out/alloc_test" $c >> "$out/alloc_test.log" 2>&1 || bad="$bad $c"
+		done
+		for c in overflow:heap-buffer-overflow tail:use-after-poison after-free:use-after-poison \
+			 double-free:'fuzz alloc: double free'; do
+			f=$out/alloc_test.${c%%:*}
+			if "$out/alloc_test" "${c%%:*}" > "$f" 2>&1; then
+				bad="$bad ${c%%:*}(not caught)"
+			elif ! grep -q "${c#*:}" "$f"; then
+				bad="$bad ${c%%:*}(not as ${c#*:})"
+			fi
+		done
+	else
+		bad=" build"
+	fi
+	if [ -z "$bad" ]; then
+		echo "PASS fuzz/alloc-keeps-asan-checks"
+	else
+		echo "FAIL fuzz/alloc-keeps-asan-checks:$bad (build/fuzz/alloc_test.*)"
+		status=1
+	fi
 fi
 
 corpus=$top/tests/corpus
@@ -185,7 +214,6 @@ opts() {
 	sed -n 's/.*fuzz-options: \([^(*]*\).*/\1/p' "$top/tests/fuzz/fuzz_$1.c" | head -n 1
 }
 
-status=0
 for n in $names; do
 	if [ -f "$top/tests/fuzz/$n.sh" ]; then
 		sh "$top/tests/fuzz/$n.sh" "$secs" || status=1
