@@ -75,7 +75,7 @@ __asan_default_options(void)
 
 static struct block {
 	void *p;
-	size_t n;		/* kept: its class; lent: the size asked for */
+	size_t n;		/* lent: the size asked for */
 	size_t cls;
 	unsigned long age;
 } kept[SLOTS], lent[SLOTS];
@@ -97,7 +97,8 @@ unlock(void)
 	__atomic_store_n(&locked, 0, __ATOMIC_RELEASE);
 }
 
-/* class: N rounded up to a quarter of the power of two below it */
+/* class: N rounded up to a multiple of a power of two between an eighth
+ * and a quarter of it (at most a quarter more) */
 static size_t
 class(size_t n)
 {
@@ -147,16 +148,17 @@ lend(size_t n)
 		}
 	*slot = (struct block){ p ? p : (void *)1, n, c, 0 };
 	unlock();
-	if (p) {
+	if (p) {	/* all zeros and poisoned: the size asked for opened */
 		__asan_unpoison_memory_region(p, n);
 		memset(p, FILL_BYTE, n < FILL ? n : FILL);
-	} else if (!(p = __interceptor_malloc(c))) {
+	} else if ((p = __interceptor_malloc(c))) {
+		__asan_poison_memory_region((char *)p + n, c - n);
+	} else {
 		lock();
 		slot->p = NULL;
 		unlock();
 		return NULL;
 	}
-	__asan_poison_memory_region((char *)p + n, c - n);
 	lock();
 	slot->p = p;
 	unlock();
@@ -164,24 +166,25 @@ lend(size_t n)
 }
 
 /* keep: P, lent as B, zeroed, poisoned and kept (the oldest kept block
- * goes back to ASan when there is no room) */
+ * goes back to ASan when there is no room).  Past the size asked for, a
+ * block is zeros and poisoned already (ASan's fresh chunk: its fill is the
+ * first 4 KiB, and BIG is more): only that size is zeroed and poisoned. */
 static void
 keep(void *p, struct block b)
 {
 	long pg = sysconf(_SC_PAGESIZE);
-	uintptr_t a = (uintptr_t)p, e = a + b.cls;
+	uintptr_t a = (uintptr_t)p, e = a + b.n;
 	uintptr_t a_up = (a + pg - 1) & ~(uintptr_t)(pg - 1), e_dn = e & ~(uintptr_t)(pg - 1);
 	void *old = NULL;
 
-	__asan_unpoison_memory_region(p, b.cls);
-	if (b.cls > DROP && a_up < e_dn) {
+	if (b.n > DROP && a_up < e_dn) {
 		memset(p, 0, a_up - a);
 		(void)madvise((void *)a_up, e_dn - a_up, MADV_DONTNEED);
 		memset((void *)e_dn, 0, e - e_dn);
 	} else {
-		memset(p, 0, b.cls);
+		memset(p, 0, b.n);
 	}
-	__asan_poison_memory_region(p, b.cls);
+	__asan_poison_memory_region(p, b.n);
 	lock();
 	struct block *slot = find(kept, NULL);
 	if (!slot) {
@@ -191,7 +194,7 @@ keep(void *p, struct block b)
 				slot = &kept[i];
 		old = slot->p;
 	}
-	*slot = (struct block){ p, b.cls, b.cls, ++ages };
+	*slot = (struct block){ p, 0, b.cls, ++ages };
 	unlock();
 	if (old)
 		__interceptor_free(old);

@@ -2,8 +2,8 @@
  * (run.sh builds it with alloc.c and ASan, and runs each case).
  *
  *   alloc_test CASE     fresh, calloc, realloc: exit 0 when right;
- *                       overflow, tail, after-free, double-free: must die
- *                       with ASan's (or alloc.c's) report
+ *                       overflow, tail, smaller, after-free, double-free:
+ *                       must die with ASan's (or alloc.c's) report
  *
  * Each case first allocates and frees a block of the size, so that the
  * block under test is a kept one. */
@@ -34,18 +34,32 @@ kept(void)
 	return q;
 }
 
+static int
+fresh(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != (i < 4096 ? 0xbe : 0)) {
+			fprintf(stderr, "alloc_test: byte %zu of a kept block is 0x%02x\n", i, p[i]);
+			return 0;
+		}
+	return 1;
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *c = argc > 1 ? argv[1] : "";
 	uint8_t *p = kept();
 
-	if (!strcmp(c, "fresh")) {	/* what a fresh ASan chunk holds */
-		for (size_t i = 0; i < N; i++)
-			if (p[i] != (i < 4096 ? 0xbe : 0)) {
-				fprintf(stderr, "alloc_test: byte %zu of a kept block is 0x%02x\n", i, p[i]);
-				return 1;
-			}
+	if (!strcmp(c, "fresh"))	/* what a fresh ASan chunk holds */
+		return !fresh(p, N);
+	if (!strcmp(c, "smaller")) {	/* the same class, less asked: the rest poisoned */
+		p[N - 1] = 1;
+		free(p);
+		uint8_t *q = malloc(N - 1000);
+		if (q != p || !fresh(q, N - 1000))
+			return 1;
+		sink = q[N - 1000];
 		return 0;
 	}
 	if (!strcmp(c, "calloc")) {

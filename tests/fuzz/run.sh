@@ -59,7 +59,8 @@ if [ $# -eq 0 ]; then
 		for c in fresh calloc realloc; do
 			"$out/alloc_test" $c >> "$out/alloc_test.log" 2>&1 || bad="$bad $c"
 		done
-		for c in overflow:heap-buffer-overflow tail:use-after-poison after-free:use-after-poison \
+		for c in overflow:heap-buffer-overflow tail:use-after-poison smaller:use-after-poison \
+			 after-free:use-after-poison \
 			 double-free:'fuzz alloc: double free'; do
 			f=$out/alloc_test.${c%%:*}
 			if "$out/alloc_test" "${c%%:*}" > "$f" 2>&1; then
