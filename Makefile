@@ -15,6 +15,7 @@
 #   make bench-modload   module loading: popinit against kmod, in QEMU
 #   make fuzz SECONDS=N  every libFuzzer target for N seconds (default 600),
 #                        then popinit against the kernel's own code
+#   make fuzz-campaign HOURS=N   each target until 10 M runs or N hours
 #   make check-san       the host-side tests with a glibc ASan+UBSan popinit
 #   make oracle          re-record the kernel's listings (boots QEMU)
 #   make kernel ARCH=or1k   a small kernel whose built-in initramfs is popinit
@@ -270,6 +271,13 @@ fuzz: all
 	@sh tests/fuzz/run.sh $(SECONDS)
 	@sh tests/fuzz/kernel/run.sh $(SECONDS)
 
+# a long campaign (tests/fuzz/campaign.sh): each target until 10 M runs or
+# HOURS hours, at nice 19, its corpus merged in build/fuzz (out of git);
+# the figures in build/fuzz/campaign.md
+HOURS = 1
+fuzz-campaign: all
+	@sh tests/fuzz/campaign.sh $(HOURS)
+
 # the libFuzzer targets: clang, glibc, ASan + UBSan; the decoders from
 # Debian's -dev packages (minilzo and BearSSL from build/deps)
 FZ          = build/fuzz
@@ -280,8 +288,10 @@ FUZZ_TARGETS = $(filter-out $(patsubst tests/fuzz/%.sh,$(FZ)/fuzz_%,$(wildcard t
 FUZZ_CFLAGS = -std=c11 -g -O1 -D_GNU_SOURCE -Wall -Wextra -Wno-missing-prototypes \
               -DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD \
               $(if $(filter 1,$(WERROR)),-Werror) -idirafter $(DEPS)/include -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_SRCS   = $(LIB_SRCS) $(wildcard codec/*.c verify/*.c unpack/*.c) $(MODLOAD_SRCS) init/cmdline.c \
-              blkdev/probe.c blkdev/gpt.c blkdev/verity.c boot/timeline.c \
+# every library folder (a new parser is in the library the targets link
+# without a line here), init/ but its main()
+FUZZ_SRCS   = $(LIB_SRCS) $(wildcard codec/*.c verify/*.c unpack/*.c modload/*.c blkdev/*.c) \
+              $(filter-out init/main.c,$(wildcard init/*.c)) boot/timeline.c \
               tests/unit/harness.c tests/unit/sink_mem.c tests/unit/mkcpio.c
 FUZZ_OBJS   = $(FUZZ_SRCS:%.c=$(FZ)/obj/%.o)
 FUZZ_LIBS   = $(FZ)/libpopinit.a $(FZ)/obj/minilzo.o -lz -llzma -lzstd -llz4 -lbz2 \
@@ -303,8 +313,9 @@ $(FZ)/libpopinit.a: $(FUZZ_OBJS)
 	@rm -f $@
 	ar rcs $@ $(FUZZ_OBJS)
 
-$(FZ)/fuzz_%: tests/fuzz/fuzz_%.c $(FZ)/libpopinit.a $(FZ)/obj/minilzo.o
-	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FUZZ_LIBS)
+# tests/fuzz/alloc.c: large blocks kept between runs (ASan's checks kept)
+$(FZ)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FZ)/libpopinit.a $(FZ)/obj/minilzo.o $(FZ)/obj/tests/fuzz/alloc.o
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< $(FZ)/obj/tests/fuzz/alloc.o $(FUZZ_LIBS)
 
 oracle: all $(B)/test/treelist
 	@sh tests/oracle/record.sh
@@ -317,7 +328,7 @@ distclean:
 
 FORCE:
 -include $(FUZZ_OBJS:.o=.d)
-.PHONY: all size check boot install uninstall kernel port bench bench-unpack bench-modload fuzz fuzz-targets check-san oracle \
+.PHONY: all size check boot install uninstall kernel port bench bench-unpack bench-modload fuzz fuzz-targets fuzz-campaign check-san oracle \
 	clean distclean FORCE
 -include $(OBJS:.o=.d)
 

@@ -176,6 +176,10 @@ lzma_start(struct dec *d, struct xz *x)
 		d->why = "LZMA dictionary too large";
 		return DEC_FAIL;
 	}
+	/* and liblzma's dictionary is that window: no match reaches further
+	 * back than the stated size (a 13-byte header asking for a 4 GiB
+	 * dictionary and 0 bytes made liblzma allocate 4 GiB) */
+	x->opt.dict_size = (uint32_t)window;
 	lzma_set_ext_size(x->opt, size);
 	lzma_filter filters[] = { { LZMA_FILTER_LZMA1EXT, &x->opt }, { LZMA_VLI_UNKNOWN, NULL } };
 	lzma_ret r = lzma_raw_decoder(&x->s, filters);

@@ -12,6 +12,8 @@
 
 #include "../../init/cmdline.h"
 
+/* fuzz-options: -max_len=8192 (twice the parser's limit, CMDLINE_MAX) */
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct boot_opts o;

@@ -17,6 +17,8 @@
 
 #include "../unit/harness.h"
 
+/* fuzz-options: -max_len=65536 (the corpus archives, the 107 KiB tool-* ones cut to 64 KiB) */
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void

@@ -6,14 +6,18 @@
  *   input := sel  step  stream-without-its-magic
  *
  * sel % 7 picks the codec, whose two magic bytes are put in front (the
- * fuzzer need not find them).  The stream is decoded whole, then STEP + 1
- * bytes at a time.  Checked on every push: the API's contract (used <=
- * len, all taken on DEC_MORE, a known status, out_total = bytes
- * emitted, no empty piece, a finish tail within the input); and when the whole run ends the stream cleanly, the stepped run
- * must too, with the same output and the same end (what image.c's
- * concatenation logic relies on: the next segment starts there).
+ * fuzzer need not find them).  The stream is decoded whole; one input in
+ * FUZZ_REFEED (fuzz.h) is decoded again STEP + 1 bytes at a time.
+ * Checked on every push: the API's contract (used <= len, all taken on
+ * DEC_MORE, a known status, out_total = bytes emitted, no empty piece, a
+ * finish tail within the input).  Checked of the stepped run: its output
+ * is the whole run's, byte for byte, as far as it goes; when the whole run
+ * ends the stream cleanly, the stepped run must too, with the same output
+ * and the same end (what image.c's concatenation logic relies on: the next
+ * segment starts there); when the whole run reached the output cap
+ * (FUZZ_OUT_CAP), the stepped run must not end cleanly before it.
  * Bit 7 of step: the emit callback refuses past 64 KiB (a write error);
- * the decoder must then stop (no comparison).
+ * the decoder must then stop.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +25,9 @@
 #include <string.h>
 
 #include "../../codec/decomp.h"
+#include "fuzz.h"
+
+/* fuzz-options: -max_len=65536 (the largest compressed corpus image is 39 KiB) */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -28,15 +35,21 @@ static const struct dec_codec *const codecs[] = {
 	&dec_gzip, &dec_bzip2, &dec_lzma, &dec_xz, &dec_lzo, &dec_lz4, &dec_zstd,
 };
 
+/* the whole run's output, which the stepped run is compared with */
+static uint8_t ref[FUZZ_OUT_CAP];
+
 struct out {
-	uint64_t n, fnv;
-	uint64_t refuse_at;	/* 0: never */
+	uint64_t n;
+	uint64_t refuse_at;	/* the cap, or the write error of bit 7 */
+	int compare;		/* compare with ref, else fill it */
+	uint64_t differs;	/* 1 + the first offset that differs, or 0 */
 };
 
 struct rec {
 	int end;		/* DEC_END, DEC_FAIL, or DEC_MORE when finish found it short */
-	const char *msg, *late;
-	uint64_t out, fnv, stream;
+	const char *msg;
+	uint64_t out, stream;
+	int capped;		/* stopped by the cap */
 };
 
 static int
@@ -48,10 +61,18 @@ emit(void *ctx, const uint8_t *buf, size_t len)
 		fprintf(stderr, "fuzz_decomp: emitted a piece of %zu bytes\n", len);
 		abort();
 	}
-	if (o->refuse_at && o->n + len > o->refuse_at)
+	if (o->n + len > o->refuse_at) {
+		o->n += len;	/* handed out, if refused */
 		return -1;
-	for (size_t i = 0; i < len; i++)
-		o->fnv = (o->fnv ^ buf[i]) * 0x100000001b3ull;
+	}
+	if (!o->compare)
+		memcpy(ref + o->n, buf, len);
+	else if (!o->differs && memcmp(ref + o->n, buf, len))
+		for (size_t i = 0; i < len; i++)
+			if (ref[o->n + i] != buf[i]) {
+				o->differs = o->n + i + 1;
+				break;
+			}
 	o->n += len;
 	return 0;
 }
@@ -66,14 +87,13 @@ check(int ok, const char *what)
 }
 
 static struct rec
-decode(const struct dec_codec *c, const uint8_t *in, size_t len, size_t step, uint64_t refuse_at)
+decode(const struct dec_codec *c, const uint8_t *in, size_t len, size_t step, struct out *o)
 {
 	struct dec d;
-	struct out o = { 0, 0xcbf29ce484222325ull, refuse_at };
-	struct rec r = { DEC_FAIL, NULL, NULL, 0, 0, 0 };
+	struct rec r = { DEC_FAIL, NULL, 0, 0, 0 };
 	size_t at = 0;
 
-	if (dec_start(&d, c, emit, &o) == DEC_FAIL) {
+	if (dec_start(&d, c, emit, o) == DEC_FAIL) {
 		r.msg = d.msg;
 		dec_end(&d);
 		return r;
@@ -97,13 +117,12 @@ decode(const struct dec_codec *c, const uint8_t *in, size_t len, size_t step, ui
 			at -= d.tail_len;
 		}
 	}
-	check(d.out_total == o.n, "out_total is not what was emitted");
+	check(d.out_total == o->n, "out_total is not what was emitted");
 	r.end = st;
 	r.msg = d.msg;
-	r.late = d.late;
-	r.out = o.n;
-	r.fnv = o.fnv;
+	r.out = o->n;
 	r.stream = at;
+	r.capped = st == DEC_FAIL && !d.msg && o->refuse_at == FUZZ_OUT_CAP;
 	dec_end(&d);
 	return r;
 }
@@ -115,7 +134,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	const struct dec_codec *c = codecs[data[0] % (sizeof codecs / sizeof *codecs)];
 	size_t step = (size_t)(data[1] & 0x7f) + 1, len = size - 2 + 2;
-	uint64_t refuse = data[1] & 0x80 ? 65536 : 0;
+	uint64_t refuse = data[1] & 0x80 ? 65536 : FUZZ_OUT_CAP;
 	uint8_t *in = malloc(len);
 
 	if (!in)
@@ -127,12 +146,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(in, c->magic, 2);
 	memcpy(in + 2, data + 2, size - 2);
 
-	struct rec whole = decode(c, in, len, 0, refuse);
-	struct rec part = decode(c, in, len, step, refuse);
-	if (whole.end == DEC_END && !refuse &&
-	    (part.end != DEC_END || part.out != whole.out || part.fnv != whole.fnv || part.stream != whole.stream)) {
-		fprintf(stderr, "fuzz_decomp: %s: whole: end after %llu bytes, %llu out; %zu at a time: %s%s, "
-			"end after %llu, %llu out\n", c->name, (unsigned long long)whole.stream,
+	struct out ow = { 0, refuse, 0, 0 }, op = { 0, refuse, 1, 0 };
+	struct rec whole = decode(c, in, len, 0, &ow);
+	if (!fuzz_refeed(data, size, FUZZ_REFEED)) {
+		free(in);
+		return 0;
+	}
+	struct rec part = decode(c, in, len, step, &op);
+	const char *bad = NULL;
+	if (op.differs && op.differs <= ow.n)
+		bad = "other bytes";
+	else if (whole.end == DEC_END && (part.end != DEC_END || part.out != whole.out || part.stream != whole.stream))
+		bad = "another end";
+	else if (whole.capped && part.end == DEC_END)
+		bad = "an end before the cap";
+	if (bad) {
+		fprintf(stderr, "fuzz_decomp: %s: %s: whole: %s%s after %llu bytes, %llu out; %zu at a time: %s%s "
+			"after %llu, %llu out\n", c->name, bad, whole.capped ? "capped" : whole.end == DEC_END ? "ended" :
+			"failed: ", whole.msg ? whole.msg : "", (unsigned long long)whole.stream,
 			(unsigned long long)whole.out, step, part.end == DEC_END ? "ended" : "failed: ",
 			part.msg ? part.msg : "", (unsigned long long)part.stream, (unsigned long long)part.out);
 		abort();

@@ -5,16 +5,27 @@
  *
  *   input := image
  *
- * The process gets a mount namespace of its own with a 64 MiB tmpfs as
- * the jail (a full disk is one more input), holding a sentinel file and,
- * for each run, a fresh directory "root" that the image is unpacked into
- * (unpacker_new, unpacker_run from a memfd, unpacker_free) and that is
- * removed afterwards.  Checked: the jail holds exactly the sentinel and
- * root, the sentinel is unchanged (nothing outside root was created,
- * changed or removed, whatever the names, "..", absolute symlinks or
- * hard links in the image); no file descriptor is left open; the result
- * is consistent (-1 exactly when an error, a late problem or a read
- * error is reported).  Needs root (chroot, mknod, chown), as unpack does.
+ * The process gets a mount namespace of its own with a small tmpfs as the
+ * jail (1 MiB, 512 inodes: a full disk is one more input), holding a
+ * sentinel file and the directory "root" that each image is unpacked
+ * into (unpacker_run from a memfd).  Checked: the jail holds exactly the
+ * sentinel and root, the sentinel is unchanged (nothing outside root was
+ * created, changed or removed, whatever the names, "..", absolute
+ * symlinks or hard links in the image); no file descriptor is left open;
+ * the result is consistent (-1 exactly when an error, a late problem or a
+ * read error is reported).  Needs root (chroot, mknod, chown), as unpack
+ * does.
+ *
+ * The output cap (fuzz.h): a first pass through image.c with a sink that
+ * only counts (FUZZ_ENTRY_COST bytes an entry, and the data) stops at
+ * FUZZ_OUT_CAP; an image that reaches it is not unpacked (its decoders
+ * would run megabytes ahead of a writer stopped by the full disk).
+ *
+ * One unpacker serves every run, as one serves every image of a boot
+ * (unpacker.h: each image is unpacked as the kernel unpacks one buffer):
+ * between runs root is emptied and given back its mode and owner.  A
+ * crash that does not replay alone (the reproducer runs in a fresh
+ * process) is then state left from one image to the next: a bug too.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -31,12 +42,16 @@
 #include <unistd.h>
 
 #include "../../unpack/unpack.h"
+#include "fuzz.h"
+
+/* fuzz-options: -max_len=65536 (the corpus images, the 107 KiB tool-* ones cut to 64 KiB) */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char jail[64], root[80], sentinel[80];
 static struct stat sentinel_st;
+static struct unpacker *u;
 
 static void
 die(const char *what)
@@ -70,19 +85,72 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 		die("a mount namespace of its own (run as root)");
 	if (mkdir(jail, 0700) < 0 && errno != EEXIST)
 		die("mkdir jail");
-	if (mount("fuzz_fs", jail, "tmpfs", MS_NOSUID, "size=64m,mode=0700") < 0)
+	if (mount("fuzz_fs", jail, "tmpfs", MS_NOSUID, "size=1m,nr_inodes=512,mode=0700") < 0)
 		die("mount the jail's tmpfs");
 	int fd = open(sentinel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, "sentinel\n", 9) != 9 || close(fd) < 0 || lstat(sentinel, &sentinel_st) < 0)
 		die("the sentinel");
+	struct error why = { 0 };
+	if (mkdir(root, 0755) < 0)
+		die("mkdir root");
+	if (!(u = unpacker_new(root, &why))) {
+		errno = -why.err;
+		die(why.msg);
+	}
 	return 0;
+}
+
+/* the counting pass: whether the image's entries and data pass the cap */
+static uint64_t spent;
+
+static int
+count_entry(void *ctx, const struct cpio_entry *e)
+{
+	(void)ctx, (void)e;
+	spent += FUZZ_ENTRY_COST;
+	return spent > FUZZ_OUT_CAP ? -1 : 0;
+}
+
+static int
+count_data(void *ctx, const void *buf, size_t len)
+{
+	(void)ctx, (void)buf;
+	spent += len;
+	return spent > FUZZ_OUT_CAP ? -1 : 0;
+}
+
+static int
+count_end(void *ctx, uint32_t sum)
+{
+	(void)ctx, (void)sum;
+	return 0;
+}
+
+static int
+count_trailer(void *ctx)
+{
+	(void)ctx;
+	return 0;
+}
+
+static int
+over_cap(const uint8_t *data, size_t size)
+{
+	static struct image im;
+	static const struct cpio_sink count = { count_entry, count_data, count_end, count_trailer, NULL };
+
+	spent = 0;
+	image_init(&im, &count);
+	(void)image_push(&im, data, size);
+	(void)image_finish(&im);
+	return spent > FUZZ_OUT_CAP;
 }
 
 static int
 rm(const char *path, const struct stat *st, int type, struct FTW *f)
 {
-	(void)st, (void)f;
-	if ((type == FTW_DP ? rmdir(path) : unlink(path)) < 0)
+	(void)st;
+	if (f->level && (type == FTW_DP ? rmdir(path) : unlink(path)) < 0)
 		die(path);
 	return 0;
 }
@@ -119,21 +187,14 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct unpack_result res;
-	struct error why = { 0 };
-	int before = fds();
 
-	if (mkdir(root, 0755) < 0)
-		die("mkdir root");
+	if (over_cap(data, size))
+		return 0;
+	int before = fds();
 	int fd = memfd_create("fuzz_fs", MFD_CLOEXEC);
 	if (fd < 0 || (size && write(fd, data, size) != (ssize_t)size) || lseek(fd, 0, SEEK_SET) < 0)
 		die("memfd");
-	struct unpacker *u = unpacker_new(root, &why);
-	if (!u) {
-		errno = -why.err;
-		die(why.msg);
-	}
 	int r = unpacker_run(u, fd, &res);
-	unpacker_free(u);
 	close(fd);
 	if ((r < 0) != (res.err.msg || res.late.msg || res.read_err)) {
 		fprintf(stderr, "fuzz_fs: unpacker_run returned %d, err %s, late %s\n", r,
@@ -145,8 +206,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	}
 	jail_intact();
-	/* the tree may hold directories of mode 0: root goes through them */
-	if (nftw(root, rm, 16, FTW_DEPTH | FTW_PHYS) < 0)
-		die("removing root");
+	/* the tree may hold directories of mode 0: root goes through them;
+	 * root itself stays (the writer is chrooted into it), as it was */
+	if (nftw(root, rm, 16, FTW_DEPTH | FTW_PHYS) < 0 || chmod(root, 0755) < 0 || chown(root, 0, 0) < 0)
+		die("emptying root");
 	return 0;
 }

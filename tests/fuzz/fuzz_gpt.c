@@ -26,6 +26,7 @@
 
 #include "../../blkdev/gpt.h"
 
+/* fuzz-options: -max_len=65540 (a 64 KiB disk of 512-byte sectors behind the 4-byte header of sector size, edit and tear) */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct gpt g, h;

@@ -21,6 +21,8 @@
 
 #include "../../blkdev/probe.h"
 
+/* fuzz-options: -max_len=69633 (btrfs's superblock is at 64 KiB) */
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static int fd = -1;

@@ -18,6 +18,8 @@
 
 #include "../../verify/sigimage.h"
 
+/* fuzz-options: -max_len=4096 (a signed trailer, a key, a small payload) */
+
 static struct sig_trust trust;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);

@@ -14,6 +14,7 @@
 
 #include "../../boot/timeline.h"
 
+/* fuzz-options: -max_len=65536 (the seeds: console logs cut to 60 KB, dmesg and kmsg cut to 30 KB) */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct timeline t;

@@ -20,6 +20,7 @@
 
 #include "../../blkdev/verity.h"
 
+/* fuzz-options: -max_len=1200 (a superblock block, the options and the root hash) */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void

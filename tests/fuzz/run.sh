@@ -6,18 +6,30 @@
 #
 #   sh tests/fuzz/run.sh [SECONDS [NAME...]]     default 60 s, every target
 #
-# One line per target, "PASS fuzz/NAME: ..." or "FAIL fuzz/NAME: ...".
-# Work in $FUZZ_WORK/NAME/ (default build/fuzz): corpus (kept between
-# runs), seeds, artifacts (crashes), fuzz.log, and the binary run (a copy,
-# so that a rebuild does not change a running campaign).  A target with a
-# script of its own, tests/fuzz/NAME.sh (sig: it builds BearSSL for
-# itself and signs its seeds), is run by that script, for SECONDS too.  A target added as tests/fuzz/fuzz_NAME.c is built
-# and run with the defaults below; its seeds and options go in seeds() and
-# opts() when it wants its own.
-# FUZZ_MASK (see fuzz_image.c) names known differences to ignore while
-# fuzzing fuzz_image; none by default (reproducers: nothing masked).
+# One line per target, "PASS fuzz/NAME: R runs in S s, X/s (Y/s of CPU) ..."
+# or "FAIL fuzz/NAME: ...".  A target slower than FUZZ_MIN_RATE runs per
+# second of CPU (lib.sh: default 1000) fails: the figure is this smoke's
+# own check that the target is fast enough to find anything.
+#
+# A new target is one file, tests/fuzz/fuzz_NAME.c: make fuzz-targets
+# builds it (linked with every library folder, tests/fuzz/alloc.c and the
+# unit tests' harness), this script runs it.  Its libFuzzer options are a
+# line of its own source, "fuzz-options: -max_len=N (why)"; its seeds are
+# the files in tests/fuzz/seeds/NAME/ (small, committed), and what seeds()
+# below makes from real data (the corpus, mkfs outputs, Debian's kernel
+# modules); with neither, an empty input.  A target with a script of its
+# own, tests/fuzz/NAME.sh (sig: it builds BearSSL for itself and signs its
+# seeds), is run by that script, for SECONDS too.
+#
+# Work in $FUZZ_WORK/NAME/ (default build/fuzz): corpus (kept between runs:
+# a campaign, campaign.sh, goes on from it), seeds, artifacts (crashes),
+# fuzz.log, and the binary run (a copy, so that a rebuild does not change a
+# running campaign).  FUZZ_MASK (see fuzz_image.c) names known differences
+# to ignore while fuzzing fuzz_image; none by default (reproducers: nothing
+# masked, every input re-fed: FUZZ_REFEED_ALL=1, see fuzz.h).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/fuzz/lib.sh"
 secs=${1:-60}
 [ $# -gt 0 ] && shift
 out=$top/build/fuzz
@@ -25,6 +37,7 @@ work=${FUZZ_WORK:-$out}
 mask="${FUZZ_MASK-}"
 mkdir -p "$out"
 
+status=0
 if [ $# -gt 0 ]; then
 	names="$*"
 else
@@ -38,12 +51,87 @@ if ! make -s -C "$top" fuzz-targets > "$out/build.log" 2>&1; then
 	exit 1
 fi
 
+# alloc.c keeps ASan's checks on the blocks it keeps (alloc_test.c)
+if [ $# -eq 0 ]; then
+	bad=
+	if ${FUZZ_CC:-clang-14} -g -O1 -fsanitize=address -Wall -Wextra ${WERROR:+-Werror} -o "$out/alloc_test" \
+		"$top/tests/fuzz/alloc_test.c" "$top/tests/fuzz/alloc.c" > "$out/alloc_test.log" 2>&1; then
+		for c in fresh calloc realloc; do
+			"$out/alloc_test" $c >> "$out/alloc_test.log" 2>&1 || bad="$bad $c"
+		done
+		for c in overflow:heap-buffer-overflow tail:use-after-poison smaller:use-after-poison \
+			 after-free:use-after-poison \
+			 double-free:'fuzz alloc: double free'; do
+			f=$out/alloc_test.${c%%:*}
+			if "$out/alloc_test" "${c%%:*}" > "$f" 2>&1; then
+				bad="$bad ${c%%:*}(not caught)"
+			elif ! grep -q "${c#*:}" "$f"; then
+				bad="$bad ${c%%:*}(not as ${c#*:})"
+			fi
+		done
+	else
+		bad=" build"
+	fi
+	if [ -z "$bad" ]; then
+		echo "PASS fuzz/alloc-keeps-asan-checks"
+	else
+		echo "FAIL fuzz/alloc-keeps-asan-checks:$bad (build/fuzz/alloc_test.*)"
+		status=1
+	fi
+fi
+
 corpus=$top/tests/corpus
-kmods=$(ls -d "$top"/build/kernel/lib/modules/*/ 2>/dev/null | head -n 1)
+
+# kmods: Debian's module tree, depmod'ed (fetched as tests/modprobe.sh does)
+kmods() {
+	k=$(ls -d "$top"/build/kernel/lib/modules/*/ 2>/dev/null | head -n 1)
+	if [ -z "$k" ]; then
+		sh "$top/boot/kernel.sh" "$top/build/kernel" > /dev/null 2>&1 || return 0
+		k=$(ls -d "$top"/build/kernel/lib/modules/*/ 2>/dev/null | head -n 1)
+	fi
+	[ -n "$k" ] || return 0
+	v=$(basename "$k")
+	[ -f "$k/modules.dep" ] || PATH=$PATH:/sbin:/usr/sbin depmod -b "$top/build/kernel" "$v" 2>/dev/null
+	[ -f "$k/modules.dep" ] && echo "$k"
+}
+
+# modseed DIR MODULE...: a fuzz_modules input from Debian's files: the
+# modules.dep lines of the modules and all they depend on, their aliases,
+# softdeps, builtin and symbol lines, Debian's own modprobe.d files, a
+# command line, the names to plan, and the smallest of their .ko files
+modseed() {
+	k=$1
+	shift
+	deps=$(awk -v want=" $* " '
+		{ n = $1; sub(/:$/, "", n); m = n; sub(/.*\//, "", m); sub(/\.ko.*/, "", m); gsub(/-/, "_", m)
+		  line[m] = $0; for (i = 2; i <= NF; i++) { d = $i; sub(/.*\//, "", d); sub(/\.ko.*/, "", d); gsub(/-/, "_", d); dep[m] = dep[m] " " d } }
+		END { split(want, w, " "); for (i in w) { q[++t] = w[i]; gsub(/-/, "_", q[t]) }
+		      for (h = 1; h <= t; h++) { m = q[h]; if (seen[m]++ || !(m in line)) continue; print line[m]
+		            n = split(dep[m], e, " "); for (i = 1; i <= n; i++) q[++t] = e[i] } }' "$k/modules.dep")
+	mnames=$(echo "$deps" | sed 's/:.*//; s|.*/||; s/\.ko.*//' | sort -u)
+	pat=$(echo "$mnames" | sed 's/[-_]/[-_]/g' | paste -sd'|')
+	ko=$(echo "$deps" | sed 's/:.*//' | while read -r f; do [ -f "$k/$f" ] && echo "$(wc -c < "$k/$f") $f"; done |
+	     sort -n | head -n 1 | cut -d' ' -f2)
+	{
+		echo "$deps"; printf '@@\n'
+		grep -E " ($pat)\$" "$k/modules.alias" | head -c 12000; printf '@@\n'
+		cat "$k/modules.softdep"; printf '@@\n'
+		head -c 3000 "$k/modules.builtin"; printf '@@\n'
+		tr '\0' '\n' < "$k/modules.builtin.modinfo" | grep -E '^(crc32c_generic|sha256_generic|virtio|unix)\.' |
+			head -c 3000 | tr '\n' '\0'; printf '@@\n'
+		grep -E " ($pat)\$" "$k/modules.symbols" | head -c 6000; printf '@@\n'
+		cat /lib/modprobe.d/*.conf /etc/modprobe.d/*.conf 2>/dev/null | head -c 6000
+		printf 'options %s debug=1 \\\n quiet=0\n' "$1"; printf '@@\n'
+		printf '%s.x=1 modprobe.blacklist=loop module_blacklist=a,b\n@@\n' "$1"
+		echo "$mnames" | head -n 6; printf '@@\n'
+		[ -n "$ko" ] && head -c 16000 "$k/$ko"
+	} > "$sd/$(echo "$1" | tr -c 'a-z0-9_\n' '-')"
+}
 
 # seeds NAME DIR: the target's seed corpus, from the files the tests use
 seeds() {
 	sd=$2
+	[ -d "$top/tests/fuzz/seeds/$1" ] && cp "$top/tests/fuzz/seeds/$1"/* "$sd/" 2>/dev/null
 	case $1 in
 	image)	# each corpus image behind a control prefix (chunks of 128 and 14)
 		for img in "$corpus"/*.img; do
@@ -74,18 +162,26 @@ seeds() {
 			awk -v d="$sd" '{ f = d "/line" NR; printf "%s", $0 > f; close(f) }'
 		printf 'root=/dev/vda "quoted=a b" popinit.image=a,b,,c -- init args' > "$sd/quotes"
 		awk 'BEGIN { for (i = 0; i < 300; i++) printf "w%d=%d popinit.image=x%d ", i, i, i }' > "$sd/long" ;;
-	modules) # the head of Debian's kmod files, a modprobe.d, names; a small .ko
-		[ -n "$kmods" ] || return 0
-		ko=$(find "$kmods" -name '*.ko' -size -12k | head -n 1)
+	modules) # Debian's kmod files for real sets of modules; the heads of
+		# each file; a module's own .modinfo without modules.dep
+		k=$(kmods)
+		[ -n "$k" ] || return 0
+		modseed "$k" ext4 virtio_blk virtio_pci
+		modseed "$k" nvme dm_crypt dm_verity
+		modseed "$k" e1000e virtio_net af_packet
+		modseed "$k" usb_storage uas xhci_pci ehci_pci uhci_hcd hid_generic
+		modseed "$k" btrfs xfs squashfs erofs vfat isofs
+		modseed "$k" snd_hda_intel snd_pcsp
+		ko=$(find "$k" -name '*.ko' -size -12k | head -n 1)
 		{
 			for f in modules.dep modules.alias modules.softdep modules.builtin modules.builtin.modinfo modules.symbols; do
-				head -c 6000 "$kmods/$f" 2>/dev/null; printf '@@\n'
+				head -c 6000 "$k/$f" 2>/dev/null; printf '@@\n'
 			done
 			printf 'alias myext ext4\noptions ext4 a=1 \\\n b=2\nsoftdep ext4 pre: crc16 post: loop\nblacklist e1000\ninstall x /bin/true\n@@\n'
 			printf 'ext4.x=1 modprobe.blacklist=loop module_blacklist=a,b\n@@\n'
 			printf 'ext4\nmyext\nsymbol:crc16\nvirtio_blk\npci:v00001AF4d00001001sv*\n@@\n'
 			[ -n "$ko" ] && head -c 12000 "$ko"
-		} > "$sd/debian"
+		} > "$sd/heads"
 		# without modules.dep: the .ko's own modinfo
 		{ printf '@@\n@@\n@@\n@@\n@@\n@@\n@@\n@@\na\n@@\n'; [ -n "$ko" ] && head -c 12000 "$ko"; } > "$sd/modinfo" ;;
 	probe)	# real mkfs outputs and partition tables (their first 69 KiB)
@@ -164,18 +260,11 @@ seeds() {
 	[ -n "$(ls "$sd")" ] || : > "$sd/empty"
 }
 
-# opts NAME: libFuzzer options of the target
+# opts NAME: the target's libFuzzer options (its fuzz-options line)
 opts() {
-	case $1 in
-	probe) echo "-max_len=69633" ;;
-	gpt) echo "-max_len=65540" ;;
-	cmdline) echo "-max_len=8192" ;;
-	verity) echo "-max_len=1200" ;;
-	*) echo "-max_len=65536" ;;
-	esac
+	sed -n 's/.*fuzz-options: \([^(*]*\).*/\1/p' "$top/tests/fuzz/fuzz_$1.c" | head -n 1
 }
 
-status=0
 for n in $names; do
 	if [ -f "$top/tests/fuzz/$n.sh" ]; then
 		sh "$top/tests/fuzz/$n.sh" "$secs" || status=1
@@ -194,23 +283,25 @@ for n in $names; do
 	o="$(opts "$n") -rss_limit_mb=4096 -malloc_limit_mb=4096 -timeout=20 -print_final_stats=1
 	   -artifact_prefix=$d/artifacts/"
 
-	# the reproducers, nothing masked: each must pass alone
+	# the reproducers, nothing masked, every input re-fed: each must pass alone
 	bad=
 	: > "$d/regress.log"
 	for f in "$top/tests/fuzz/regress/$n"/*; do
 		[ -f "$f" ] || continue
-		FUZZ_MASK= "$bin" $o "$f" >> "$d/regress.log" 2>&1 || bad="$bad $(basename "$f")"
+		FUZZ_MASK= FUZZ_REFEED_ALL=1 "$bin" $o "$f" >> "$d/regress.log" 2>&1 || bad="$bad $(basename "$f")"
 	done
 
-	FUZZ_MASK=$mask "$bin" $o -max_total_time="$secs" "$d/corpus" "$d/seeds" > "$d/fuzz.log" 2>&1
+	FUZZ_MASK=$mask fuzz_time "$d/time" "$bin" $o $fuzz_runs -max_total_time="$secs" "$d/corpus" "$d/seeds" \
+		> "$d/fuzz.log" 2>&1
 	rc=$?
-	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$d/fuzz.log")
-	cov=$(grep -E '^#[0-9]+' "$d/fuzz.log" | tail -n 1 | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+	fuzz_speed "$d/fuzz.log" "$d/time"
+	[ $rc -eq 0 ] && FUZZ_MASK=$mask fuzz_merge "$bin" "$d" $o
 	regress=${bad:+; regress/$n still failing:$bad (${d#$top/}/regress.log)}
-	if [ $rc -eq 0 ] && [ -z "$bad" ]; then
-		echo "PASS fuzz/$n: ${runs:-?} runs in ${secs}s from $nseeds seeds (coverage ${cov:-?}), no crash${mask:+ (masked: $mask)}"
+	if [ $rc -eq 0 ] && [ -z "$bad" ] && ! fuzz_slow; then
+		echo "PASS fuzz/$n: $speed from $nseeds seeds (coverage ${cov:-?}), no crash${mask:+ (masked: $mask)}"
 	elif [ $rc -eq 0 ]; then
-		echo "FAIL fuzz/$n: ${runs:-?} runs in ${secs}s, no new crash$regress"
+		slow=; fuzz_slow && slow="too slow: $cpu_rate runs/s of CPU, below $FUZZ_MIN_RATE; "
+		echo "FAIL fuzz/$n: $slow$speed, no new crash$regress"
 		status=1
 	else
 		art=$(ls -t "$d/artifacts/" 2>/dev/null | head -n 1)

@@ -5,10 +5,11 @@
 #
 #   sh tests/fuzz/sig.sh [SECONDS]      default 60
 #
-# Prints one line, "PASS fuzz/sig: N runs ..." or "FAIL fuzz/sig: ...";
-# crashes are left in build/fuzz-sig/artifacts.
+# Prints one line, "PASS fuzz/sig: N runs ..." or "FAIL fuzz/sig: ..."
+# (too slow too: lib.sh); crashes are left in build/fuzz-sig/artifacts.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/fuzz/lib.sh"
 # WERROR=1 (CI): warnings are errors here too
 werror=; [ "${WERROR-}" = 1 ] && werror=-Werror
 secs=${1:-60}
@@ -30,7 +31,7 @@ if [ ! -f "$out/bearssl.a" ]; then
 fi
 if ! $cc -std=c11 -g -O1 -D_GNU_SOURCE -Wall $werror -Wextra -Wno-missing-prototypes -I"$bs"inc \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o "$out/fuzz_sig" \
-	"$top/tests/fuzz/fuzz_sig.c" "$top/verify/sig.c" "$top/verify/sigkey.c" "$top/verify/sigimage.c" "$top/lib/io.c" \
+	"$top/tests/fuzz/fuzz_sig.c" "$top/tests/fuzz/alloc.c" "$top/verify/sig.c" "$top/verify/sigkey.c" "$top/verify/sigimage.c" "$top/lib/io.c" \
 	"$out/bearssl.a" 2>> "$out/build.log"; then
 	echo "FAIL fuzz/sig: build: $(grep -m 3 error "$out/build.log" | tr '\n' ' ')"
 	exit 1
@@ -57,13 +58,20 @@ tail -c 600 "$out/seeds/two" > "$out/seeds/trailer"
 cp "$out/ec.pub" "$out/seeds/key.pem"
 printf 'main 3\nrecovery 1\n' > "$out/seeds/floors"
 
-FUZZ_SIG_KEY=$out/ec.pub "$out/fuzz_sig" -max_len=4096 -timeout=20 -rss_limit_mb=2048 \
+opts=$(sed -n 's/.*fuzz-options: \([^(*]*\).*/\1/p' "$top/tests/fuzz/fuzz_sig.c" | head -n 1)
+export FUZZ_SIG_KEY=$out/ec.pub
+fuzz_time "$out/time" "$out/fuzz_sig" $opts -timeout=20 -rss_limit_mb=2048 $fuzz_runs \
 	-max_total_time="$secs" -print_final_stats=1 -artifact_prefix="$out/artifacts/" \
 	"$out/corpus" "$out/seeds" > "$out/run.log" 2>&1
 rc=$?
-runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/run.log" | tail -n 1)
-if [ $rc -eq 0 ] && [ -n "$runs" ]; then
-	echo "PASS fuzz/sig: $runs runs in ${secs} s, no crash"
+fuzz_speed "$out/run.log" "$out/time"
+[ $rc -eq 0 ] && fuzz_merge "$out/fuzz_sig" "$out" $opts -rss_limit_mb=2048
+if [ $rc -eq 0 ] && [ -n "$runs" ] && ! fuzz_slow; then
+	echo "PASS fuzz/sig: $speed, coverage ${cov:-?}, no crash"
+elif [ $rc -eq 0 ] && [ -n "$runs" ]; then
+	echo "FAIL fuzz/sig: too slow: $cpu_rate runs/s of CPU, below $FUZZ_MIN_RATE; $speed, no crash"
+	exit 1
 else
 	echo "FAIL fuzz/sig: rc=$rc: $(grep -m 2 -E 'ERROR|SUMMARY|abort' "$out/run.log" | tr '\n' ' ') (log: $out/run.log)"
+	exit 1
 fi

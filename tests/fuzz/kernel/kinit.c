@@ -24,22 +24,40 @@
 /* ---- the record ---- */
 static char *rec;
 static size_t rec_len, rec_cap;
+/* the output cap (tests/fuzz/fuzz.h, the same rule as fuzz_diff.c's
+ * popinit side): once the data written and the record weigh more than
+ * kor_cap, "capped" ends the record and flush_buffer() refuses (ORACLE) */
+unsigned long long kor_cap, kor_data;
+int kor_capped;
+static void
+capped_if_over(void)
+{
+	if (!kor_capped && kor_data + 4ull * rec_len >= kor_cap) {
+		kor_capped = 1;
+		memcpy(rec + rec_len, "capped\n", 8);	/* room: see out() */
+		rec_len += 7;
+	}
+}
 static void
 out(const char *fmt, ...)
 {
 	va_list ap;
 	char small[600];
+	if (kor_capped)
+		return;
 	va_start(ap, fmt);
 	int n = vsnprintf(small, sizeof small, fmt, ap);
 	va_end(ap);
 	if (n >= (int)sizeof small)
 		n = sizeof small - 1;
-	if (rec_len + n + 1 > rec_cap) {
-		rec_cap = (rec_len + n + 1) * 2;
+	if (rec_len + n + 8 > rec_cap) {
+		rec_cap = (rec_len + n + 8) * 2;
 		rec = realloc(rec, rec_cap);
 	}
 	memcpy(rec + rec_len, small, n + 1);
 	rec_len += n;
+	if (n && small[n - 1] == '\n')
+		capped_if_over();
 }
 static void
 qname(const char *tag, const char *s)
@@ -125,12 +143,15 @@ struct file { struct path f_path; char name[4200]; u64 bytes, hash; };
 struct kstat { umode_t mode; };
 struct timespec64 { time64_t tv_sec; long tv_nsec; };
 #define IS_ERR(p) ((p) == NULL)
+/* the file the kernel leaves open when the archive ends inside it */
+static struct file *open_file;
 static struct file *
 filp_open(const char *name, int flags, umode_t mode)
 {
 	struct file *f = calloc(1, sizeof *f);
 	snprintf(f->name, sizeof f->name, "%s", name);
 	f->hash = 0xcbf29ce484222325ull;
+	open_file = f;
 	qname("open ", name);
 	out(" trunc=%d mode=0%o\n", !!(flags & O_TRUNC), mode);
 	return f;
@@ -139,9 +160,15 @@ static ssize_t
 kernel_write(struct file *f, const void *p, size_t n, loff_t *pos)
 {
 	const unsigned char *b = p;
-	for (size_t i = 0; i < n; i++)
+	/* up to the cap, exactly (the pieces are the kernel's own) */
+	size_t k = n;
+	if (!kor_capped && kor_data + 4ull * rec_len + k > kor_cap)
+		k = (size_t)(kor_cap - kor_data - 4ull * rec_len);
+	for (size_t i = 0; i < k; i++)
 		f->hash = (f->hash ^ b[i]) * 0x100000001b3ull;
 	f->bytes += n;
+	kor_data += k;
+	capped_if_over();
 	*pos += n;
 	return n;
 }
@@ -150,6 +177,7 @@ fput(struct file *f)
 {
 	out("close bytes=%llu fnv=%016llx\n", (unsigned long long)f->bytes, (unsigned long long)f->hash);
 	free(f);
+	open_file = NULL;
 }
 static int vfs_fchown(struct file *f, uid_t u, gid_t g) { (void)f; out("fchown %u %u\n", u, g); return 0; }
 static int vfs_fchmod(struct file *f, umode_t m) { (void)f; out("fchmod 0%o\n", m); return 0; }
@@ -243,17 +271,27 @@ crc32_le(u32 crc, const unsigned char *p, size_t len)
 /* kernel_unpack: the record of unpack_to_rootfs() over BUF; *UB set when
  * the kernel would have read past the end of the buffer (then the record
  * means nothing) */
-char *kernel_unpack(const unsigned char *buf, size_t len, int *ub);
+char *kernel_unpack(const unsigned char *buf, size_t len, int *ub, unsigned long long cap);
 char *
-kernel_unpack(const unsigned char *buf, size_t len, int *ub)
+kernel_unpack(const unsigned char *buf, size_t len, int *ub, unsigned long long cap)
 {
-	/* room after the image, zeros, as after a page-padded initrd */
+	/* room after the image, zeros, as after a page-padded initrd; kept
+	 * from run to run, its zeros written back after each */
+	static unsigned char *copy;
+	static size_t copy_len;
 	size_t pad = 1 << 20;
-	unsigned char *copy = calloc(1, len + pad);
+	if (len + pad > copy_len) {
+		free(copy);
+		copy_len = len + pad;
+		copy = calloc(1, copy_len);
+	}
 	memcpy(copy, buf, len);
 	kor_in_lo = copy;
 	kor_in_hi = copy + len + pad;
 	kor_ub = 0;
+	kor_cap = cap;
+	kor_data = 0;
+	kor_capped = 0;
 	rec_len = 0;
 	out("");
 	/* the state unpack_to_rootfs() does not reset: after the built-in
@@ -263,7 +301,9 @@ kernel_unpack(const unsigned char *buf, size_t len, int *ub)
 	char *msg = unpack_to_rootfs((char *)copy, len);
 	out("error: %s\n", msg ? msg : "none");
 	free_hash();
-	free(copy);
+	free(open_file);
+	open_file = NULL;
+	memset(copy, 0, len);
 	*ub = kor_ub;
 	return strdup(rec);
 }

@@ -10,9 +10,14 @@
 # /usr/src, then the research copy under /tmp/k).  Seeds: tests/corpus/*.img.
 # DIFF_MASK (see fuzz_diff.c) names known differences not to stop at; by
 # default the open ones.  DIFF_MASK= compares everything.
-# Prints one line, PASS or FAIL; mismatches in build/fuzz/kernel/artifacts.
+# The reproducers, regress/* (each a difference fixed), are replayed
+# first with nothing masked: each must pass alone.  known/* are the open
+# differences (masked, and said in the README).
+# Prints one line, PASS or FAIL (too slow too: ../lib.sh); mismatches in
+# build/fuzz/kernel/artifacts.
 set -u
 top=$(cd "$(dirname "$0")/../../.." && pwd)
+. "$top/tests/fuzz/lib.sh"
 here=$top/tests/fuzz/kernel
 secs=${1:-60}
 out=$top/build/fuzz/kernel
@@ -77,6 +82,7 @@ sed -n '1,/^static int __initdata do_retain_initrd/p' "$k/init/initramfs.c" | se
 awk '
 /^\tnext_header = \(next_header \+ 3\) & ~3;$/ { print; getline; print; print "\tnext_state = Reset;\t/* ORACLE: B19 as popinit */"; next }
 /^\t\tbuf \+= my_inptr;$/ { print "\t\tif (!message && my_inptr > len) { kor_ub = 2; break; }\t/* ORACLE: past the end */" }
+/^static long __init flush_buffer\(void \*bufv, unsigned long len\)$/ { print "extern int kor_capped;"; print; getline; print; print "\tif (kor_capped)\t/* ORACLE: the output cap */"; print "\t\treturn -1;"; next }
 { print }' > "$out/obj/initramfs_cut.c"
 awk '
 /^\t\t\tt \+= \(runPos << nextSym\);$/ { print "\t\t\tif (runPos > dbufSize) { extern int kor_ub; kor_ub = 3; return RETVAL_DATA_ERROR; }\t/* ORACLE: t overflows */" }
@@ -84,7 +90,7 @@ awk '
 awk '
 /^\t\treturn wr->buffer\[pos\];$/ { print "\t\tif ((size_t)pos >= (size_t)wr->bufsize) { extern int kor_ub; kor_ub = 4; return 0; }\t/* ORACLE: outside the window */" }
 { print }' "$k/lib/decompress_unlzma.c" > "$out/obj/decompress_unlzma.c"
-[ "$(grep -c ORACLE "$out/obj/initramfs_cut.c")" = 2 ] && grep -q ORACLE "$out/obj/decompress_bunzip2.c" &&
+[ "$(grep -c ORACLE "$out/obj/initramfs_cut.c")" = 3 ] && grep -q ORACLE "$out/obj/decompress_bunzip2.c" &&
 	[ "$(grep -c ORACLE "$out/obj/decompress_unlzma.c")" = 2 ] ||
 	fail "the kernel files are not the ones expected (ORACLE patches did not apply)"
 
@@ -120,7 +126,7 @@ if ! $cc -std=gnu11 -g -O1 -D_GNU_SOURCE -Wall -Wextra \
 	-DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD \
 	-I"$lzo/include/lzo" -I"$lzo/minilzo" -I"$bz" \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o "$out/fuzz_diff" \
-	"$here/fuzz_diff.c" "$top/unpack/cpio.c" "$top/unpack/image.c" "$top/unpack/links.c" \
+	"$here/fuzz_diff.c" "$top/tests/fuzz/alloc.c" "$top/unpack/cpio.c" "$top/unpack/image.c" "$top/unpack/links.c" \
 	"$top/codec/decomp.c" "$top/codec/decomp_gzip.c" "$top/codec/decomp_xz.c" \
 	"$top/codec/decomp_zstd.c" "$top/codec/decomp_bzip2.c" "$top/codec/decomp_lz4.c" \
 	"$top/codec/decomp_lzo.c" "$top/lib/error.c" "$out/obj/minilzo_pop.o" "$out/obj/kor.o" \
@@ -138,17 +144,43 @@ for img in "$top"/tests/corpus/*.img; do
 done
 printf '070701' > "$seeds/magic"
 
-export ASAN_OPTIONS=detect_leaks=0	# the kernel leaks the file of a cut archive
-# xz-corrupt-kernel-silent: open, known/xz-corrupt-kernel-silent (the kernel's
-# xz decoder takes a stream that liblzma and xz -t call corrupt)
-export DIFF_MASK="${DIFF_MASK-decoder-error-path,xz-settings,lz4-cut-block,lzma-stated-size,xz-corrupt-kernel-silent}"
-"$out/fuzz_diff" -max_len=65536 -rss_limit_mb=4096 -malloc_limit_mb=4096 -timeout=20 \
-	-print_final_stats=1 -artifact_prefix="$out/artifacts/" -max_total_time="$secs" \
-	"$out/corpus" "$seeds" > "$out/fuzz.log" 2>&1
+o="-max_len=65536 -rss_limit_mb=4096 -malloc_limit_mb=4096 -timeout=20 -print_final_stats=1
+   -artifact_prefix=$out/artifacts/"
+bad=
+: > "$out/regress.log"
+for f in "$here"/regress/*; do
+	[ -f "$f" ] || continue
+	DIFF_MASK= "$out/fuzz_diff" $o "$f" >> "$out/regress.log" 2>&1 || bad="$bad $(basename "$f")"
+done
+[ -z "$bad" ] ||
+	{ echo "FAIL $name: regress/ still failing:$bad (build/fuzz/kernel/regress.log)"; exit 1; }
+
+# the known differences, each documented in the README and masked: each
+# file of known/ is named after its mask and must still differ with
+# nothing masked (else the difference is gone: remove it and its mask),
+# and not with its own mask
+for f in "$here"/known/*; do
+	[ -f "$f" ] || continue
+	k=$(basename "$f")
+	if DIFF_MASK= "$out/fuzz_diff" $o "$f" >> "$out/regress.log" 2>&1; then
+		echo "FAIL $name: known/$k: popinit = kernel now: the difference is gone (remove it, its mask, its README note)"
+		exit 1
+	fi
+	DIFF_MASK=$k "$out/fuzz_diff" $o "$f" >> "$out/regress.log" 2>&1 ||
+		{ echo "FAIL $name: known/$k: not the difference its mask $k describes (build/fuzz/kernel/regress.log)"; exit 1; }
+done
+
+export DIFF_MASK="${DIFF_MASK-decoder-error-path,xz-settings,lz4-cut-block,lzma-stated-size,xz-rc-first-byte}"
+fuzz_time "$out/time" "$out/fuzz_diff" $o $fuzz_runs -max_total_time="$secs" "$out/corpus" "$seeds" \
+	> "$out/fuzz.log" 2>&1
 rc=$?
-runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/fuzz.log")
-if [ $rc -eq 0 ]; then
-	echo "PASS $name: ${runs:-?} runs in ${secs}s from $n corpus images, popinit = kernel${DIFF_MASK:+ (masked: $DIFF_MASK)}"
+fuzz_speed "$out/fuzz.log" "$out/time"
+[ $rc -eq 0 ] && fuzz_merge "$out/fuzz_diff" "$out" $o
+if [ $rc -eq 0 ] && ! fuzz_slow; then
+	echo "PASS $name: $speed from $n corpus images (coverage ${cov:-?}), popinit = kernel${DIFF_MASK:+ (masked: $DIFF_MASK)}"
+elif [ $rc -eq 0 ]; then
+	echo "FAIL $name: too slow: $cpu_rate runs/s of CPU, below $FUZZ_MIN_RATE; $speed, popinit = kernel"
+	exit 1
 else
 	art=$(ls -t "$out/artifacts/" 2>/dev/null | head -n 1)
 	why=$(grep -m 1 -E 'differ|ERROR: |runtime error' "$out/fuzz.log")

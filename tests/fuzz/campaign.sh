@@ -1,0 +1,67 @@
+#!/bin/sh
+# campaign.sh: a long fuzzing campaign, one target after the other, at the
+# lowest priority (nice 19: the machine is shared).
+#
+#   sh tests/fuzz/campaign.sh HOURS [NAME...]     make fuzz-campaign HOURS=N
+#
+# Each target (every tests/fuzz/fuzz_NAME.c, then kernel-diff) runs through
+# its usual script (run.sh, sig.sh, kernel/run.sh: reproducers first, the
+# speed check) until FUZZ_RUNS runs (default 10,000,000) or HOURS hours,
+# whichever comes first, going on from the corpus the last run left.  Then
+# the corpus is merged (libFuzzer -merge=1: the smallest set of inputs with
+# the same coverage) in place.  Corpora stay under build/ (out of git); the
+# figures go to build/fuzz/campaign.md, a line a target and a run, ready
+# for the README's table:
+#
+#   | target | runs | hours | CPU hours | coverage | features | corpus | result |
+#
+# A crash stops that target (libFuzzer stops at the first): its line says
+# where the input is; fixing it takes a reproducer in tests/fuzz/regress/.
+set -u
+top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/fuzz/lib.sh"
+hours=${1:?usage: campaign.sh HOURS [NAME...]}
+shift
+budget=$(awk -v h="$hours" 'BEGIN { printf "%d", h * 3600 }')
+export FUZZ_RUNS=${FUZZ_RUNS:-10000000} FUZZ_MERGE=1
+# the speed check is the smoke's; a long run on a busy machine says less
+export FUZZ_MIN_RATE=${FUZZ_MIN_RATE:-0}
+renice -n 19 $$ > /dev/null 2>&1
+out=$top/build/fuzz
+res=$out/campaign.md
+mkdir -p "$out"
+[ -f "$res" ] || echo "| target | runs | hours | CPU hours | coverage | features | corpus | result |" > "$res"
+
+if [ $# -gt 0 ]; then
+	names="$*"
+else
+	names="$(cd "$top/tests/fuzz" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//') kernel-diff"
+fi
+
+status=0
+for n in $names; do
+	case $n in
+	kernel-diff) d=$out/kernel; log=$d/fuzz.log
+		line=$(sh "$top/tests/fuzz/kernel/run.sh" "$budget") ;;
+	sig)	d=$top/build/fuzz-sig; log=$d/run.log
+		line=$(sh "$top/tests/fuzz/run.sh" "$budget" sig) ;;
+	*)	d=$out/$n; log=$d/fuzz.log
+		line=$(sh "$top/tests/fuzz/run.sh" "$budget" "$n") ;;
+	esac
+	rc=$?
+	echo "$line"
+	fuzz_speed "$log" "$d/time"
+	files=$(ls "$d/corpus" 2>/dev/null | wc -l)
+	kb=$(du -sk "$d/corpus" 2>/dev/null | cut -f1)
+	hrs=$(awk -v t="$wall" 'BEGIN { printf "%.2f", t / 3600 }')
+	chrs=$(awk -v c="$cpu" 'BEGIN { printf "%.2f", c / 3600 }')
+	if [ $rc -eq 0 ]; then
+		result="no crash"
+	else
+		result="FAIL: $(echo "$line" | sed 's/^FAIL [^:]*: //' | cut -c1-160)"
+		status=1
+	fi
+	echo "| $n | ${runs:-?} | $hrs | $chrs | ${cov:-?} | ${ft:-?} | $files inputs, $kb KiB | $result |" >> "$res"
+done
+echo "figures: ${res#$top/}"
+exit $status
