@@ -9,6 +9,13 @@
 # HOST  the configure triplet of the target, e.g. x86_64-linux-musl
 # LIB   any of: zlib xz zstd lz4 bzip2 lzo bearssl
 #
+# The codecs' build options trade speed for size (tests/bench/options.sh
+# measures each); the defaults are below, and the environment may
+# override them for a variant built elsewhere (OUT of its own):
+#   ZSTD_FLAGS   libzstd's compiler flags (default $zstd_flags)
+#   LZMA_SMALL   yes: liblzma --enable-small (default), no: the fast one
+#   LZMA_OPT     liblzma's optimisation (default -Os)
+#
 # Nothing third-party is committed: the sources come from `apt-get source`
 # (boot/srcpkg.sh: the newest version the mirror serves; deb-src lines are
 # added when missing, which needs root) into OUT/src and are reused, so a
@@ -26,6 +33,7 @@ out=$(cd "$out" && pwd)
 # with another compiler without fetching them again
 src=${DEPS_SRC:-$out/src}
 mkdir -p "$src"
+zstd_flags="-O2 -DHUF_FORCE_DECOMPRESS_X2 -DZSTD_FORCE_DECOMPRESS_SEQUENCES_LONG"
 opt="-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables"
 jobs=$(nproc 2>/dev/null || echo 2)
 ar=${AR:-ar}
@@ -79,27 +87,32 @@ build() {
 		arm*) bcj=,arm,armthumb ;; sparc*) bcj=,sparc ;; *) bcj= ;;
 		esac
 		b=$out/obj-xz; rm -rf "$b"; mkdir -p "$b"
-		(cd "$b" && CC=$cc AR=$ar RANLIB=${ar%ar}ranlib CFLAGS="$opt" "$d/configure" -q --host="$host" \
+		small=--enable-small
+		[ "${LZMA_SMALL:-yes}" = yes ] || small=--disable-small
+		(cd "$b" && CC=$cc AR=$ar RANLIB=${ar%ar}ranlib CFLAGS="$(echo "$opt" | sed "s/-Os/${LZMA_OPT:--Os}/")" \
+			"$d/configure" -q --host="$host" \
 			--prefix="$out" --disable-shared --enable-static \
 			--disable-xz --disable-xzdec --disable-lzmadec --disable-lzmainfo \
 			--disable-lzma-links --disable-scripts --disable-doc --disable-nls \
 			--enable-encoders= --enable-decoders=lzma1,lzma2$bcj \
 			--enable-match-finders= --enable-checks=crc32,crc64,sha256 \
-			--enable-threads=no --enable-small --disable-microlzma \
+			--enable-threads=no $small --disable-microlzma \
 			--disable-lzip-decoder >&2 &&
 		 make -s -j"$jobs" -C src/liblzma >&2 &&
 		 make -s -C src/liblzma install >&2) || die "building liblzma"
 		# --enable-small's CRC32 goes a byte at a time (a fifth of an xz
 		# unpack): popinit's slicing-by-8, tables in .bss, replaces it
-		$cc $opt -c "$here/lzma_crc32.c" -o "$b/lzma_crc32.o" &&
-		$ar d "$out/lib/liblzma.a" liblzma_la-crc32_small.o &&
-		$ar rs "$out/lib/liblzma.a" "$b/lzma_crc32.o" || die "liblzma: replacing crc32_small.o"
+		if [ "$small" = --enable-small ]; then
+			$cc $opt -c "$here/lzma_crc32.c" -o "$b/lzma_crc32.o" &&
+			$ar d "$out/lib/liblzma.a" liblzma_la-crc32_small.o &&
+			$ar rs "$out/lib/liblzma.a" "$b/lzma_crc32.o" || die "liblzma: replacing crc32_small.o"
+		fi
 		rm -rf "$b" "$out/lib/liblzma.la" "$out/lib/pkgconfig" ;;
 	zstd)	# decompressor only, no legacy formats; -O2 with one Huffman
 		# and one sequence decoder: 1.8x the speed of -Os for 4 KB more
 		# (built in a copy: the source tree is shared by every target)
 		b=$out/obj-zstd; rm -rf "$b"; cp -a "$d/lib" "$b"
-		(cd "$b" && CC=$cc CFLAGS="$(echo "$opt" | sed s/-Os/-O2/) -DHUF_FORCE_DECOMPRESS_X2 -DZSTD_FORCE_DECOMPRESS_SEQUENCES_LONG" \
+		(cd "$b" && CC=$cc CFLAGS="$(echo "$opt" | sed s/-Os//) ${ZSTD_FLAGS:-$zstd_flags}" \
 			make -s -j"$jobs" AR="$ar" libzstd.a \
 			ZSTD_LIB_COMPRESSION=0 ZSTD_LIB_DICTBUILDER=0 \
 			ZSTD_LIB_DEPRECATED=0 ZSTD_LEGACY_SUPPORT=0 >&2) || die "building libzstd"

@@ -38,7 +38,7 @@ struct cmd_verify_opts {
 	bool keys, on;		/* -k given; verify (-s or a trust option) */
 	const char *name;	/* -n NAME */
 };
-int cmd_image_args(int argc, char **argv, const char **root, int *verbose, int *first,
+int cmd_image_args(int argc, char **argv, const char **root, int *verbose, bool *timing, int *first,
 		   struct cmd_verify_opts *verify);
 
 #endif

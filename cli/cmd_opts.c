@@ -84,7 +84,7 @@ cmd_trust_finish(struct sig_trust *t, bool keys)
 }
 
 int
-cmd_image_args(int argc, char **argv, const char **root, int *verbose, int *first,
+cmd_image_args(int argc, char **argv, const char **root, int *verbose, bool *timing, int *first,
 	       struct cmd_verify_opts *vo)
 {
 	int i = 1;
@@ -110,6 +110,8 @@ cmd_image_args(int argc, char **argv, const char **root, int *verbose, int *firs
 			*root = argv[i] + 7;
 		} else if (!strcmp(argv[i], "-v")) {
 			(*verbose)++;
+		} else if (timing && !strcmp(argv[i], "-t")) {
+			*timing = true;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			log_fatal("unknown option: %s", argv[i]);
 			return -1;

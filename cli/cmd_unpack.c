@@ -1,8 +1,9 @@
-/* cmd_unpack.c: popinit unpack [--root DIR] [-v] [-s] [-k KEY]... [-r KEYID]...
+/* cmd_unpack.c: popinit unpack [--root DIR] [-v] [-t] [-s] [-k KEY]... [-r KEYID]...
  *                             [-m NAME:VERSION]... [-K RELEASE] [-n NAME] IMAGE...
  *
  * unpack -s or -k verifies each image first and unpacks its sealed
- * payload, as boot does with trusted keys (-s: boot's trust). */
+ * payload, as boot does with trusted keys (-s: boot's trust).  -t: each
+ * image's phases, calls and memory, as popinit.timing at boot. */
 #include <errno.h>
 #include <string.h>
 
@@ -19,16 +20,17 @@ cmd_unpack(int argc, char **argv)
 {
 	const char *root = "/";
 	int verbose = 0, first, code = EXIT_OK, late = EXIT_OK;
+	bool timing = false;
 	uint64_t t0 = clock_ms(), bytes = 0;
 
 	static struct cmd_verify_opts vo;
-	if (cmd_image_args(argc, argv, &root, &verbose, &first, &vo) < 0 ||
+	if (cmd_image_args(argc, argv, &root, &verbose, &timing, &first, &vo) < 0 ||
 	    (vo.on && cmd_trust_finish(&vo.t, vo.keys) < 0))
 		return EXIT_USAGE;
 	if (vo.on)
 		vo.t.required = true;
 	struct error e = { 0 };
-	struct unpacker *u = unpacker_new(root, &e);
+	struct unpacker *u = unpacker_new(root, timing ? UNPACK_TIMING : 0, &e);
 	if (!u) {
 		log_fatal("unable to %s %s: %s", e.msg, root, strerror(-e.err));
 		return EXIT_TEMP;
@@ -55,6 +57,8 @@ cmd_unpack(int argc, char **argv)
 		}
 		int r = unpacker_run(u, fd, &res);
 		(void)io_close(fd);
+		if (timing)
+			boot_timing(argv[i], &res);
 		bytes += res.bytes_in;
 		/* unpacked to its end: no error the kernel would report */
 		if (!res.err.msg && !res.read_err)

@@ -108,6 +108,40 @@ boot_report(const char *image, const struct unpack_result *res)
 	return code;
 }
 
+static unsigned long long
+ms(uint64_t ns)
+{
+	return (unsigned long long)((ns + 500000) / 1000000);
+}
+
+void
+boot_timing(const char *image, const struct unpack_result *res)
+{
+	char line[512];
+	int n = 0;
+	const struct sink_stats *st = &res->stats;
+
+	for (int i = 0; i < TM_PHASES; i++)
+		if (res->reader.ns[i])
+			n += snprintf(line + n, sizeof line - (size_t)n, " %s %llu", tm_names[i], ms(res->reader.ns[i]));
+	n += snprintf(line + n, sizeof line - (size_t)n, ";%s", res->writer.ns[TM_WRITE] + res->writer.ns[TM_META] ?
+		      " writer" : "");
+	for (int i = 0; i < TM_PHASES; i++)
+		if (res->writer.ns[i])
+			n += snprintf(line + n, sizeof line - (size_t)n, " %s %llu", tm_names[i], ms(res->writer.ns[i]));
+	log_info("timing %s: %llu bytes in %llu ms: %llu files, %llu dirs, %llu others, %llu bytes out; "
+		 "ms: reader%s", image, (unsigned long long)res->bytes_in, ms(res->ns),
+		 (unsigned long long)st->files, (unsigned long long)st->dirs,
+		 (unsigned long long)(st->symlinks + st->nodes + st->links), (unsigned long long)st->bytes, line);
+	n = 0;
+	for (int i = 0; i < SC_CALLS; i++)
+		if (st->calls[i])
+			n += snprintf(line + n, sizeof line - (size_t)n, " %s %u", sink_call_names[i], st->calls[i]);
+	log_info("timing %s: calls: read %u,%s; waits: reader %u, writer %u; RAM in use %llu MB, at most %llu MB",
+		 image, res->reads, line, res->rwaits, res->wwaits, (unsigned long long)(res->mem_start >> 20),
+		 (unsigned long long)(res->mem_peak >> 20));
+}
+
 static int
 unpack_one(const struct boot *b, struct unpacker *u, const char *label, const char *path, const char *name,
 	   bool remove, struct image_stats *st)
@@ -133,6 +167,8 @@ unpack_one(const struct boot *b, struct unpacker *u, const char *label, const ch
 	}
 	int r = unpacker_run(u, fd, &res);
 	(void)io_close(fd);
+	if (b->o.timing)
+		boot_timing(label, &res);
 	if (r < 0) {
 		(void)boot_report(label, &res);
 		return -1;
@@ -226,7 +262,7 @@ boot_images(struct boot *b, bool devices, struct image_stats *st)
 		return 0;
 	}
 	struct error why = { 0 };
-	struct unpacker *u = unpacker_new(b->target, &why);
+	struct unpacker *u = unpacker_new(b->target, b->o.timing ? UNPACK_TIMING : 0, &why);
 	if (!u) {
 		log_fatal("unable to %s %s: %s", why.msg, b->target, strerror(-why.err));
 		r = -1;

@@ -7,5 +7,7 @@
 /* clock_ms: CLOCK_MONOTONIC in milliseconds: 64 bits (a 32-bit long of
  * milliseconds wraps after 24.8 days) */
 uint64_t clock_ms(void);
+/* clock_ns: CLOCK_MONOTONIC in nanoseconds, for short durations */
+uint64_t clock_ns(void);
 
 #endif

@@ -117,7 +117,7 @@ for a in $arches; do
 		if ! $cc -std=c11 -O1 -static -ffunction-sections -fdata-sections -Wl,--gc-sections \
 			-D_GNU_SOURCE -Wall $werror -Wextra -Wno-missing-prototypes \
 			-DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD \
-			-I$d/include -o "$w/unit-$a" tests/unit/*.c unpack/cpio.c unpack/links.c unpack/image.c \
+			-I$d/include -o "$w/unit-$a" tests/unit/*.c unpack/cpio.c unpack/links.c unpack/image.c unpack/timing.c lib/clock.c \
 			codec/decomp.c codec/decomp_gzip.c codec/decomp_xz.c codec/decomp_zstd.c \
 			codec/decomp_bzip2.c codec/decomp_lz4.c codec/decomp_lzo.c lib/error.c lib/io.c \
 			$d/lib/libz.a $d/lib/liblzma.a $d/lib/libzstd.a $d/lib/liblz4.a $d/lib/libbz2.a \

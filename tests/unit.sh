@@ -8,7 +8,7 @@ werror=; [ "${WERROR-}" = 1 ] && werror=-Werror
 out=$top/build/test
 mkdir -p "$out"
 cc=${HOST_CC:-gcc}
-srcs="$top/tests/unit/*.c $top/unpack/cpio.c $top/unpack/links.c $top/unpack/image.c
+srcs="$top/tests/unit/*.c $top/unpack/cpio.c $top/unpack/links.c $top/unpack/image.c $top/unpack/timing.c $top/lib/clock.c
       $top/codec/decomp.c $top/codec/decomp_gzip.c $top/codec/decomp_xz.c
       $top/codec/decomp_zstd.c $top/codec/decomp_bzip2.c $top/codec/decomp_lz4.c
       $top/codec/decomp_lzo.c $top/lib/error.c $top/lib/io.c"

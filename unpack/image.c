@@ -22,8 +22,11 @@ static int
 emit(void *ctx, const uint8_t *buf, size_t len)
 {
 	struct image *im = ctx;
+	enum tm_phase was = tm_enter(im->tm, TM_PARSE);
+	int r = cpio_flush(&im->cpio, buf, len);
 
-	return cpio_flush(&im->cpio, buf, len);
+	tm_leave(im->tm, was);
+	return r;
 }
 
 /* place: remember which segment the first error was in */
@@ -96,8 +99,10 @@ static size_t
 decode(struct image *im, const uint8_t *buf, size_t len)
 {
 	size_t used;
+	enum tm_phase was = tm_enter(im->tm, TM_DECODE);
 	int r = dec_push(&im->d, buf, len, &used);
 
+	tm_leave(im->tm, was);
 	if (r != DEC_MORE)
 		segment_done(im, r);
 	return r == DEC_MORE ? len : used;
@@ -179,11 +184,14 @@ image_push(struct image *im, const uint8_t *buf, size_t len)
 			}
 			segment_start(im, buf);
 			break;
-		case IMG_PLAIN:
+		case IMG_PLAIN: {
+			enum tm_phase was = tm_enter(im->tm, TM_PARSE);
 			n = cpio_write(&im->cpio, buf, len);
+			tm_leave(im->tm, was);
 			if (n < len)
 				im->mode = IMG_TOP;
 			break;
+		}
 		case IMG_DECODE:
 			n = stage(im, buf, len);
 			break;

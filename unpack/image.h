@@ -24,6 +24,7 @@
 
 #include "../codec/decomp.h"
 #include "cpio.h"
+#include "timing.h"
 
 enum image_mode { IMG_TOP, IMG_PLAIN, IMG_DECODE };
 
@@ -50,6 +51,7 @@ struct image {
 	uint64_t err_seg_raw;
 	image_segment_fn segment;
 	void *segment_ctx;
+	struct timing *tm;	/* decode and parse time, or NULL */
 	struct error err;	/* the first error; its where said at the end */
 	struct error late;	/* the first problem the kernel does not report */
 	struct dec d;

@@ -46,6 +46,10 @@ struct pipe {
 	struct error *rerr;		/* the reader's */
 	struct cpio_sink sink;
 	struct sink_stats stats;
+	struct timing *rtm;		/* the reader's time */
+	struct timing wtm;		/* the writer's, for the image being written */
+	struct timing wtm_out;		/* the writer's, for the last image ended */
+	uint32_t rwaits, wwaits;	/* how often each side waited for the other */
 	uint8_t *ring;
 	uint8_t scratch[sizeof(struct rec_entry) + 2 * CPIO_PATH_MAX + 2];
 };
@@ -73,7 +77,10 @@ put(struct pipe *p, struct rec *hdr, const void *a, size_t alen, const void *b, 
 		size_t want = need <= to_end ? need : to_end + need;
 		if (PIPE_RING - p->used >= want)
 			break;
+		enum tm_phase was = tm_enter(p->rtm, TM_QUEUE);
+		p->rwaits++;
 		pthread_cond_wait(&p->can_put, &p->lock);
+		tm_leave(p->rtm, was);
 	}
 	if (p->failed && !force) {
 		pthread_mutex_unlock(&p->lock);
@@ -233,9 +240,12 @@ writer(void *arg)
 	for (bool go = true; go;) {
 		pthread_mutex_lock(&p->lock);
 		while (!p->used) {
+			enum tm_phase was = tm_enter(&p->wtm, TM_IDLE);
 			p->waiting = true;
+			p->wwaits++;
 			pthread_cond_wait(&p->can_get, &p->lock);
 			p->waiting = false;
+			tm_leave(&p->wtm, was);
 		}
 		size_t at = p->head;
 		size_t slack = PIPE_RING - at;
@@ -257,6 +267,9 @@ writer(void *arg)
 		if (go && slack >= sizeof h && h.type == REC_IMAGE_END) {
 			p->image_done = true;
 			p->stats = *sink_fs_stats(p->fs);
+			tm_stop(&p->wtm);
+			p->wtm_out = p->wtm;
+			tm_start(&p->wtm, p->wtm.on);
 			pthread_cond_broadcast(&p->idle);
 		}
 		pthread_cond_signal(&p->can_put);
@@ -266,7 +279,7 @@ writer(void *arg)
 }
 
 struct pipe *
-pipe_start(const char *root, struct error *e)
+pipe_start(const char *root, bool timing, struct error *e)
 {
 	struct pipe *p = calloc(1, sizeof *p);
 
@@ -275,7 +288,8 @@ pipe_start(const char *root, struct error *e)
 		return NULL;
 	}
 	p->ring = malloc(PIPE_RING);
-	p->fs = sink_fs_new(&p->werr, &p->wlate);
+	tm_start(&p->wtm, timing);
+	p->fs = sink_fs_new(&p->werr, &p->wlate, &p->wtm);
 	p->root = root;
 	if (!p->ring || !p->fs) {
 		error_set(e, "allocate the writer", NULL, -ENOMEM, NULL, 0);
@@ -309,9 +323,10 @@ fail:
 }
 
 const struct cpio_sink *
-pipe_sink(struct pipe *p, struct error *err)
+pipe_sink(struct pipe *p, struct error *err, struct timing *rtm)
 {
 	p->rerr = err;
+	p->rtm = rtm;
 	return &p->sink;
 }
 
@@ -327,8 +342,12 @@ pipe_image_end(struct pipe *p, struct error *err, struct error *late)
 	 * rest, then closes the file and applies the directory mtimes */
 	put(p, &h, NULL, 0, NULL, 0, NULL, 0);
 	pthread_mutex_lock(&p->lock);
-	while (!p->image_done)
+	enum tm_phase was = tm_enter(p->rtm, TM_QUEUE);
+	while (!p->image_done) {
+		p->rwaits++;
 		pthread_cond_wait(&p->idle, &p->lock);
+	}
+	tm_leave(p->rtm, was);
 	int r = 0;
 	if (!late->msg && p->wlate.msg)
 		*late = p->wlate;
@@ -347,6 +366,16 @@ const struct sink_stats *
 pipe_stats(struct pipe *p)
 {
 	return &p->stats;
+}
+
+void
+pipe_timing(struct pipe *p, struct timing *writer, uint32_t *rwaits, uint32_t *wwaits)
+{
+	pthread_mutex_lock(&p->lock);
+	*writer = p->wtm_out;
+	*rwaits = p->rwaits;
+	*wwaits = p->wwaits;
+	pthread_mutex_unlock(&p->lock);
 }
 
 void

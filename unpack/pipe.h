@@ -13,14 +13,17 @@
 
 #include "cpio.h"
 #include "sink.h"
+#include "timing.h"
 
 struct pipe;
 
-/* pipe_start: a writer thread confined to ROOT.  NULL on failure, with
- * E's msg the step that failed and its err the negative errno. */
-struct pipe *pipe_start(const char *root, struct error *e);
-/* pipe_sink: the sink that queues to the writer; its error goes to ERR */
-const struct cpio_sink *pipe_sink(struct pipe *p, struct error *err);
+/* pipe_start: a writer thread confined to ROOT, timing itself when
+ * TIMING.  NULL on failure, with E's msg the step that failed and its err
+ * the negative errno. */
+struct pipe *pipe_start(const char *root, bool timing, struct error *e);
+/* pipe_sink: the sink that queues to the writer; its error goes to ERR,
+ * the time the reader waits for the writer to RTM */
+const struct cpio_sink *pipe_sink(struct pipe *p, struct error *err, struct timing *rtm);
 /* pipe_image_end: wait until the writer has applied everything queued and
  * ended the image (dir mtimes); a writer error, if any, replaces ERR (it
  * comes first in archive order) and 1 is returned, else 0.  What the
@@ -28,6 +31,9 @@ const struct cpio_sink *pipe_sink(struct pipe *p, struct error *err);
  * problem already. */
 int pipe_image_end(struct pipe *p, struct error *err, struct error *late);
 const struct sink_stats *pipe_stats(struct pipe *p);
+/* pipe_timing: the writer's time on the last image ended; the waits of
+ * the reader and of the writer so far */
+void pipe_timing(struct pipe *p, struct timing *writer, uint32_t *rwaits, uint32_t *wwaits);
 /* pipe_stop: end the thread; every file it opened is closed by then */
 void pipe_stop(struct pipe *p);
 

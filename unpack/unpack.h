@@ -1,6 +1,6 @@
 /* unpack.h: unpack initramfs images into a tree, as the kernel would.
  *
- *	struct unpacker *u = unpacker_new(root, &error);
+ *	struct unpacker *u = unpacker_new(root, flags, &error);
  *	for each image: unpacker_run(u, fd, &result);
  *	unpacker_free(u);	(joins the writer: every file is closed)
  *
@@ -19,13 +19,23 @@ struct unpack_result {
 	struct error late;		/* what the kernel would not report */
 	int read_err;			/* reading the image failed: -errno */
 	uint64_t bytes_in;		/* image bytes read */
+	/* with UNPACK_TIMING: this image's figures */
+	uint64_t ns;			/* wall time */
+	struct timing reader, writer;	/* by phase (timing.h) */
+	struct sink_stats stats;	/* what was made, and the calls made */
+	uint32_t reads;			/* read(2) calls */
+	uint32_t rwaits, wwaits;	/* the reader's and the writer's waits */
+	uint64_t mem_start, mem_peak;	/* RAM in use (sysinfo), bytes */
 };
+
+/* unpacker_new's FLAGS */
+#define UNPACK_TIMING 1		/* time the phases (popinit.timing, unpack -t) */
 
 struct unpacker;
 
 /* unpacker_new: unpack into ROOT; NULL on failure, E's msg saying the
  * step that failed and its err the negative errno */
-struct unpacker *unpacker_new(const char *root, struct error *e);
+struct unpacker *unpacker_new(const char *root, int flags, struct error *e);
 /* unpacker_run: unpack the image read from FD to its end.  0 when the
  * kernel would report no error and nothing late was found, else -1 with
  * RES saying what (RES is always filled). */

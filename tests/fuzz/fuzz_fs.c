@@ -127,7 +127,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fd = memfd_create("fuzz_fs", MFD_CLOEXEC);
 	if (fd < 0 || (size && write(fd, data, size) != (ssize_t)size) || lseek(fd, 0, SEEK_SET) < 0)
 		die("memfd");
-	struct unpacker *u = unpacker_new(root, &why);
+	struct unpacker *u = unpacker_new(root, 0, &why);
 	if (!u) {
 		errno = -why.err;
 		die(why.msg);

@@ -1,0 +1,161 @@
+#!/bin/sh
+# vm.sh: a benchmark (not a test): the kernel unpacking a real Debian
+# initrd against popinit unpacking the same bytes, in QEMU (Debian's kernel,
+# TCG), at 1 and 2 vCPUs; then the memory floor of each (bisecting -m).
+#
+#   sh tests/bench/vm.sh [REPS [SMPS [IMAGES]]]     (make bench runs it; writes build/bench/vm.md)
+#
+# The image: initramfs-tools' own, MODULES=most, made on this machine by
+# tests/corpus/initramfs-tools.regen (zstd), and the same archive plain.
+# Each boot ends in the same tiny init (tests/bench/stamp.c), which logs
+# its exec, counts the tree and powers off:
+#   k      the initrd is the image, then a small archive whose /init is the
+#          stamp (it replaces initramfs-tools' /init): the kernel unpacks all
+#   p      the initrd is an uncompressed archive of /init (popinit) and
+#          /initramfs.d/image, whose bytes are k's initrd: popinit unpacks
+#          them (popinit.modules=off: the image's own init would load them)
+#   base   no image: the stamp as /init alone
+# Unpack cost = exec of the stamp minus base's (the issue's measure); the
+# boots of one repetition run one after the other, k and p alternating, so
+# that the machine's load hits both alike.  One more boot of each p
+# configuration with popinit.timing gives popinit's phases.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+reps=${1:-3}
+smps=${2:-1 2}
+images=${3:-zstd plain}
+w=build/bench
+v=$w/vm
+p=$top/build/popinit
+mkdir -p $v
+say() { printf '%s\n' "$*" >&2; }
+[ -x "$p" ] || { say "vm.sh: fatal: build popinit first"; exit 111; }
+kernel=$(sh boot/kernel.sh build/kernel)
+kver=$(basename "$kernel" | sed 's/^vmlinuz-//')
+
+# ---- the images ----------------------------------------------------------------
+if [ ! -s $w/itools.cpio.zst ]; then
+	say "vm.sh: making the Debian initrd (initramfs-tools, MODULES=most)"
+	ITOOLS_POLICY=most sh tests/corpus/initramfs-tools.regen $w/itools.cpio.zst.tmp
+	mv $w/itools.cpio.zst.tmp $w/itools.cpio.zst
+fi
+[ -s $w/itools.cpio ] || { zstd -q -dc $w/itools.cpio.zst > $w/itools.cpio.tmp && mv $w/itools.cpio.tmp $w/itools.cpio; }
+musl-gcc -static -Os -o $v/stamp tests/bench/stamp.c
+printf '%s\n' "dir /dev 0755 0 0" "nod /dev/console 0600 0 0 c 5 1" "file /init $v/stamp 0755 0 0" |
+	"$p" mkimage -t 1600000000 -o $v/kbase.cpio -
+printf '%s\n' "dir /dev 0755 0 0" "nod /dev/console 0600 0 0 c 5 1" "file /init $v/stamp 0755 0 0" |
+	"$p" mkimage -t 1600000000 -o $v/base.initrd -
+entries=$("$p" list $w/itools.cpio | grep -vc '^#')
+for c in $images; do
+	i=$w/itools.cpio; [ $c = zstd ] && i=$w/itools.cpio.zst
+	# the image, NULs to a multiple of 4, the stamp's archive
+	(cat $i; n=$(stat -c %s $i); head -c $(( (4 - n % 4) % 4 )) /dev/zero; cat $v/kbase.cpio) > $v/k.$c.initrd
+	printf '%s\n' "dir /dev 0755 0 0" "nod /dev/console 0600 0 0 c 5 1" "file /init $p 0755 0 0" \
+		"dir /initramfs.d 0755 0 0" "file /initramfs.d/image $top/$v/k.$c.initrd 0644 0 0" |
+		"$p" mkimage -t 1600000000 -o $v/p.$c.initrd -
+done
+
+# ---- the boots -------------------------------------------------------------------
+# boot MODE IMAGE SMP MEM EXTRA: one boot; prints "kunpack punpack exec files"
+# (ms from the kernel's start; NaN where a figure is missing or the tree
+# is short)
+boot() {
+	log=$v/$1.$2.$3.log
+	initrd=$v/$1.$2.initrd; [ $1 = base ] && initrd=$v/base.initrd
+	sh boot/qemu.sh "$kernel" "$initrd" "$log" "quiet popinit.modules=off $5" 300 -smp "$3" -m "$4" > /dev/null 2>&1 || true
+	want=$entries; [ $1 = base ] && want=0
+	tr -d '\r' < "$log" | awk -v want=$want '
+		/^@@KMSG .*Trying to unpack/ { t0 = $2 }
+		/^@@KMSG .*Freeing initrd/ { t1 = $2 }
+		/^@@KMSG .*popinit: unpacked/ { for (i = 1; i <= NF; i++) if ($i == "ms") pu = $(i - 1) }
+		/^@@KMSG .*bench-stamp/ { ex = $2 }
+		/^@@ROOTFILES/ { n = $2 }
+		END {
+			ok = n >= want && ex
+			printf "%s %s %s %s\n", ok && t1 ? int((t1 - t0) / 1000 + 0.5) : "NaN", ok && pu != "" ? pu : "NaN",
+				ok ? int(ex / 1000 + 0.5) : "NaN", n + 0
+		}'
+}
+load() { awk '{ print $1 " " $2 " " $3 }' /proc/loadavg; }
+res=$v/res
+rm -rf $res; mkdir -p $res
+load0=$(load)
+for r in $(seq "$reps"); do
+	for s in $smps; do
+		say "vm: repetition $r, $s vCPU"
+		boot base none $s 1024 "" >> $res/base.$s
+		for c in $images; do
+			boot k $c $s 1024 "" >> $res/k.$c.$s
+			boot p $c $s 1024 "" >> $res/p.$c.$s
+		done
+	done
+done
+for s in $smps; do
+	for c in $images; do
+		boot p $c $s 1024 popinit.timing > /dev/null
+		tr -d '\r' < $v/p.$c.$s.log | sed -n 's/^@@KMSG [0-9]* popinit: timing [^:]*: //p' > $res/timing.$c.$s
+	done
+done
+load1=$(load)
+
+# ---- the memory floor: the smallest -m (MiB) at which each boots -------------------
+# bisect between LO (fails or assumed to) and HI (boots), to 8 MiB
+floor() {
+	lo=$3 hi=$4
+	while [ $((hi - lo)) -gt 8 ]; do
+		mid=$(( (lo + hi) / 2 ))
+		if [ "$(boot $1 $2 1 $mid "" | cut -d' ' -f3)" != NaN ]; then hi=$mid; else lo=$mid; fi
+	done
+	echo $hi
+}
+if [ -z "${VM_NO_FLOOR:-}" ]; then
+	for c in $images; do
+		say "vm: memory floor, $c"
+		floor k $c 128 1024 > $res/floor.k.$c
+		floor p $c 128 1024 > $res/floor.p.$c
+	done
+fi
+
+# ---- the report (markdown, included by unpack.sh) ------------------------------------
+med() { awk -v f="$2" '$f != "NaN" { print $f }' "$1" | sort -n | awk '{ v[++n] = $1 } END { if (!n) print "NaN"; else if (n % 2) print v[(n + 1) / 2]; else print (v[n / 2] + v[n / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NaN" || b == "NaN" || b <= 0) print "NaN"; else printf "%.2f", a / b }'; }
+sub() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NaN" || b == "NaN") print "NaN"; else print a - b }'; }
+{
+echo "Image: Debian's initramfs-tools initrd for $kver (MODULES=most), $(( $(stat -c %s $w/itools.cpio.zst) / 1048576 )) MiB zstd,"
+echo "$(( $(stat -c %s $w/itools.cpio) / 1048576 )) MiB of cpio, $entries entries. QEMU TCG, 1 GiB; load average $load0 at the start, $load1 at the end;"
+echo "medians of $reps boots, interleaved. Unpack cost: the stamp's exec minus the no-image boot's; popinit's includes the kernel"
+echo "unpacking the outer initrd (the image as one file of /initramfs.d). Times in ms."
+echo
+echo "| vCPUs | image | no image: exec | kernel: its unpack | kernel: exec | popinit: kernel's outer unpack | popinit: its unpack | popinit: exec | unpack cost, kernel | unpack cost, popinit | popinit / kernel | exec, popinit / kernel |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+for s in $smps; do
+	b=$(med $res/base.$s 3)
+	for c in $images; do
+		ke=$(med $res/k.$c.$s 3) pe=$(med $res/p.$c.$s 3)
+		kc=$(sub "$ke" "$b") pc=$(sub "$pe" "$b")
+		echo "| $s | $c | $b | $(med $res/k.$c.$s 1) | $ke | $(med $res/p.$c.$s 1) | $(med $res/p.$c.$s 2) | $pe | $kc | $pc | $(ratio "$pc" "$kc") | $(ratio "$pe" "$ke") |"
+		echo "$s $c $(ratio "$pc" "$kc") $(ratio "$pe" "$ke")" >> $res/ratios
+	done
+done
+echo
+echo "popinit's phases (one more boot each, with popinit.timing; its clock calls add to these figures):"
+echo
+for s in $smps; do
+	for c in $images; do
+		[ -s $res/timing.$c.$s ] || continue
+		echo "- $s vCPU, $c: $(paste -sd'|' $res/timing.$c.$s | sed 's/|/; /')"
+	done
+done
+if [ -z "${VM_NO_FLOOR:-}" ]; then
+	echo
+	echo "Memory floor (1 vCPU): the smallest \`-m\` at which the boot reaches the stamp with the whole tree (bisected to 8 MiB):"
+	echo
+	echo "| image | kernel unpacks | popinit unpacks |"
+	echo "|---|---|---|"
+	for c in $images; do
+		echo "| $c | $(cat $res/floor.k.$c) MiB | $(cat $res/floor.p.$c) MiB |"
+	done
+fi
+} > $w/vm.md
+cat $w/vm.md
