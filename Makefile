@@ -81,11 +81,13 @@ DEPS     = build/$(T)/deps
 MUSLCC   = build/$(T)/musl/bin/$(T)-linux-musl-gcc
 CC       = $(MUSLCC)
 HOST     = $(T)-linux-musl
-# aarch64: RELRO aligns the data to the largest page, 64 KiB (34 KB of
-# padding in the file) for a protection only a dynamic linker applies; a
-# static musl binary never does (or1k-elf's ld has no RELRO)
-LDFLAGS += $(if $(filter aarch64,$(T)),-Wl$(comma)-z$(comma)norelro)
 endif
+# RELRO is a protection only a dynamic linker applies; a static musl
+# binary never does, and its alignment pads the file: on aarch64 to the
+# largest page, 64 KiB (34 KB of padding), on x86_64 the data's start to
+# where RELRO ends on a page (2.6 KB of the firmware build); without it
+# the data follows the code in the file (or1k-elf's ld has no RELRO)
+LDFLAGS += $(if $(filter or1k,$(T)),,$(if $(filter 1,$(SAN)),,-Wl$(comma)-z$(comma)norelro$(comma)-z$(comma)common-page-size=16))
 
 # codec -> library and source
 lib_gzip  = z
