@@ -137,9 +137,10 @@ boot_timing(const char *image, const struct unpack_result *res)
 	for (int i = 0; i < SC_CALLS; i++)
 		if (st->calls[i])
 			n += snprintf(line + n, sizeof line - (size_t)n, " %s %u", sink_call_names[i], st->calls[i]);
-	log_info("timing %s: calls: read %u,%s; waits: reader %u, writer %u; RAM in use %llu MB, at most %llu MB",
-		 image, res->reads, line, res->rwaits, res->wwaits, (unsigned long long)(res->mem_start >> 20),
-		 (unsigned long long)(res->mem_peak >> 20));
+	log_info("timing %s: calls: read %u,%s; waits: reader %u, writer %u; RAM in use %llu MB, at most %llu MB; "
+		 "%s, %llu MB given back as consumed", image, res->reads, line, res->rwaits, res->wwaits,
+		 (unsigned long long)(res->mem_start >> 20), (unsigned long long)(res->mem_peak >> 20),
+		 res->mapped ? "mapped" : "read", (unsigned long long)(res->released >> 20));
 }
 
 static int
@@ -147,7 +148,11 @@ unpack_one(const struct boot *b, struct unpacker *u, const char *label, const ch
 	   bool remove, struct image_stats *st)
 {
 	struct unpack_result res;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* a file consumed is punched as it is unpacked: open it for writing */
+	int fd = remove ? open(path, O_RDWR | O_CLOEXEC | O_NOCTTY) : -1;
+
+	if (fd < 0)
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
 	if (fd < 0) {
 		log_fatal("unable to open image %s: %s", label, strerror(errno));
@@ -262,7 +267,9 @@ boot_images(struct boot *b, bool devices, struct image_stats *st)
 		return 0;
 	}
 	struct error why = { 0 };
-	struct unpacker *u = unpacker_new(b->target, b->o.timing ? UNPACK_TIMING : 0, &why);
+	/* the files of rootfs are consumed: their RAM back as they are */
+	struct unpacker *u = unpacker_new(b->target, (b->o.timing ? UNPACK_TIMING : 0) | (devices ? 0 : UNPACK_RELEASE),
+					  &why);
 	if (!u) {
 		log_fatal("unable to %s %s: %s", why.msg, b->target, strerror(-why.err));
 		r = -1;

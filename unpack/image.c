@@ -113,10 +113,16 @@ decode(struct image *im, const uint8_t *buf, size_t len)
 static void
 feed_stage(struct image *im)
 {
-	size_t n = im->stage_len, used = decode(im, im->stage, n);
+	const uint8_t *block = im->mapped ? im->stage_at : im->stage;
+	size_t n = im->stage_len, used = decode(im, block, n);
 
 	im->stage_len = 0;
-	if (used < n && !im->err.msg) {
+	if (used < n && !im->err.msg && im->mapped) {
+		/* the bytes after the stream are just before the piece being
+		 * pushed, in the same buffer: the top loop reads them there */
+		im->raw -= n - used;
+		(void)image_push(im, block + used, n - used);
+	} else if (used < n && !im->err.msg) {
 		/* rare (once per compressed member): a copy, as the top loop
 		 * may start another member into the staging block */
 		size_t rest = n - used;
@@ -136,6 +142,13 @@ feed_stage(struct image *im)
 static size_t
 stage(struct image *im, const uint8_t *buf, size_t len)
 {
+	if (im->mapped) {
+		size_t n = IMAGE_STAGE - im->stage_len < len ? IMAGE_STAGE - im->stage_len : len;
+		if (!im->stage_len)
+			im->stage_at = buf;
+		im->stage_len += n;
+		return n;
+	}
 	if (!im->stage && !(im->stage = malloc(IMAGE_STAGE))) {
 		error_set(&im->err, "decompressor failed", "out of memory", -ENOMEM, NULL, 0);
 		return len;
@@ -159,8 +172,9 @@ image_push(struct image *im, const uint8_t *buf, size_t len)
 				im->raw--;	/* the segment starts at the held byte */
 				segment_start(im, magic);
 				im->raw++;
+				/* mapped: the held byte is the one before BUF */
 				if (im->mode == IMG_DECODE)
-					(void)stage(im, magic, 1);
+					(void)stage(im, im->mapped ? buf - 1 : magic, 1);
 				break;
 			}
 			if (buf[0] == '0' && !(im->cpio.this_header & 3)) {
@@ -248,6 +262,12 @@ image_finish(struct image *im)
 	if (im->err.msg)
 		image_where(im, im->err.where, sizeof im->err.where);
 	return im->err.msg ? -1 : 0;
+}
+
+uint64_t
+image_kept(const struct image *im)
+{
+	return im->raw - im->stage_len - im->pending;
 }
 
 void

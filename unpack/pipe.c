@@ -1,4 +1,5 @@
-/* pipe.c: a single-producer, single-consumer record queue to the writer. */
+/* pipe.c: a single-producer, single-consumer record queue to the writer;
+ * or, in direct mode, the writer's thread running the reader too. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -14,7 +15,11 @@
  * switches each, across CPUs */
 #define PIPE_WAKE (1u << 20)
 
-enum rec_type { REC_PAD, REC_ENTRY, REC_DATA, REC_END, REC_TRAILER, REC_IMAGE_END, REC_QUIT };
+/* the types from REC_TRAILER on wake the writer at once */
+enum rec_type {
+	REC_PAD, REC_ENTRY, REC_DATA, REC_REF, REC_END, REC_RELEASE, REC_TRAILER, REC_IMAGE_END, REC_CALL,
+	REC_QUIT
+};
 
 struct rec {
 	uint32_t type, len;	/* len: payload bytes that follow */
@@ -28,6 +33,18 @@ struct rec_entry {
 	uint32_t name_len, target_len;	/* with their NULs; target 0: none */
 };
 
+/* REC_REF payload: data that stays where it is (pipe_stable); REC_RELEASE:
+ * a call once what is before it is written; REC_CALL: the reader's work */
+struct rec_ref {
+	const uint8_t *at;
+	size_t len;
+};
+struct rec_call {
+	void (*fn)(void *ctx, uint64_t arg);
+	void *ctx;
+	uint64_t arg;
+};
+
 struct pipe {
 	pthread_t thread;
 	pthread_mutex_t lock;
@@ -37,6 +54,9 @@ struct pipe {
 	bool waiting;			/* the writer sleeps on can_get (locked) */
 	bool skipping;			/* writer only: skip to IMAGE_END */
 	bool image_done;
+	bool direct;			/* the reader runs in the writer's thread */
+	size_t work;			/* data queued since the writer slept (locked) */
+	const uint8_t *stable_lo, *stable_hi;	/* data queued by reference */
 	int start_err;
 	const char *start_what;
 	const char *root;
@@ -112,10 +132,11 @@ put(struct pipe *p, struct rec *hdr, const void *a, size_t alen, const void *b, 
 	pthread_mutex_lock(&p->lock);
 	p->tail = (at + need) % PIPE_RING;
 	p->used += need;
+	p->work += hdr->type == REC_REF ? ((const struct rec_ref *)a)->len : need;
 	/* a writer that sleeps has emptied the ring; it is woken once a
-	 * batch is queued, or for the records that end an image (a reader
-	 * that waits for space has queued more than a batch) */
-	if (p->waiting && (p->used >= PIPE_WAKE || hdr->type >= REC_TRAILER))
+	 * batch of work is queued, or for the records that end an image (a
+	 * reader that waits for space has queued more than a batch) */
+	if (p->waiting && (p->work >= PIPE_WAKE || hdr->type >= REC_TRAILER))
 		pthread_cond_signal(&p->can_get);
 	pthread_mutex_unlock(&p->lock);
 	return true;
@@ -147,6 +168,11 @@ q_data(void *ctx, const void *buf, size_t len)
 {
 	struct pipe *p = ctx;
 
+	if ((const uint8_t *)buf >= p->stable_lo && (const uint8_t *)buf + len <= p->stable_hi) {
+		struct rec_ref ref = { buf, len };
+		struct rec h = { REC_REF, sizeof ref, 0, 0 };
+		return put(p, &h, &ref, sizeof ref, NULL, 0, NULL, 0) ? 0 : refused(p);
+	}
 	while (len) {
 		size_t n = len < PIPE_DATA_MAX ? len : PIPE_DATA_MAX;
 		struct rec h = { REC_DATA, (uint32_t)n, 0, 0 };
@@ -176,6 +202,48 @@ q_trailer(void *ctx)
 	return put(p, &h, NULL, 0, NULL, 0, NULL, 0) ? 0 : refused(p);
 }
 
+/* the direct sink: the filesystem sink called in place, in the writer's
+ * thread (inside pipe_call), its error copied as refused() does */
+static int
+direct_said(struct pipe *p, int r)
+{
+	if (r < 0 && p->werr.msg)
+		*p->rerr = p->werr;
+	return r < 0 ? -1 : 0;
+}
+
+static int
+d_entry(void *ctx, const struct cpio_entry *e)
+{
+	struct pipe *p = ctx;
+
+	return direct_said(p, sink_fs_entry(p->fs, e));
+}
+
+static int
+d_data(void *ctx, const void *buf, size_t len)
+{
+	struct pipe *p = ctx;
+
+	return direct_said(p, sink_fs_data(p->fs, buf, len));
+}
+
+static int
+d_end(void *ctx, uint32_t sum)
+{
+	struct pipe *p = ctx;
+
+	return direct_said(p, sink_fs_end(p->fs, sum));
+}
+
+static int
+d_trailer(void *ctx)
+{
+	struct pipe *p = ctx;
+
+	return direct_said(p, sink_fs_trailer(p->fs));
+}
+
 /* apply: one record, in the writer; false when it says quit */
 static bool
 apply(struct pipe *p, const struct rec *h, const uint8_t *payload)
@@ -200,6 +268,21 @@ apply(struct pipe *p, const struct rec *h, const uint8_t *payload)
 	case REC_DATA:
 		r = sink_fs_data(p->fs, payload, h->len);
 		break;
+	case REC_REF: {
+		struct rec_ref ref;
+		memcpy(&ref, payload, sizeof ref);
+		r = sink_fs_data(p->fs, ref.at, ref.len);
+		break;
+	}
+	case REC_RELEASE:
+	case REC_CALL: {
+		struct rec_call c;
+		memcpy(&c, payload, sizeof c);
+		c.fn(c.ctx, c.arg);
+		if (h->type == REC_CALL)
+			sink_fs_image_end(p->fs);	/* an image's whole unpack */
+		break;
+	}
 	case REC_END:
 		r = sink_fs_end(p->fs, h->arg);
 		break;
@@ -247,39 +330,50 @@ writer(void *arg)
 			p->waiting = false;
 			tm_leave(&p->wtm, was);
 		}
-		size_t at = p->head;
-		size_t slack = PIPE_RING - at;
+		p->work = 0;
+		size_t at = p->head, avail = p->used;
 		pthread_mutex_unlock(&p->lock);
 
-		struct rec h;
-		size_t size;
-		if (slack < sizeof h) {
-			size = slack;	/* bare slack before the wrap */
-		} else {
-			memcpy(&h, p->ring + at, sizeof h);
-			size = h.type == REC_PAD ? slack : rec_size(h.len);
-			go = apply(p, &h, p->ring + at + sizeof h);
+		/* what was queued, in one go: the ring's space is given back
+		 * a batch at a time, so that neither side takes the lock for
+		 * each record */
+		for (size_t done = 0, given = 0; done < avail;) {
+			size_t pos = (at + done) % PIPE_RING, slack = PIPE_RING - pos, size;
+			struct rec h = { REC_PAD, 0, 0, 0 };
+			if (slack < sizeof h) {
+				size = slack;	/* bare slack before the wrap */
+			} else {
+				memcpy(&h, p->ring + pos, sizeof h);
+				size = h.type == REC_PAD ? slack : rec_size(h.len);
+				go = apply(p, &h, p->ring + pos + sizeof h);
+			}
+			done += size;
+			bool ended = go && (h.type == REC_IMAGE_END || h.type == REC_CALL);
+			if (done < avail && done - given < PIPE_WAKE && !ended && go)
+				continue;
+			pthread_mutex_lock(&p->lock);
+			p->head = (p->head + done - given) % PIPE_RING;
+			p->used -= done - given;
+			given = done;
+			if (ended) {
+				p->image_done = true;
+				p->stats = *sink_fs_stats(p->fs);
+				tm_stop(&p->wtm);
+				p->wtm_out = p->wtm;
+				tm_start(&p->wtm, p->wtm.on);
+				pthread_cond_broadcast(&p->idle);
+			}
+			pthread_cond_signal(&p->can_put);
+			pthread_mutex_unlock(&p->lock);
+			if (ended || !go)
+				break;
 		}
-
-		pthread_mutex_lock(&p->lock);
-		p->head = (at + size) % PIPE_RING;
-		p->used -= size;
-		if (go && slack >= sizeof h && h.type == REC_IMAGE_END) {
-			p->image_done = true;
-			p->stats = *sink_fs_stats(p->fs);
-			tm_stop(&p->wtm);
-			p->wtm_out = p->wtm;
-			tm_start(&p->wtm, p->wtm.on);
-			pthread_cond_broadcast(&p->idle);
-		}
-		pthread_cond_signal(&p->can_put);
-		pthread_mutex_unlock(&p->lock);
 	}
 	return NULL;
 }
 
 struct pipe *
-pipe_start(const char *root, bool timing, struct error *e)
+pipe_start(const char *root, int flags, struct error *e)
 {
 	struct pipe *p = calloc(1, sizeof *p);
 
@@ -288,7 +382,8 @@ pipe_start(const char *root, bool timing, struct error *e)
 		return NULL;
 	}
 	p->ring = malloc(PIPE_RING);
-	tm_start(&p->wtm, timing);
+	tm_start(&p->wtm, flags & PIPE_TIMING);
+	p->direct = flags & PIPE_DIRECT;
 	p->fs = sink_fs_new(&p->werr, &p->wlate, &p->wtm);
 	p->root = root;
 	if (!p->ring || !p->fs) {
@@ -313,7 +408,8 @@ pipe_start(const char *root, bool timing, struct error *e)
 		pthread_join(p->thread, NULL);
 		goto fail;
 	}
-	p->sink = (struct cpio_sink){ q_entry, q_data, q_end, q_trailer, p };
+	p->sink = p->direct ? (struct cpio_sink){ d_entry, d_data, d_end, d_trailer, p }
+			    : (struct cpio_sink){ q_entry, q_data, q_end, q_trailer, p };
 	return p;
 fail:
 	sink_fs_free(p->fs);
@@ -327,7 +423,49 @@ pipe_sink(struct pipe *p, struct error *err, struct timing *rtm)
 {
 	p->rerr = err;
 	p->rtm = rtm;
+	/* direct: one thread, one clock (the writer's would count twice) */
+	sink_fs_set_timing(p->fs, p->direct ? rtm : &p->wtm);
 	return &p->sink;
+}
+
+bool
+pipe_direct(const struct pipe *p)
+{
+	return p->direct;
+}
+
+void
+pipe_stable(struct pipe *p, const void *lo, const void *hi)
+{
+	p->stable_lo = lo;
+	p->stable_hi = hi;
+}
+
+void
+pipe_release(struct pipe *p, void (*fn)(void *ctx, uint64_t arg), void *ctx, uint64_t arg)
+{
+	struct rec_call c = { fn, ctx, arg };
+	struct rec h = { REC_RELEASE, sizeof c, 0, 0 };
+
+	if (p->direct)
+		fn(ctx, arg);
+	else
+		(void)put(p, &h, &c, sizeof c, NULL, 0, NULL, 0);
+}
+
+static int wait_image(struct pipe *p, struct error *err, struct error *late);
+
+int
+pipe_call(struct pipe *p, void (*fn)(void *ctx, uint64_t arg), void *ctx, struct error *err, struct error *late)
+{
+	struct rec_call c = { fn, ctx, 0 };
+	struct rec h = { REC_CALL, sizeof c, 0, 0 };
+
+	pthread_mutex_lock(&p->lock);
+	p->image_done = false;
+	pthread_mutex_unlock(&p->lock);
+	put(p, &h, &c, sizeof c, NULL, 0, NULL, 0);
+	return wait_image(p, err, late);
 }
 
 int
@@ -341,13 +479,24 @@ pipe_image_end(struct pipe *p, struct error *err, struct error *late)
 	/* IMAGE_END gets through even after an error: the writer skips the
 	 * rest, then closes the file and applies the directory mtimes */
 	put(p, &h, NULL, 0, NULL, 0, NULL, 0);
+	return wait_image(p, err, late);
+}
+
+/* wait_image: until the writer has ended the image; its errors into ERR
+ * and LATE (see pipe_image_end) */
+static int
+wait_image(struct pipe *p, struct error *err, struct error *late)
+{
+	/* direct: the reader's clock runs in the writer's thread */
+	struct timing *tm = p->direct ? NULL : p->rtm;
+
 	pthread_mutex_lock(&p->lock);
-	enum tm_phase was = tm_enter(p->rtm, TM_QUEUE);
+	enum tm_phase was = tm_enter(tm, TM_QUEUE);
 	while (!p->image_done) {
 		p->rwaits++;
 		pthread_cond_wait(&p->idle, &p->lock);
 	}
-	tm_leave(p->rtm, was);
+	tm_leave(tm, was);
 	int r = 0;
 	if (!late->msg && p->wlate.msg)
 		*late = p->wlate;

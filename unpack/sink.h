@@ -40,6 +40,8 @@ struct sink_fs;
  * time goes to TM (write and meta) */
 struct sink_fs *sink_fs_new(struct error *err, struct error *late, struct timing *tm);
 void sink_fs_free(struct sink_fs *s);
+/* sink_fs_set_timing: its time (write and meta) to TM from now on */
+void sink_fs_set_timing(struct sink_fs *s, struct timing *tm);
 /* sink_fs_enter: confine the calling thread to ROOT (unshare CLONE_FS,
  * chroot, chdir).  Returns 0 or a negative errno. */
 int sink_fs_enter(struct sink_fs *s, const char *root);

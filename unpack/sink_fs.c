@@ -71,6 +71,12 @@ sink_fs_new(struct error *err, struct error *late, struct timing *tm)
 	return s;
 }
 
+void
+sink_fs_set_timing(struct sink_fs *s, struct timing *tm)
+{
+	s->tm = tm;
+}
+
 int
 sink_fs_enter(struct sink_fs *s, const char *root)
 {

@@ -1,8 +1,24 @@
-/* unpack.c: images in, one writer thread out.  See unpack.h. */
+/* unpack.c: images in, one writer thread out.  See unpack.h.
+ *
+ * An image that is a regular file (a file of rootfs, a memfd) is mapped,
+ * not read: the decoders read it in place and a plain archive's data goes
+ * to write(2) from the mapping, so no byte is copied in user memory.  It
+ * is pushed UNPACK_STEP at a time; after each step what the image will
+ * not read again is given back: dropped from the mapping (the resident
+ * size stays bounded), and with UNPACK_RELEASE punched out of the file
+ * (its RAM freed as it is consumed, as the kernel frees its initrd only
+ * at the end).  In the two-thread mode both happen in the writer, after
+ * it has written what was queued before, since data is queued by
+ * reference to the mapping.  Other files (pipes, block devices) are read.
+ */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/sysinfo.h>
+#include <unistd.h>
 
 #include "../lib/clock.h"
 #include "../lib/io.h"
@@ -10,11 +26,20 @@
 #include "unpack.h"
 
 #define UNPACK_READ (256u << 10)
+#define UNPACK_STEP (4u << 20)		/* a mapped image's pushes */
+#define UNPACK_PAGE 4096u		/* what is given back is rounded to it */
 
 struct unpacker {
 	struct pipe *pipe;
 	int flags;
-	struct unpack_result *res;	/* of the image being unpacked */
+	/* the image being unpacked */
+	int fd;
+	const uint8_t *map;		/* mapped, or NULL: read */
+	uint64_t size;
+	uint64_t asked;			/* given back up to here: the reader's count */
+	uint64_t given;			/* the same, done (the writer's, in two threads) */
+	bool punch;			/* UNPACK_RELEASE, and the file takes it */
+	struct unpack_result *res;
 	struct image im;
 };
 
@@ -24,11 +49,14 @@ unpacker_new(const char *root, int flags, struct error *e)
 	struct unpacker *u = calloc(1, sizeof *u);
 
 	if (!u) {
-		error_set(e, "allocate the unpacker", NULL, -ENOMEM, NULL, 0);
+		error_set(e, "allocate the writer", NULL, -ENOMEM, NULL, 0);
 		return NULL;
 	}
 	u->flags = flags;
-	u->pipe = pipe_start(root, flags & UNPACK_TIMING, e);
+	/* one CPU: a second thread would only add its wake-ups */
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	bool direct = flags & UNPACK_THREADS1 || (!(flags & UNPACK_THREADS2) && cpus == 1);
+	u->pipe = pipe_start(root, (flags & UNPACK_TIMING ? PIPE_TIMING : 0) | (direct ? PIPE_DIRECT : 0), e);
 	if (!u->pipe) {
 		free(u);
 		return NULL;
@@ -85,6 +113,91 @@ unpack_read_image(struct image *im, int fd, uint64_t *bytes)
 	return read_image(im, fd, bytes, NULL);
 }
 
+/* give_back: the bytes of the mapped image before UPTO will not be read
+ * again: out of the mapping, and out of the file when it may be punched
+ * (in the writer's thread in two-thread mode, after what came before) */
+static void
+give_back(void *ctx, uint64_t upto)
+{
+	struct unpacker *u = ctx;
+	uint64_t from = u->given;
+
+	upto &= ~(uint64_t)(UNPACK_PAGE - 1);
+	if (upto <= from)
+		return;
+	if (u->punch && fallocate(u->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)from,
+				  (off_t)(upto - from)) < 0)
+		u->punch = false;	/* ramfs, a sealed memfd: kept to the end */
+	/* a punched range is out of the mapping already */
+	if (!u->punch)
+		(void)madvise((void *)(u->map + from), upto - from, MADV_DONTNEED);
+	u->given = upto;
+}
+
+static void
+push_mapped(struct unpacker *u)
+{
+	struct image *im = &u->im;
+	struct unpack_result *res = u->res;
+
+	im->mapped = true;
+	pipe_stable(u->pipe, u->map, u->map + u->size);
+	for (uint64_t off = 0; off < u->size && !im->err.msg;) {
+		size_t n = u->size - off < UNPACK_STEP ? (size_t)(u->size - off) : UNPACK_STEP;
+		(void)image_push(im, u->map + off, n);
+		off += n;
+		res->bytes_in = off;
+		if (res->reader.on)
+			mem_sample(res);
+		uint64_t kept = image_kept(im);
+		if (kept >= u->asked + UNPACK_STEP) {
+			u->asked = kept;
+			pipe_release(u->pipe, give_back, u, kept);
+		}
+	}
+	(void)image_finish(im);
+	pipe_stable(u->pipe, NULL, NULL);
+}
+
+/* run: one image, read or mapped, to its end (in the writer's thread in
+ * direct mode) */
+static void
+run(void *ctx, uint64_t unused)
+{
+	struct unpacker *u = ctx;
+	struct image *im = &u->im;
+	struct unpack_result *res = u->res;
+	(void)unused;
+
+	image_init(im, pipe_sink(u->pipe, &im->err, &res->reader));
+	im->tm = &res->reader;
+	if (u->map)
+		push_mapped(u);
+	else
+		res->read_err = read_image(im, u->fd, &res->bytes_in, res->reader.on ? res : NULL);
+}
+
+/* map: FD's pages, when it is a regular file (a file of rootfs, a memfd) */
+static void
+map(struct unpacker *u, int fd)
+{
+	struct stat st;
+
+	u->map = NULL;
+	u->fd = fd;
+	u->asked = u->given = 0;
+	u->punch = u->flags & UNPACK_RELEASE;
+	enum tm_phase was = tm_enter(&u->res->reader, TM_READ);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX) {
+		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+		if (m != MAP_FAILED) {
+			u->map = m;
+			u->size = (uint64_t)st.st_size;
+		}
+	}
+	tm_leave(&u->res->reader, was);
+}
+
 int
 unpacker_run(struct unpacker *u, int fd, struct unpack_result *res)
 {
@@ -99,12 +212,18 @@ unpacker_run(struct unpacker *u, int fd, struct unpack_result *res)
 	uint64_t t0 = timing ? clock_ns() : 0;
 	if (timing)
 		mem_sample(res);
-	image_init(im, pipe_sink(u->pipe, &im->err, &res->reader));
-	im->tm = &res->reader;
-	res->read_err = read_image(im, fd, &res->bytes_in, timing ? res : NULL);
+	u->res = res;
+	map(u, fd);
 	/* a writer error comes before any error of the reader; it names
 	 * the file, which is where it happened */
-	(void)pipe_image_end(u->pipe, &im->err, &im->late);
+	if (pipe_direct(u->pipe)) {
+		(void)pipe_call(u->pipe, run, u, &im->err, &im->late);
+	} else {
+		run(u, 0);
+		(void)pipe_image_end(u->pipe, &im->err, &im->late);
+	}
+	if (u->map)
+		(void)munmap((void *)u->map, u->size);
 	res->err = im->err;
 	res->late = im->late;
 	if (timing) {
@@ -123,6 +242,8 @@ unpacker_run(struct unpacker *u, int fd, struct unpack_result *res)
 		res->stats.nodes -= before.nodes;
 		res->stats.links -= before.links;
 		res->stats.bytes -= before.bytes;
+		res->mapped = u->map != NULL;
+		res->released = u->punch ? u->given : 0;
 	}
 	return res->err.msg || res->late.msg || res->read_err ? -1 : 0;
 }

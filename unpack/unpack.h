@@ -5,7 +5,9 @@
  *	unpacker_free(u);	(joins the writer: every file is closed)
  *
  * Images are unpacked one after the other into the same tree, each as the
- * kernel unpacks one buffer (its own directory-mtime pass).
+ * kernel unpacks one buffer (its own directory-mtime pass).  With two
+ * CPUs or more, decoding and parsing run in the calling thread and the
+ * writing in the writer's (pipe.h); with one, everything in the writer's.
  */
 #ifndef POPINIT_UNPACK_H
 #define POPINIT_UNPACK_H
@@ -26,10 +28,17 @@ struct unpack_result {
 	uint32_t reads;			/* read(2) calls */
 	uint32_t rwaits, wwaits;	/* the reader's and the writer's waits */
 	uint64_t mem_start, mem_peak;	/* RAM in use (sysinfo), bytes */
+	bool mapped;			/* the image was mapped, not read */
+	uint64_t released;		/* bytes of it punched out as it was consumed */
 };
 
 /* unpacker_new's FLAGS */
 #define UNPACK_TIMING 1		/* time the phases (popinit.timing, unpack -t) */
+#define UNPACK_RELEASE 2	/* the images are consumed: punch out of each
+				 * file what is unpacked (boot; unpack --consume);
+				 * the descriptors must be open for writing */
+#define UNPACK_THREADS1 4	/* one thread whatever the CPUs (unpack -j1) */
+#define UNPACK_THREADS2 8	/* two threads whatever the CPUs (unpack -j2) */
 
 struct unpacker;
 

@@ -9,7 +9,9 @@
  * the jail (a full disk is one more input), holding a sentinel file and,
  * for each run, a fresh directory "root" that the image is unpacked into
  * (unpacker_new, unpacker_run from a memfd, unpacker_free) and that is
- * removed afterwards.  Checked: the jail holds exactly the sentinel and
+ * removed afterwards.  The memfd is mapped; the last byte of the input
+ * chooses one thread or two, the one before it whether the memfd is
+ * consumed (punched as it is unpacked).  Checked: the jail holds exactly the sentinel and
  * root, the sentinel is unchanged (nothing outside root was created,
  * changed or removed, whatever the names, "..", absolute symlinks or
  * hard links in the image); no file descriptor is left open; the result
@@ -127,7 +129,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int fd = memfd_create("fuzz_fs", MFD_CLOEXEC);
 	if (fd < 0 || (size && write(fd, data, size) != (ssize_t)size) || lseek(fd, 0, SEEK_SET) < 0)
 		die("memfd");
-	struct unpacker *u = unpacker_new(root, 0, &why);
+	/* the image is a memfd, so mapped: one thread or two, by its last
+	 * byte, and consumed (punched as it goes) by the one before */
+	int flags = size && data[size - 1] & 1 ? UNPACK_THREADS1 : UNPACK_THREADS2;
+	if (size > 1 && data[size - 2] & 1)
+		flags |= UNPACK_RELEASE;
+	struct unpacker *u = unpacker_new(root, flags, &why);
 	if (!u) {
 		errno = -why.err;
 		die(why.msg);

@@ -4,8 +4,10 @@
  *   input := ctl  sizes[ctl & 7]  image
  *
  * The image is fed to image_push() whole, then in chunks whose sizes
- * cycle through sizes[] (each + 1; 4093 when there are none), then (if
- * small) 1 byte at a time, each time into a sink_mem (tests/unit).  Every
+ * cycle through sizes[] (each + 1; 4093 when there are none), the same
+ * chunks again as one buffer read in place (im->mapped, as a mapped image
+ * is), then (if small) 1 byte at a time, each time into a sink_mem
+ * (tests/unit).  Every
  * run must leave the same record: entries, data hashes, the error with its
  * offset, the late note.  A difference aborts, with both records printed,
  * and so do callbacks in an order the sink contract forbids.
@@ -136,6 +138,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *chunked = run_image(img, len, &sp, opts);
 	mask(chunked);
 	compare("chunked", whole, chunked, len);
+	free(chunked);
+	chunked = run_image(img, len, &sp, opts | RUN_MAPPED);
+	mask(chunked);
+	compare("chunked, mapped", whole, chunked, len);
 	free(chunked);
 	free(cuts);
 
