@@ -51,9 +51,16 @@ split_spec(const char *spec, char *out, size_t size)
 	return spec;
 }
 
-/* open_verified: FD's verified payload as a sealed memfd, or -1 (logged) */
+static unsigned long long
+ms(uint64_t ns)
+{
+	return (unsigned long long)((ns + 500000) / 1000000);
+}
+
+/* open_verified: FD's verified payload: with SEAL a sealed memfd, else 0
+ * (the payload is the first *SIZE bytes of FD); -1 when refused (logged) */
 static int
-open_verified(const struct boot *b, int fd, const char *label, const char *name)
+open_verified(const struct boot *b, int fd, const char *label, const char *name, bool seal, uint64_t *size)
 {
 	static struct sig_image si;
 
@@ -62,13 +69,17 @@ open_verified(const struct boot *b, int fd, const char *label, const char *name)
 			  label);
 		return -1;
 	}
-	int m = trust_open_image(&b->trust, label, fd, name, true, &si);
+	int m = trust_open_image(&b->trust, label, fd, name, seal, &si);
 	if (m >= 0) {
 		char id[17];
 		sig_hex(si.tr.rec[si.used].keyid, 8, id);
 		log_info("%s: verified \"%s\" version %llu, %s by key %s", label, si.m.name,
 			 (unsigned long long)si.m.version, sig_alg_name(si.tr.rec[si.used].alg), id);
+		*size = si.m.payload_size;
 	}
+	if (b->o.timing)
+		log_info("timing %s: verify: trailer %llu ms, signature %llu ms, payload hashed %s %llu ms", label,
+			 ms(si.ns_trailer), ms(si.ns_sig), seal ? "into a sealed copy" : "in place", ms(si.ns_hash));
 	sig_image_done(&si);
 	return m < 0 ? -1 : m;
 }
@@ -106,12 +117,6 @@ boot_report(const char *image, const struct unpack_result *res)
 			code = EXIT_USAGE;
 	}
 	return code;
-}
-
-static unsigned long long
-ms(uint64_t ns)
-{
-	return (unsigned long long)((ns + 500000) / 1000000);
 }
 
 void
@@ -158,19 +163,22 @@ unpack_one(const struct boot *b, struct unpacker *u, const char *label, const ch
 		log_fatal("unable to open image %s: %s", label, strerror(errno));
 		return -1;
 	}
-	uint64_t t0 = clock_ms();
+	uint64_t t0 = clock_ms(), size = 0;
 	if (sig_trust_active(&b->trust)) {
-		int m = open_verified(b, fd, label, name);
-		(void)io_close(fd);
+		/* a file of rootfs is verified where it is, and its payload
+		 * unpacked from there: between the two nothing can change it
+		 * (popinit is the only process, and the kernel writes no
+		 * file); a device's image is copied into a sealed memfd, which
+		 * is what is hashed and unpacked */
+		int m = open_verified(b, fd, label, name, !remove, &size);
+		if (m < 0 || !remove)
+			(void)io_close(fd);
 		if (m < 0)
 			return -1;
-		fd = m;
-		/* the sealed copy is what gets unpacked: the RAM back now */
-		if (remove && unlink(path) < 0)
-			log_warn("unable to remove the consumed image %s: %s", path, strerror(errno));
-		remove = false;
+		if (!remove)
+			fd = m;
 	}
-	int r = unpacker_run(u, fd, &res);
+	int r = unpacker_run_part(u, fd, size, &res);
 	(void)io_close(fd);
 	if (b->o.timing)
 		boot_timing(label, &res);

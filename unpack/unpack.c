@@ -36,6 +36,7 @@ struct unpacker {
 	int fd;
 	const uint8_t *map;		/* mapped, or NULL: read */
 	uint64_t size;
+	uint64_t limit;			/* the image is the first LIMIT bytes (0: all) */
 	uint64_t asked;			/* given back up to here: the reader's count */
 	uint64_t given;			/* the same, done (the writer's, in two threads) */
 	bool punch;			/* UNPACK_RELEASE, and the file takes it */
@@ -79,16 +80,18 @@ mem_sample(struct unpack_result *res)
 		res->mem_peak = used;
 }
 
+/* read_image: FD to its end, or LIMIT bytes of it (0: no limit) */
 static int
-read_image(struct image *im, int fd, uint64_t *bytes, struct unpack_result *res)
+read_image(struct image *im, int fd, uint64_t limit, uint64_t *bytes, struct unpack_result *res)
 {
 	static uint8_t buf[UNPACK_READ];
 	int r = 0;
 
 	*bytes = 0;
 	for (;;) {
+		size_t want = limit && limit - *bytes < sizeof buf ? (size_t)(limit - *bytes) : sizeof buf;
 		enum tm_phase was = tm_enter(im->tm, TM_READ);
-		ssize_t n = io_read_full(fd, buf, sizeof buf);
+		ssize_t n = want ? io_read_full(fd, buf, want) : 0;
 		tm_leave(im->tm, was);
 		if (res) {
 			res->reads++;
@@ -110,7 +113,7 @@ read_image(struct image *im, int fd, uint64_t *bytes, struct unpack_result *res)
 int
 unpack_read_image(struct image *im, int fd, uint64_t *bytes)
 {
-	return read_image(im, fd, bytes, NULL);
+	return read_image(im, fd, 0, bytes, NULL);
 }
 
 /* give_back: the bytes of the mapped image before UPTO will not be read
@@ -174,7 +177,7 @@ run(void *ctx, uint64_t unused)
 	if (u->map)
 		push_mapped(u);
 	else
-		res->read_err = read_image(im, u->fd, &res->bytes_in, res->reader.on ? res : NULL);
+		res->read_err = read_image(im, u->fd, u->limit, &res->bytes_in, res->reader.on ? res : NULL);
 }
 
 /* map: FD's pages, when it is a regular file (a file of rootfs, a memfd) */
@@ -188,11 +191,12 @@ map(struct unpacker *u, int fd)
 	u->asked = u->given = 0;
 	u->punch = u->flags & UNPACK_RELEASE;
 	enum tm_phase was = tm_enter(&u->res->reader, TM_READ);
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX) {
-		void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		uint64_t n = u->limit && u->limit < (uint64_t)st.st_size ? u->limit : (uint64_t)st.st_size;
+		void *m = n <= SIZE_MAX ? mmap(NULL, (size_t)n, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
 		if (m != MAP_FAILED) {
 			u->map = m;
-			u->size = (uint64_t)st.st_size;
+			u->size = n;
 		}
 	}
 	tm_leave(&u->res->reader, was);
@@ -200,6 +204,12 @@ map(struct unpacker *u, int fd)
 
 int
 unpacker_run(struct unpacker *u, int fd, struct unpack_result *res)
+{
+	return unpacker_run_part(u, fd, 0, res);
+}
+
+int
+unpacker_run_part(struct unpacker *u, int fd, uint64_t size, struct unpack_result *res)
 {
 	struct image *im = &u->im;
 	bool timing = u->flags & UNPACK_TIMING;
@@ -213,6 +223,7 @@ unpacker_run(struct unpacker *u, int fd, struct unpack_result *res)
 	if (timing)
 		mem_sample(res);
 	u->res = res;
+	u->limit = size;
 	map(u, fd);
 	/* a writer error comes before any error of the reader; it names
 	 * the file, which is where it happened */

@@ -49,6 +49,9 @@ struct unpacker *unpacker_new(const char *root, int flags, struct error *e);
  * kernel would report no error and nothing late was found, else -1 with
  * RES saying what (RES is always filled). */
 int unpacker_run(struct unpacker *u, int fd, struct unpack_result *res);
+/* unpacker_run_part: the same, for an image that is the first SIZE bytes
+ * read from FD (0: all of it): a signed image's payload verified in place */
+int unpacker_run_part(struct unpacker *u, int fd, uint64_t size, struct unpack_result *res);
 const struct sink_stats *unpacker_stats(struct unpacker *u);
 void unpacker_free(struct unpacker *u);
 

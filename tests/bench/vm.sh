@@ -15,6 +15,7 @@
 #          /initramfs.d/image, whose bytes are k's initrd: popinit unpacks
 #          them (popinit.modules=off: the image's own init would load them)
 #   base   no image: the stamp as /init alone
+#   o      as p, with another popinit (VM_OTHER=PATH: an A/B comparison)
 # Unpack cost = exec of the stamp minus base's (the issue's measure); the
 # boots of one repetition run one after the other, k and p alternating, so
 # that the machine's load hits both alike.  One more boot of each p
@@ -51,9 +52,13 @@ for c in $images; do
 	i=$w/itools.cpio; [ $c = zstd ] && i=$w/itools.cpio.zst
 	# the image, NULs to a multiple of 4, the stamp's archive
 	(cat $i; n=$(stat -c %s $i); head -c $(( (4 - n % 4) % 4 )) /dev/zero; cat $v/kbase.cpio) > $v/k.$c.initrd
-	printf '%s\n' "dir /dev 0755 0 0" "nod /dev/console 0600 0 0 c 5 1" "file /init $p 0755 0 0" \
-		"dir /initramfs.d 0755 0 0" "file /initramfs.d/image $top/$v/k.$c.initrd 0644 0 0" |
-		"$p" mkimage -t 1600000000 -o $v/p.$c.initrd -
+	for m in p o; do
+		b=$p; [ $m = o ] && b=${VM_OTHER:-}
+		[ -n "$b" ] || continue
+		printf '%s\n' "dir /dev 0755 0 0" "nod /dev/console 0600 0 0 c 5 1" "file /init $b 0755 0 0" \
+			"dir /initramfs.d 0755 0 0" "file /initramfs.d/image $top/$v/k.$c.initrd 0644 0 0" |
+			"$p" mkimage -t 1600000000 -o $v/$m.$c.initrd -
+	done
 done
 
 # ---- the boots -------------------------------------------------------------------
@@ -88,6 +93,7 @@ for r in $(seq "$reps"); do
 		for c in $images; do
 			boot k $c $s 1024 "" >> $res/k.$c.$s
 			boot p $c $s 1024 "" >> $res/p.$c.$s
+			[ -z "${VM_OTHER:-}" ] || boot o $c $s 1024 "" >> $res/o.$c.$s
 		done
 	done
 done
@@ -138,6 +144,20 @@ for s in $smps; do
 		echo "$s $c $(ratio "$pc" "$kc") $(ratio "$pe" "$ke")" >> $res/ratios
 	done
 done
+if [ -n "${VM_OTHER:-}" ]; then
+	echo
+	echo "A/B: popinit (this build) against $VM_OTHER, same boots interleaved:"
+	echo
+	echo "| vCPUs | image | this: its unpack | other: its unpack | this / other | this: exec | other: exec | unpack cost, this / other |"
+	echo "|---|---|---|---|---|---|---|---|"
+	for s in $smps; do
+		b=$(med $res/base.$s 3)
+		for c in $images; do
+			pu=$(med $res/p.$c.$s 2) ou=$(med $res/o.$c.$s 2) pe=$(med $res/p.$c.$s 3) oe=$(med $res/o.$c.$s 3)
+			echo "| $s | $c | $pu | $ou | $(ratio "$pu" "$ou") | $pe | $oe | $(ratio "$(sub "$pe" "$b")" "$(sub "$oe" "$b")") |"
+		done
+	done
+fi
 echo
 echo "popinit's phases (one more boot each, with popinit.timing; its clock calls add to these figures):"
 echo
