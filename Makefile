@@ -121,7 +121,7 @@ DEP_STAMPS = $(DEP_NAMES:%=$(DEPS)/.stamp-%)
 # (cli -> init -> unpack, modload, blkdev, boot -> verify -> codec -> lib)
 LIB_SRCS     = $(wildcard lib/*.c)
 CODEC_SRCS   = codec/decomp.c $(sort $(foreach c,$(CODECS),$(src_$(c))))
-VERIFY_SRCS  = verify/sig.c verify/sigkey.c verify/sigimage.c
+VERIFY_SRCS  = verify/sig.c verify/sigkey.c verify/sigimage.c verify/sha256.c
 UNPACK_SRCS  = unpack/cpio.c unpack/links.c unpack/image.c unpack/pipe.c unpack/sink_fs.c unpack/timing.c \
                unpack/sink_list.c unpack/unpack.c
 MODLOAD_SRCS = modload/moddb.c modload/modconf.c modload/plan.c modload/modfile.c modload/scan.c \

@@ -25,10 +25,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <bearssl_hash.h>
-
 #include "../lib/clock.h"
 #include "../lib/io.h"
+#include "sha256.h"
 #include "sigimage.h"
 
 #define CHUNK (1u << 20)
@@ -153,7 +152,7 @@ check_frame(const struct sig_image *si, struct error *why)
 static int
 hash_mapped(int fd, uint64_t n, uint8_t hash[32])
 {
-	br_sha256_context h;
+	struct sha256 h;
 	struct stat st;
 
 	if (!n || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || n > (uint64_t)st.st_size || n > SIZE_MAX)
@@ -161,14 +160,14 @@ hash_mapped(int fd, uint64_t n, uint8_t hash[32])
 	void *p = mmap(NULL, (size_t)n, PROT_READ, MAP_SHARED, fd, 0);
 	if (p == MAP_FAILED)
 		return -1;
-	br_sha256_init(&h);
+	sha256_init(&h);
 	/* a step at a time, each dropped from the mapping once hashed */
 	for (uint64_t off = 0; off < n; off += CHUNK) {
 		size_t k = n - off < CHUNK ? (size_t)(n - off) : CHUNK;
-		br_sha256_update(&h, (const uint8_t *)p + off, k);
+		sha256_update(&h, (const uint8_t *)p + off, k);
 		(void)madvise((uint8_t *)p + off, k, MADV_DONTNEED);
 	}
-	br_sha256_out(&h, hash);
+	sha256_out(&h, hash);
 	(void)munmap(p, (size_t)n);
 	return 0;
 }
@@ -180,7 +179,7 @@ hash_mapped(int fd, uint64_t n, uint8_t hash[32])
 static int
 copy(struct sig_image *si, bool seal, uint8_t hash[32])
 {
-	br_sha256_context h;
+	struct sha256 h;
 	bool spooled = seal && si->spool >= 0;
 
 	if (spooled) {
@@ -199,7 +198,7 @@ copy(struct sig_image *si, bool seal, uint8_t hash[32])
 	int m = seal ? io_memfd("popinit-payload") : 0;
 	if (m < 0)
 		return m;
-	br_sha256_init(&h);
+	sha256_init(&h);
 	for (uint64_t off = 0; off < si->m.payload_size;) {
 		uint64_t left = si->m.payload_size - off;
 		size_t n = left < CHUNK ? (size_t)left : CHUNK;
@@ -211,10 +210,10 @@ copy(struct sig_image *si, bool seal, uint8_t hash[32])
 				(void)io_close(m);
 			return r;
 		}
-		br_sha256_update(&h, chunk, n);
+		sha256_update(&h, chunk, n);
 		off += n;
 	}
-	br_sha256_out(&h, hash);
+	sha256_out(&h, hash);
 	int r = seal ? io_seal(m) : 0;
 	if (r < 0) {
 		(void)io_close(m);
