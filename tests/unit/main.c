@@ -21,5 +21,6 @@ main(void)
 	test_cpio();
 	test_image();
 	test_links();
+	test_sha256();
 	return t_failed ? 1 : 0;
 }

@@ -29,5 +29,6 @@ void t_fail(const char *name, const char *why, const char *file, int line);
 void test_cpio(void);
 void test_image(void);
 void test_links(void);
+void test_sha256(void);
 
 #endif
