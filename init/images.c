@@ -129,11 +129,14 @@ boot_timing(const char *image, const struct unpack_result *res)
 	for (int i = 0; i < TM_PHASES; i++)
 		if (res->reader.ns[i])
 			n += snprintf(line + n, sizeof line - (size_t)n, " %s %llu", tm_names[i], ms(res->reader.ns[i]));
-	n += snprintf(line + n, sizeof line - (size_t)n, ";%s", res->writer.ns[TM_WRITE] + res->writer.ns[TM_META] ?
-		      " writer" : "");
-	for (int i = 0; i < TM_PHASES; i++)
-		if (res->writer.ns[i])
-			n += snprintf(line + n, sizeof line - (size_t)n, " %s %llu", tm_names[i], ms(res->writer.ns[i]));
+	/* one thread: the reader's clock has it all */
+	if (res->writer.ns[TM_WRITE] + res->writer.ns[TM_META]) {
+		n += snprintf(line + n, sizeof line - (size_t)n, "; writer");
+		for (int i = 0; i < TM_PHASES; i++)
+			if (res->writer.ns[i])
+				n += snprintf(line + n, sizeof line - (size_t)n, " %s %llu", tm_names[i],
+					      ms(res->writer.ns[i]));
+	}
 	log_info("timing %s: %llu bytes in %llu ms: %llu files, %llu dirs, %llu others, %llu bytes out; "
 		 "ms: reader%s", image, (unsigned long long)res->bytes_in, ms(res->ns),
 		 (unsigned long long)st->files, (unsigned long long)st->dirs,

@@ -5,7 +5,7 @@
 #include "timing.h"
 
 const char *const tm_names[TM_PHASES] = {
-	"other", "read", "decode", "parse", "queue", "write", "meta", "idle",
+	"other", "read", "decode", "parse", "queue", "write", "meta", "idle", "give",
 };
 
 void

@@ -13,7 +13,8 @@
  *   meta    every other call on the tree: lstat, open, chown, chmod,
  *           truncate, utimes, close, mkdir, mknod, symlink, link
  *   idle    the writer waiting for work
- *   verify  a signed image's checks (hash, signature) before the unpack
+ *   give    giving a mapped image back as it is consumed (madvise, and
+ *           fallocate's hole punching, which frees its pages)
  */
 #ifndef POPINIT_TIMING_H
 #define POPINIT_TIMING_H
@@ -21,7 +22,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum tm_phase { TM_OTHER, TM_READ, TM_DECODE, TM_PARSE, TM_QUEUE, TM_WRITE, TM_META, TM_IDLE, TM_PHASES };
+enum tm_phase { TM_OTHER, TM_READ, TM_DECODE, TM_PARSE, TM_QUEUE, TM_WRITE, TM_META, TM_IDLE, TM_GIVE, TM_PHASES };
 
 struct timing {
 	bool on;

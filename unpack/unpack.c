@@ -128,6 +128,9 @@ give_back(void *ctx, uint64_t upto)
 	upto &= ~(uint64_t)(UNPACK_PAGE - 1);
 	if (upto <= from)
 		return;
+	/* the reader's clock in one thread, the writer's in two */
+	struct timing *tm = pipe_direct(u->pipe) ? &u->res->reader : NULL;
+	enum tm_phase was = tm_enter(tm, TM_GIVE);
 	if (u->punch && fallocate(u->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)from,
 				  (off_t)(upto - from)) < 0)
 		u->punch = false;	/* ramfs, a sealed memfd: kept to the end */
@@ -135,6 +138,7 @@ give_back(void *ctx, uint64_t upto)
 	if (!u->punch)
 		(void)madvise((void *)(u->map + from), upto - from, MADV_DONTNEED);
 	u->given = upto;
+	tm_leave(tm, was);
 }
 
 static void

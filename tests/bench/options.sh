@@ -48,9 +48,10 @@ lzma-O2|xz|LZMA_OPT=-O2
 lzma-not-small|xz|LZMA_SMALL=no
 lzma-not-small-O2|xz|LZMA_SMALL=no;LZMA_OPT=-O2
 "
-EXTRA=${OPTIONS_EXTRA:-}
-[ -z "$EXTRA" ] || variants="$variants
-$EXTRA"
+# OPTIONS_ONLY=REGEX: only the variants whose name matches (and the defaults)
+if [ -n "${OPTIONS_ONLY:-}" ]; then
+	variants=$(echo "$variants" | grep -E "^([a-z]*-default|${OPTIONS_ONLY})\|")
+fi
 
 v=$w/var
 mkdir -p $v
