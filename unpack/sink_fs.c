@@ -37,6 +37,7 @@ struct sink_fs {
 	bool fd_crc;
 	uint32_t fd_check, fd_mtime;
 	uint64_t fd_offset;
+	uint64_t fd_size, fd_done;	/* its size, the bytes written */
 	bool fd_temp;			/* writing fd_name + TEMP_SUFFIX */
 	bool fd_new;			/* a new file (not a hard link): counted when complete */
 	struct sink_stats stats;
@@ -151,10 +152,24 @@ oom(struct sink_fs *s, const struct cpio_entry *e)
 	return -1;
 }
 
+/* kernel_length: the kernel truncates a file to its size before writing
+ * it (vfs_truncate); a new file written whole gets that size anyway, so
+ * the call is made only for one whose data did not all come (a write
+ * error, an archive cut short): the same length, a call less a file */
+static void
+kernel_length(struct sink_fs *s)
+{
+	if (s->fd >= 0 && s->fd_done < s->fd_size) {
+		CALL(s, SC_TRUNCATE);
+		(void)ftruncate(s->fd, (off_t)s->fd_size);
+	}
+}
+
 static void
 close_file(struct sink_fs *s)
 {
 	if (s->fd >= 0) {
+		kernel_length(s);
 		CALL(s, SC_CLOSE);
 		(void)io_close(s->fd);
 		s->fd = -1;
@@ -199,7 +214,11 @@ do_file(struct sink_fs *s, const struct cpio_entry *e)
 	(void)fchown(s->fd, e->uid, e->gid);
 	CALL(s, SC_CHMOD);
 	(void)fchmod(s->fd, e->mode & 07777);
-	if (e->filesize) {
+	s->fd_size = e->filesize;
+	s->fd_done = 0;
+	/* a later link to a file made earlier holds that file's data:
+	 * truncated now, as the kernel does (kernel_length for the others) */
+	if (e->filesize && ml == 1) {
 		CALL(s, SC_TRUNCATE);
 		(void)ftruncate(s->fd, e->filesize);
 	}
@@ -292,9 +311,11 @@ sink_fs_data(void *ctx, const void *buf, size_t len)
 	int r = io_write_full(s->fd, buf, len);
 	tm_leave(s->tm, was);
 	if (r < 0) {
+		kernel_length(s);
 		error_set(s->error, "write error", NULL, r, s->fd_name, s->fd_offset);
 		return -1;
 	}
+	s->fd_done += len;
 	s->stats.bytes += len;
 	return 0;
 }
