@@ -6,8 +6,10 @@
 #   make size            the binary's size and the share of each part
 #   make TOOLS=no        without the host tools (mkimage, sign): a firmware's init
 #   make boot            boot Debian's kernel in QEMU with popinit as /init
-#   make bench           unpack, boot, memory and size against the peers (writes
-#                        bench/results.md, bench/unpack.svg), then bench-modload
+#   make bench           the kernel against popinit in QEMU (1 and 2 vCPUs, memory
+#                        floor), the codecs' options, OpenRISC, the host against
+#                        the peers, memory, size (writes bench/results.md,
+#                        bench/unpack.svg), then bench-modload
 #   make bench-modload   module loading: popinit against kmod, in QEMU
 #   make fuzz SECONDS=N  every libFuzzer target for N seconds (default 600),
 #                        then popinit against the kernel's own code
@@ -210,10 +212,16 @@ kernel: $(B)/popinit
 port: all
 	@sh tests/port.sh
 
-# benchmarks print figures; they are not tests.  bench: unpack (host and
-# QEMU), boot, memory, size, written to bench/results.md and bench/unpack.svg;
+# benchmarks print figures; they are not tests.  bench: the kernel's
+# unpack against popinit's in QEMU at 1 and 2 vCPUs and the memory floor
+# (vm.sh), the codecs' build options (options.sh), OpenRISC's seed
+# scenario by phase (or1k.sh), then the host against the peers, memory,
+# size, all written to bench/results.md and bench/unpack.svg (unpack.sh);
 # then module loading (bench-modload)
 bench: all $(B)/bench/decode
+	@sh tests/bench/vm.sh
+	@sh tests/bench/options.sh > build/bench/options.md.tmp && mv build/bench/options.md.tmp build/bench/options.md
+	@sh tests/bench/or1k.sh
 	@sh tests/bench/unpack.sh
 	@sh tests/bench/modload.sh
 
