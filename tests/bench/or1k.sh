@@ -9,8 +9,8 @@
 #   sh tests/bench/or1k.sh [REPS]        writes build/bench/or1k.md
 #
 # Boots, interleaved, REPS each (QEMU's or1k virt, TCG, printk.time=1):
-#   kernel   -initrd main.img, rdinit=/sbin/init: its unpack is "Trying to
-#            unpack rootfs image" to "Freeing initrd memory"
+#   kernel   -initrd main.img, rdinit=/sbin/init: its unpack is "Unpacking
+#            initramfs..." to "Freeing initrd memory"
 #   popinit  popinit.image=main:/images/main.img: its line "unpacked 1
 #            image ... in N ms" (verification included), and once more with
 #            popinit.timing for the phases
@@ -71,12 +71,18 @@ rm -rf $res; mkdir -p $res
 for r in $(seq "$reps"); do
 	say "or1k: repetition $r"
 	boot k -initrd $w/main.img -append "console=ttyS0 panic=-1 printk.time=1 rdinit=/sbin/init"
-	a=$(ts 'Trying to unpack rootfs image' k) b=$(ts 'Freeing initrd memory' k)
-	grep -q '^@@FILE /etc/arch=or1k$' $w/k.txt && awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f\n", b - a }' >> $res/k ||
+	a=$(ts 'Unpacking initramfs\|Trying to unpack rootfs image' k) b=$(ts 'Freeing initrd memory' k)
+	if grep -q '^@@FILE /etc/arch=or1k$' $w/k.txt && [ -n "$a" ] && [ -n "$b" ]; then
+		awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f\n", b - a }' >> $res/k
+	else
 		echo NaN >> $res/k
+	fi
 	boot p -append "console=ttyS0 panic=-1 printk.time=1 popinit.image=main:/images/main.img"
-	grep -q '^@@FILE /etc/arch=or1k$' $w/p.txt && sed -n 's/.*popinit: unpacked 1 image.* in \([0-9]*\) ms.*/\1/p' $w/p.txt >> $res/p ||
+	if grep -q '^@@FILE /etc/arch=or1k$' $w/p.txt; then
+		sed -n 's/.*popinit: unpacked 1 image.* in \([0-9]*\) ms.*/\1/p' $w/p.txt >> $res/p
+	else
 		echo NaN >> $res/p
+	fi
 done
 boot t -append "console=ttyS0 panic=-1 printk.time=1 popinit.image=main:/images/main.img popinit.timing"
 load1=$(awk '{ print $1 " " $2 " " $3 }' /proc/loadavg)
