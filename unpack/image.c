@@ -25,6 +25,8 @@ emit(void *ctx, const uint8_t *buf, size_t len)
 	enum tm_phase was = tm_enter(im->tm, TM_PARSE);
 	int r = cpio_flush(&im->cpio, buf, len);
 
+	if (im->lent_done)
+		im->lent_done(im->lend->ctx, buf);
 	tm_leave(im->tm, was);
 	return r;
 }
@@ -91,6 +93,7 @@ segment_start(struct image *im, const uint8_t magic[2])
 		segment_done(im, DEC_FAIL);
 		return;
 	}
+	im->d.lend = im->lend;
 	im->decoding = true;
 	im->mode = IMG_DECODE;
 }

@@ -57,6 +57,10 @@ struct image {
 	image_segment_fn segment;
 	void *segment_ctx;
 	struct timing *tm;	/* decode and parse time, or NULL */
+	/* the sink's buffers lent to the decoders (NULL: none), and what is
+	 * called once an emitted buffer's entries are handed to the sink */
+	const struct dec_lend *lend;
+	void (*lent_done)(void *ctx, const uint8_t *buf);
 	struct error err;	/* the first error; its where said at the end */
 	struct error late;	/* the first problem the kernel does not report */
 	struct dec d;

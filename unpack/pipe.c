@@ -9,6 +9,7 @@
 #include "pipe.h"
 
 #define PIPE_RING (4u << 20)		/* bytes queued at most */
+#define PIPE_BUFS 16			/* decoders' output buffers lent, DEC_CHUNK each */
 #define PIPE_DATA_MAX (256u << 10)	/* payload of one DATA record at most */
 /* the writer, once idle, is woken when this much is queued (or at a record
  * that must not wait): one wake-up per 128 KiB record cost two context
@@ -17,8 +18,8 @@
 
 /* the types from REC_TRAILER on wake the writer at once */
 enum rec_type {
-	REC_PAD, REC_ENTRY, REC_DATA, REC_REF, REC_END, REC_RELEASE, REC_TRAILER, REC_IMAGE_END, REC_CALL,
-	REC_QUIT
+	REC_PAD, REC_ENTRY, REC_DATA, REC_REF, REC_END, REC_RELEASE, REC_BUFDONE, REC_TRAILER, REC_IMAGE_END,
+	REC_CALL, REC_QUIT
 };
 
 struct rec {
@@ -33,8 +34,10 @@ struct rec_entry {
 	uint32_t name_len, target_len;	/* with their NULs; target 0: none */
 };
 
-/* REC_REF payload: data that stays where it is (pipe_stable); REC_RELEASE:
- * a call once what is before it is written; REC_CALL: the reader's work */
+/* REC_REF payload: data that stays where it is (pipe_stable, or a lent
+ * buffer); REC_BUFDONE: a lent buffer back once what is before it is
+ * written; REC_RELEASE: a call once what is before it is written;
+ * REC_CALL: the reader's work */
 struct rec_ref {
 	const uint8_t *at;
 	size_t len;
@@ -48,7 +51,7 @@ struct rec_call {
 struct pipe {
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t can_put, can_get, idle;
+	pthread_cond_t can_put, can_get, idle, can_lend;
 	size_t head, tail, used;	/* ring positions and fill */
 	bool failed;			/* the writer recorded an error (locked) */
 	bool waiting;			/* the writer sleeps on can_get (locked) */
@@ -57,6 +60,9 @@ struct pipe {
 	bool direct;			/* the reader runs in the writer's thread */
 	size_t work;			/* data queued since the writer slept (locked) */
 	const uint8_t *stable_lo, *stable_hi;	/* data queued by reference */
+	uint8_t *pool;			/* PIPE_BUFS buffers lent to the decoders */
+	uint32_t pool_free;		/* a bit each, set when free (locked) */
+	struct dec_lend lend;
 	int start_err;
 	const char *start_what;
 	const char *root;
@@ -87,7 +93,7 @@ put(struct pipe *p, struct rec *hdr, const void *a, size_t alen, const void *b, 
     const void *c, size_t clen)
 {
 	size_t need = rec_size(hdr->len);
-	bool force = hdr->type == REC_IMAGE_END || hdr->type == REC_QUIT;
+	bool force = hdr->type == REC_IMAGE_END || hdr->type == REC_QUIT || hdr->type == REC_BUFDONE;
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
@@ -163,12 +169,18 @@ q_entry(void *ctx, const struct cpio_entry *e)
 	return put(p, &h, &re, sizeof re, e->name, re.name_len, e->target, re.target_len) ? 0 : refused(p);
 }
 
+static bool
+in_pool(const struct pipe *p, const uint8_t *buf)
+{
+	return p->pool && buf >= p->pool && buf < p->pool + PIPE_BUFS * DEC_CHUNK;
+}
+
 static int
 q_data(void *ctx, const void *buf, size_t len)
 {
 	struct pipe *p = ctx;
 
-	if ((const uint8_t *)buf >= p->stable_lo && (const uint8_t *)buf + len <= p->stable_hi) {
+	if (((const uint8_t *)buf >= p->stable_lo && (const uint8_t *)buf + len <= p->stable_hi) || in_pool(p, buf)) {
 		struct rec_ref ref = { buf, len };
 		struct rec h = { REC_REF, sizeof ref, 0, 0 };
 		return put(p, &h, &ref, sizeof ref, NULL, 0, NULL, 0) ? 0 : refused(p);
@@ -200,6 +212,71 @@ q_trailer(void *ctx)
 	struct rec h = { REC_TRAILER, 0, 0, 0 };
 
 	return put(p, &h, NULL, 0, NULL, 0, NULL, 0) ? 0 : refused(p);
+}
+
+/* the buffers lent to the decoders: taken by the reader (waiting, if all
+ * are out, for the writer to finish with one), given back by the writer
+ * (REC_BUFDONE, after the data in them), or by the reader for one not
+ * emitted */
+static uint8_t *
+lend_get(void *ctx)
+{
+	struct pipe *p = ctx;
+
+	pthread_mutex_lock(&p->lock);
+	if (!p->pool_free) {
+		/* a writer asleep on a small batch has our buffers queued */
+		if (p->waiting)
+			pthread_cond_signal(&p->can_get);
+		enum tm_phase was = tm_enter(p->rtm, TM_QUEUE);
+		while (!p->pool_free) {
+			p->rwaits++;
+			pthread_cond_wait(&p->can_lend, &p->lock);
+		}
+		tm_leave(p->rtm, was);
+	}
+	int i = __builtin_ctz(p->pool_free);
+	p->pool_free &= ~(1u << i);
+	pthread_mutex_unlock(&p->lock);
+	return p->pool + (size_t)i * DEC_CHUNK;
+}
+
+/* pool_back: BUF free again (the lock held); a reader waiting for one is
+ * woken when half are free, not for each (all but one are queued when it
+ * waits: half come back) */
+static void
+pool_back(struct pipe *p, const uint8_t *buf)
+{
+	p->pool_free |= 1u << (unsigned)((size_t)(buf - p->pool) / DEC_CHUNK);
+	if (__builtin_popcount(p->pool_free) == PIPE_BUFS / 2)
+		pthread_cond_signal(&p->can_lend);
+}
+
+static void
+lend_put(void *ctx, uint8_t *buf)
+{
+	struct pipe *p = ctx;
+
+	pthread_mutex_lock(&p->lock);
+	pool_back(p, buf);
+	pthread_mutex_unlock(&p->lock);
+}
+
+const struct dec_lend *
+pipe_lend(struct pipe *p)
+{
+	return p->pool ? &p->lend : NULL;
+}
+
+void
+pipe_lent_done(void *ctx, const uint8_t *buf)
+{
+	struct pipe *p = ctx;
+	struct rec_ref ref = { buf, 0 };
+	struct rec h = { REC_BUFDONE, sizeof ref, 0, 0 };
+
+	if (in_pool(p, buf))
+		(void)put(p, &h, &ref, sizeof ref, NULL, 0, NULL, 0);
 }
 
 /* the direct sink: the filesystem sink called in place, in the writer's
@@ -250,8 +327,9 @@ apply(struct pipe *p, const struct rec *h, const uint8_t *payload)
 {
 	int r = 0;
 
-	if (p->skipping && h->type != REC_IMAGE_END && h->type != REC_QUIT)
-		return true;	/* after an error, nothing more is applied */
+	/* after an error nothing more is applied; lent buffers come back */
+	if (p->skipping && h->type != REC_IMAGE_END && h->type != REC_QUIT && h->type != REC_BUFDONE)
+		return true;
 	switch (h->type) {
 	case REC_PAD:
 		break;
@@ -272,6 +350,14 @@ apply(struct pipe *p, const struct rec *h, const uint8_t *payload)
 		struct rec_ref ref;
 		memcpy(&ref, payload, sizeof ref);
 		r = sink_fs_data(p->fs, ref.at, ref.len);
+		break;
+	}
+	case REC_BUFDONE: {
+		struct rec_ref ref;
+		memcpy(&ref, payload, sizeof ref);
+		pthread_mutex_lock(&p->lock);
+		pool_back(p, ref.at);
+		pthread_mutex_unlock(&p->lock);
 		break;
 	}
 	case REC_RELEASE:
@@ -394,6 +480,12 @@ pipe_start(const char *root, int flags, struct error *e)
 	pthread_cond_init(&p->can_put, NULL);
 	pthread_cond_init(&p->can_get, NULL);
 	pthread_cond_init(&p->idle, NULL);
+	pthread_cond_init(&p->can_lend, NULL);
+	/* two threads: the decoders write into buffers the writer writes from */
+	if (!p->direct && (p->pool = malloc(PIPE_BUFS * DEC_CHUNK))) {
+		p->pool_free = (1u << PIPE_BUFS) - 1;
+		p->lend = (struct dec_lend){ lend_get, lend_put, p };
+	}
 	int r = pthread_create(&p->thread, NULL, writer, p);
 	if (r) {
 		error_set(e, "start the writer thread", NULL, -r, NULL, 0);
@@ -414,6 +506,7 @@ pipe_start(const char *root, int flags, struct error *e)
 fail:
 	sink_fs_free(p->fs);
 	free(p->ring);
+	free(p->pool);
 	free(p);
 	return NULL;
 }
@@ -538,9 +631,11 @@ pipe_stop(struct pipe *p)
 	pthread_join(p->thread, NULL);
 	sink_fs_free(p->fs);
 	free(p->ring);
+	free(p->pool);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->can_put);
 	pthread_cond_destroy(&p->can_get);
 	pthread_cond_destroy(&p->idle);
+	pthread_cond_destroy(&p->can_lend);
 	free(p);
 }

@@ -18,6 +18,7 @@
 #ifndef POPINIT_PIPE_H
 #define POPINIT_PIPE_H
 
+#include "../codec/decomp.h"
 #include "cpio.h"
 #include "sink.h"
 #include "timing.h"
@@ -34,6 +35,12 @@ bool pipe_direct(const struct pipe *p);
 /* pipe_sink: the sink of one image's entries; its error goes to ERR, the
  * time the reader waits for the writer to RTM (direct: all its time) */
 const struct cpio_sink *pipe_sink(struct pipe *p, struct error *err, struct timing *rtm);
+/* pipe_lend: two threads: buffers lent to the decoders (decomp.h), whose
+ * output is then queued by reference; pipe_lent_done(P, BUF) once BUF's
+ * entries are handed to the sink (any BUF: the others are ignored);
+ * direct mode: NULL (the output is written where it is anyway) */
+const struct dec_lend *pipe_lend(struct pipe *p);
+void pipe_lent_done(void *p, const uint8_t *buf);
 /* pipe_stable: data handed to the sink within [LO, HI) stays valid until
  * the image ends: it is queued by reference (NULL, NULL: none) */
 void pipe_stable(struct pipe *p, const void *lo, const void *hi);

@@ -178,6 +178,8 @@ run(void *ctx, uint64_t unused)
 
 	image_init(im, pipe_sink(u->pipe, &im->err, &res->reader));
 	im->tm = &res->reader;
+	if ((im->lend = pipe_lend(u->pipe)))
+		im->lent_done = pipe_lent_done;
 	if (u->map)
 		push_mapped(u);
 	else

@@ -14,6 +14,10 @@
  * concatenation logic relies on: the next segment starts there).
  * Bit 7 of step: the emit callback refuses past 64 KiB (a write error);
  * the decoder must then stop (no comparison).
+ * The stepped run lends the decoder its output buffers (d->lend, as the
+ * writer's queue does), poisoned when lent: a decoder that takes them must
+ * hold one at a time, emit only within it, and give back every one it
+ * did not emit; the output must be the whole run's, which lent nothing.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -28,9 +32,14 @@ static const struct dec_codec *const codecs[] = {
 	&dec_gzip, &dec_bzip2, &dec_lzma, &dec_xz, &dec_lzo, &dec_lz4, &dec_zstd,
 };
 
+#define POOL 4
+enum { FREE, LENT };
+
 struct out {
 	uint64_t n, fnv;
 	uint64_t refuse_at;	/* 0: never */
+	uint8_t *pool[POOL];	/* lent buffers, or NULL: none */
+	int state[POOL];
 };
 
 struct rec {
@@ -39,14 +48,56 @@ struct rec {
 	uint64_t out, fnv, stream;
 };
 
+static void check(int ok, const char *what);
+
+/* which lent buffer holds BUF, or -1 */
+static int
+lent_at(const struct out *o, const uint8_t *buf)
+{
+	for (int i = 0; i < POOL; i++)
+		if (o->pool[i] && buf >= o->pool[i] && buf < o->pool[i] + DEC_CHUNK)
+			return i;
+	return -1;
+}
+
+static uint8_t *
+lend_get(void *ctx)
+{
+	struct out *o = ctx;
+	int held = 0;
+
+	for (int i = 0; i < POOL; i++)
+		held += o->state[i] == LENT;
+	check(held == 0, "a decoder took a second buffer");
+	o->state[0] = LENT;
+	memset(o->pool[0], 0xa5, DEC_CHUNK);	/* nothing of the last piece */
+	return o->pool[0];
+}
+
+static void
+lend_put(void *ctx, uint8_t *buf)
+{
+	struct out *o = ctx;
+	int i = lent_at(o, buf);
+
+	check(i >= 0 && buf == o->pool[i] && o->state[i] == LENT, "put back a buffer it was not lent");
+	o->state[i] = FREE;
+}
+
 static int
 emit(void *ctx, const uint8_t *buf, size_t len)
 {
 	struct out *o = ctx;
+	int i = lent_at(o, buf);
 
 	if (!len) {
 		fprintf(stderr, "fuzz_decomp: emitted a piece of %zu bytes\n", len);
 		abort();
+	}
+	if (i >= 0) {
+		check(buf == o->pool[i] && len <= DEC_CHUNK, "emitted past a lent buffer");
+		check(o->state[i] == LENT, "emitted a buffer not lent");
+		o->state[i] = FREE;	/* the consumer's: done with at once here */
 	}
 	if (o->refuse_at && o->n + len > o->refuse_at)
 		return -1;
@@ -66,18 +117,26 @@ check(int ok, const char *what)
 }
 
 static struct rec
-decode(const struct dec_codec *c, const uint8_t *in, size_t len, size_t step, uint64_t refuse_at)
+decode(const struct dec_codec *c, const uint8_t *in, size_t len, size_t step, uint64_t refuse_at, int lend)
 {
+	static uint8_t *pool;
 	struct dec d;
-	struct out o = { 0, 0xcbf29ce484222325ull, refuse_at };
+	struct out o = { 0, 0xcbf29ce484222325ull, refuse_at, { NULL }, { FREE } };
+	struct dec_lend lender = { lend_get, lend_put, &o };
 	struct rec r = { DEC_FAIL, NULL, NULL, 0, 0, 0 };
 	size_t at = 0;
 
+	if (lend && !pool && !(pool = malloc(DEC_CHUNK)))
+		abort();
+	if (lend)
+		o.pool[0] = pool;
 	if (dec_start(&d, c, emit, &o) == DEC_FAIL) {
 		r.msg = d.msg;
 		dec_end(&d);
 		return r;
 	}
+	if (lend)
+		d.lend = &lender;
 	int st = DEC_MORE;
 	while (at < len) {
 		size_t n = step && len - at > step ? step : len - at, used = 0;
@@ -105,6 +164,7 @@ decode(const struct dec_codec *c, const uint8_t *in, size_t len, size_t step, ui
 	r.fnv = o.fnv;
 	r.stream = at;
 	dec_end(&d);
+	check(o.state[0] == FREE, "a lent buffer not given back");
 	return r;
 }
 
@@ -127,8 +187,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(in, c->magic, 2);
 	memcpy(in + 2, data + 2, size - 2);
 
-	struct rec whole = decode(c, in, len, 0, refuse);
-	struct rec part = decode(c, in, len, step, refuse);
+	struct rec whole = decode(c, in, len, 0, refuse, 0);
+	struct rec part = decode(c, in, len, step, refuse, 1);
 	if (whole.end == DEC_END && !refuse &&
 	    (part.end != DEC_END || part.out != whole.out || part.fnv != whole.fnv || part.stream != whole.stream)) {
 		fprintf(stderr, "fuzz_decomp: %s: whole: end after %llu bytes, %llu out; %zu at a time: %s%s, "
