@@ -15,6 +15,7 @@
 #   ZSTD_FLAGS   libzstd's compiler flags (default $zstd_flags)
 #   LZMA_SMALL   yes: liblzma --enable-small (default), no: the fast one
 #   LZMA_OPT     liblzma's optimisation (default -Os)
+#   ZLIB_OPT, LZ4_OPT   zlib's and lz4's (default -Os)
 #
 # Nothing third-party is committed: the sources come from `apt-get source`
 # (boot/srcpkg.sh: the newest version the mirror serves; deb-src lines are
@@ -76,7 +77,7 @@ build() {
 	fetch "$pkg"
 	case $1 in
 	zlib)	# inflate only: the gzip container is parsed by popinit itself
-		cc_lib z "" "$d/inflate.c" "$d/inftrees.c" "$d/inffast.c" \
+		cc_lib z "${ZLIB_OPT:-}" "$d/inflate.c" "$d/inftrees.c" "$d/inffast.c" \
 			"$d/adler32.c" "$d/crc32.c" "$d/zutil.c"
 		cp "$d/zlib.h" "$d/zconf.h" "$out/include/" ;;
 	xz)	# liblzma, decoders only: LZMA1, LZMA2 and the BCJ filter the
@@ -124,7 +125,7 @@ build() {
 		cp "$b/libzstd.a" "$out/lib/"
 		cp "$d/lib/zstd.h" "$d/lib/zstd_errors.h" "$out/include/"
 		rm -rf "$b" ;;
-	lz4)	cc_lib lz4 "" "$d/lib/lz4.c"
+	lz4)	cc_lib lz4 "${LZ4_OPT:-}" "$d/lib/lz4.c"
 		cp "$d/lib/lz4.h" "$out/include/" ;;
 	bzip2)	# BZ_NO_STDIO: popinit supplies bz_internal_error()
 		cc_lib bz2 "-DBZ_NO_STDIO -D_FILE_OFFSET_BITS=64" "$d/bzlib.c" \

@@ -26,6 +26,8 @@ say() { printf '%s\n' "$*" >&2; }
 command -v valgrind > /dev/null || { say "options.sh: fatal: valgrind missing (sh boot/packages.sh)"; exit 111; }
 [ -s $w/itools.cpio.zst ] || { say "options.sh: fatal: $w/itools.cpio.zst missing (tests/bench/unpack.sh makes it)"; exit 111; }
 [ -s $w/itools.cpio.xz ] || { zstd -dc $w/itools.cpio.zst | xz --check=crc32 -T2 > $w/itools.cpio.xz.tmp && mv $w/itools.cpio.xz.tmp $w/itools.cpio.xz; }
+[ -s $w/itools.cpio.gz ] || { zstd -dc $w/itools.cpio.zst | gzip -n > $w/itools.cpio.gz.tmp && mv $w/itools.cpio.gz.tmp $w/itools.cpio.gz; }
+[ -s $w/itools.cpio.lz4 ] || { zstd -dc $w/itools.cpio.zst | lz4 -q -9 -l > $w/itools.cpio.lz4.tmp && mv $w/itools.cpio.lz4.tmp $w/itools.cpio.lz4; }
 
 # NAME|LIB|VAR=VALUE;...: the variants; the first of each library is the default
 zdef="-O2 -DHUF_FORCE_DECOMPRESS_X1 -DZSTD_FORCE_DECOMPRESS_SEQUENCES_SHORT"
@@ -41,6 +43,10 @@ zstd-STRIP_ERROR_STRINGS|zstd|ZSTD_FLAGS=$zdef -DZSTD_STRIP_ERROR_STRINGS
 zstd-NO_INLINE|zstd|ZSTD_FLAGS=$zdef -DZSTD_NO_INLINE
 zstd-Os|zstd|ZSTD_FLAGS=-Os -DHUF_FORCE_DECOMPRESS_X1 -DZSTD_FORCE_DECOMPRESS_SEQUENCES_SHORT
 zstd-no-vectorize|zstd|ZSTD_FLAGS=$zdef -fno-tree-vectorize
+zlib-default|zlib|ZLIB_OPT=
+zlib-O2|zlib|ZLIB_OPT=-O2
+lz4-default|lz4|LZ4_OPT=
+lz4-O2|lz4|LZ4_OPT=-O2
 lzma-default|xz|LZMA_SMALL=yes
 lzma-O2|xz|LZMA_OPT=-O2
 lzma-not-small|xz|LZMA_SMALL=no
@@ -73,8 +79,8 @@ echo "$variants" | while IFS='|' read -r name lib envs; do
 		echo "$key" > $d/key
 	fi
 	stat -c %s $d/popinit > $res/$name.size
-	img=$w/itools.cpio.zst
-	[ $lib = xz ] && img=$w/itools.cpio.xz
+	case $lib in xz) img=$w/itools.cpio.xz ;; zlib) img=$w/itools.cpio.gz ;; lz4) img=$w/itools.cpio.lz4 ;;
+	*) img=$w/itools.cpio.zst ;; esac
 	echo "$img" > $res/$name.img
 	say "options: $name: callgrind"
 	valgrind --tool=callgrind --callgrind-out-file=/dev/null $d/bench/decode $img 2>&1 > /dev/null |
@@ -97,7 +103,7 @@ kernel=$(sh boot/kernel.sh build/kernel)
 t=$top/$v/vmtree
 rm -rf $t; mkdir -p $t/bin $t/img $t/etc $t/dev
 musl-gcc -static -Os -o $t/init tests/bench/vmtime.c
-cp $w/itools.cpio.zst $w/itools.cpio.xz $t/img/
+cp $w/itools.cpio.zst $w/itools.cpio.xz $w/itools.cpio.gz $w/itools.cpio.lz4 $t/img/
 echo "$variants" | while IFS='|' read -r name lib envs; do
 	[ -n "$name" ] && [ -x $v/$name/bench/decode ] || continue
 	cp $v/$name/bench/decode $t/bin/$name
@@ -127,5 +133,6 @@ echo "$variants" | while IFS='|' read -r name lib envs; do
 			q, (q == "NaN" || bq == "NaN") ? "-" : sprintf("x%.2f", q / bq) }'
 done
 echo
-echo "Images: zstd variants decode $w/itools.cpio.zst, lzma variants $w/itools.cpio.xz (xz --check=crc32, preset 6)."
+echo "Images: Debian's initramfs-tools initrd (tests/bench/vm.sh), as mkinitramfs made it (zstd) and recompressed for the"
+echo "other libraries: xz --check=crc32 (preset 6), gzip -n, lz4 -9 -l."
 echo "Load average: $load0 at the start of the host runs, $load1 at their end, $load2 after QEMU's; the instruction counts do not depend on it."
