@@ -171,6 +171,16 @@ files_ok() {
 }
 
 out=$top/bench/results.md
+# included NAME: build/bench/NAME.md, the figures of tests/bench/NAME.sh's last run
+included() {
+	if [ -s build/bench/$1.md ]; then
+		echo "tests/bench/$1.sh, run $(date -u -r build/bench/$1.md '+%Y-%m-%d %H:%M UTC'):"
+		echo
+		cat build/bench/$1.md
+	else
+		echo "(not run: tests/bench/$1.sh)"
+	fi
+}
 {
 echo "# popinit unpack benchmark"
 echo
@@ -241,13 +251,7 @@ echo "host $(ratio "$(med "$res/zstd.verify")" "$(med "$res/zstd.unsigned")")" >
 echo
 echo "## 2. QEMU: the kernel's unpack against popinit's, and the boot"
 echo
-if [ -s build/bench/vm.md ]; then
-	echo "tests/bench/vm.sh, run $(date -u -r build/bench/vm.md '+%Y-%m-%d %H:%M UTC'):"
-	echo
-	cat build/bench/vm.md
-else
-	echo "(not run: tests/bench/vm.sh)"
-fi
+included vm
 echo
 echo "## 3. Memory: peak RSS of popinit unpack, $(mib "$bigsize") MiB image (three concatenated copies of the archive)"
 echo
@@ -282,13 +286,7 @@ echo
 echo
 echo "## 5. OpenRISC: the seed's scenario, by phase"
 echo
-if [ -s build/bench/or1k.md ]; then
-	echo "tests/bench/or1k.sh, run $(date -u -r build/bench/or1k.md '+%Y-%m-%d %H:%M UTC'):"
-	echo
-	cat build/bench/or1k.md
-else
-	echo "(not run: tests/bench/or1k.sh)"
-fi
+included or1k
 echo
 echo "## Goals (issue 14)"
 echo
