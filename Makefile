@@ -10,8 +10,10 @@
 #   make install         popinit, popinit-mkinitramfs, popinit-sign-image and
 #                        the man pages into $(DESTDIR)$(PREFIX) (/usr/local);
 #                        BINDIR, MANDIR; make uninstall removes them
-#   make bench           unpack, boot, memory and size against the peers (writes
-#                        bench/results.md, bench/unpack.svg), then bench-modload
+#   make bench           the kernel against popinit in QEMU (1 and 2 vCPUs, memory
+#                        floor), the codecs' options, OpenRISC, the host against
+#                        the peers, memory, size (writes bench/results.md,
+#                        bench/unpack.svg), then bench-modload
 #   make bench-modload   module loading: popinit against kmod, in QEMU
 #   make fuzz SECONDS=N  every libFuzzer target for N seconds (default 600),
 #                        then popinit against the kernel's own code
@@ -86,19 +88,18 @@ DEPS     = build/$(T)/deps
 MUSLCC   = build/$(T)/musl/bin/$(T)-linux-musl-gcc
 CC       = $(MUSLCC)
 HOST     = $(T)-linux-musl
-# aarch64: RELRO aligns the data to the largest page, 64 KiB (34 KB of
-# padding in the file) for a protection only a dynamic linker applies; a
-# static musl binary never does (or1k-elf's ld has no RELRO)
-LDFLAGS += $(if $(filter aarch64,$(T)),-Wl$(comma)-z$(comma)norelro)
 endif
+# RELRO is a protection only a dynamic linker applies; a static musl
+# binary never does, and its alignment pads the file: on aarch64 to the
+# largest page, 64 KiB (34 KB of padding), on x86_64 the data's start to
+# where RELRO ends on a page (2.6 KB of the firmware build); without it
+# the data follows the code in the file (or1k-elf's ld has no RELRO)
+LDFLAGS += $(if $(filter or1k,$(T)),,$(if $(filter 1,$(SAN)),,-Wl$(comma)-z$(comma)norelro$(comma)-z$(comma)common-page-size=16))
 
 # the native build (x86_64) is a static ET_EXEC at a fixed address: code
-# built as PIE (gcc's default here) only adds a GOT, and RELRO only pads
-# the file to a page boundary, which a static binary never protects (as
-# for aarch64 above); 3.3 KB of the firmware build
+# built as PIE (gcc's default here) only adds a GOT
 ifeq ($(MUSLCC)$(SAN),)
 CFLAGS  += -fno-pie
-LDFLAGS += -Wl,-z,norelro
 endif
 
 # codec -> library and source
@@ -133,8 +134,8 @@ DEP_STAMPS = $(DEP_NAMES:%=$(DEPS)/.stamp-%)
 # (cli -> init -> unpack, modload, blkdev, boot -> verify -> codec -> lib)
 LIB_SRCS     = $(wildcard lib/*.c)
 CODEC_SRCS   = codec/decomp.c $(sort $(foreach c,$(CODECS),$(src_$(c))))
-VERIFY_SRCS  = verify/sig.c verify/sigkey.c verify/sigimage.c
-UNPACK_SRCS  = unpack/cpio.c unpack/links.c unpack/image.c unpack/pipe.c unpack/sink_fs.c \
+VERIFY_SRCS  = verify/sig.c verify/sigkey.c verify/sigimage.c verify/sha256.c
+UNPACK_SRCS  = unpack/cpio.c unpack/links.c unpack/image.c unpack/pipe.c unpack/sink_fs.c unpack/timing.c \
                unpack/sink_list.c unpack/unpack.c
 MODLOAD_SRCS = modload/moddb.c modload/modconf.c modload/plan.c modload/modfile.c modload/scan.c \
                modload/modload.c modload/coldplug.c
@@ -244,10 +245,16 @@ kernel: $(B)/popinit
 port: all
 	@sh tests/port.sh
 
-# benchmarks print figures; they are not tests.  bench: unpack (host and
-# QEMU), boot, memory, size, written to bench/results.md and bench/unpack.svg;
+# benchmarks print figures; they are not tests.  bench: the kernel's
+# unpack against popinit's in QEMU at 1 and 2 vCPUs and the memory floor
+# (vm.sh), the codecs' build options (options.sh), OpenRISC's seed
+# scenario by phase (or1k.sh), then the host against the peers, memory,
+# size, all written to bench/results.md and bench/unpack.svg (unpack.sh);
 # then module loading (bench-modload)
 bench: all $(B)/bench/decode
+	@sh tests/bench/vm.sh
+	@sh tests/bench/options.sh > build/bench/options.md.tmp && mv build/bench/options.md.tmp build/bench/options.md
+	@sh tests/bench/or1k.sh
 	@sh tests/bench/unpack.sh
 	@sh tests/bench/modload.sh
 

@@ -9,6 +9,14 @@
 # HOST  the configure triplet of the target, e.g. x86_64-linux-musl
 # LIB   any of: zlib xz zstd lz4 bzip2 lzo bearssl
 #
+# The codecs' build options trade speed for size (tests/bench/options.sh
+# measures each); the defaults are below, and the environment may
+# override them for a variant built elsewhere (OUT of its own):
+#   ZSTD_FLAGS   libzstd's compiler flags (default $zstd_flags)
+#   LZMA_SMALL   yes: liblzma --enable-small (default), no: the fast one
+#   LZMA_OPT     liblzma's optimisation (default -Os)
+#   ZLIB_OPT, LZ4_OPT   zlib's and lz4's (default -Os)
+#
 # Nothing third-party is committed: the sources come from `apt-get source`
 # (boot/srcpkg.sh: the newest version the mirror serves; deb-src lines are
 # added when missing, which needs root) into OUT/src and are reused, so a
@@ -26,6 +34,7 @@ out=$(cd "$out" && pwd)
 # with another compiler without fetching them again
 src=${DEPS_SRC:-$out/src}
 mkdir -p "$src"
+zstd_flags="-O2 -DHUF_FORCE_DECOMPRESS_X1 -DZSTD_FORCE_DECOMPRESS_SEQUENCES_SHORT"
 opt="-Os -ffunction-sections -fdata-sections -fno-asynchronous-unwind-tables -fno-unwind-tables"
 jobs=$(nproc 2>/dev/null || echo 2)
 ar=${AR:-ar}
@@ -68,7 +77,7 @@ build() {
 	fetch "$pkg"
 	case $1 in
 	zlib)	# inflate only: the gzip container is parsed by popinit itself
-		cc_lib z "" "$d/inflate.c" "$d/inftrees.c" "$d/inffast.c" \
+		cc_lib z "${ZLIB_OPT:-}" "$d/inflate.c" "$d/inftrees.c" "$d/inffast.c" \
 			"$d/adler32.c" "$d/crc32.c" "$d/zutil.c"
 		cp "$d/zlib.h" "$d/zconf.h" "$out/include/" ;;
 	xz)	# liblzma, decoders only: LZMA1, LZMA2 and the BCJ filter the
@@ -79,34 +88,44 @@ build() {
 		arm*) bcj=,arm,armthumb ;; sparc*) bcj=,sparc ;; *) bcj= ;;
 		esac
 		b=$out/obj-xz; rm -rf "$b"; mkdir -p "$b"
-		(cd "$b" && CC=$cc AR=$ar RANLIB=${ar%ar}ranlib CFLAGS="$opt" "$d/configure" -q --host="$host" \
+		small=--enable-small
+		[ "${LZMA_SMALL:-yes}" = yes ] || small=--disable-small
+		(cd "$b" && CC=$cc AR=$ar RANLIB=${ar%ar}ranlib CFLAGS="$(echo "$opt" | sed "s/-Os/${LZMA_OPT:--Os}/")" \
+			"$d/configure" -q --host="$host" \
 			--prefix="$out" --disable-shared --enable-static \
 			--disable-xz --disable-xzdec --disable-lzmadec --disable-lzmainfo \
 			--disable-lzma-links --disable-scripts --disable-doc --disable-nls \
 			--enable-encoders= --enable-decoders=lzma1,lzma2$bcj \
 			--enable-match-finders= --enable-checks=crc32,crc64,sha256 \
-			--enable-threads=no --enable-small --disable-microlzma \
+			--enable-threads=no $small --disable-microlzma \
 			--disable-lzip-decoder >&2 &&
 		 make -s -j"$jobs" -C src/liblzma >&2 &&
 		 make -s -C src/liblzma install >&2) || die "building liblzma"
 		# --enable-small's CRC32 goes a byte at a time (a fifth of an xz
 		# unpack): popinit's slicing-by-8, tables in .bss, replaces it
-		$cc $opt -c "$here/lzma_crc32.c" -o "$b/lzma_crc32.o" &&
-		$ar d "$out/lib/liblzma.a" liblzma_la-crc32_small.o &&
-		$ar rs "$out/lib/liblzma.a" "$b/lzma_crc32.o" || die "liblzma: replacing crc32_small.o"
+		if [ "$small" = --enable-small ]; then
+			$cc $opt -c "$here/lzma_crc32.c" -o "$b/lzma_crc32.o" &&
+			$ar d "$out/lib/liblzma.a" liblzma_la-crc32_small.o &&
+			$ar rs "$out/lib/liblzma.a" "$b/lzma_crc32.o" || die "liblzma: replacing crc32_small.o"
+		fi
 		rm -rf "$b" "$out/lib/liblzma.la" "$out/lib/pkgconfig" ;;
 	zstd)	# decompressor only, no legacy formats; -O2 with one Huffman
-		# and one sequence decoder: 1.8x the speed of -Os for 4 KB more
+		# and one sequence decoder, the single-symbol Huffman (X1) and
+		# the short-offset sequences: of every pair the smaller and the
+		# faster (tests/bench/options.sh: against X2 and the long
+		# sequences, -8.5 KB, 0.81x the time on the host, 0.72x in QEMU);
+		# the BMI2 variants chosen at run time stay (22 KB, but 1.2x the
+		# time without them on the host, 1.4x in QEMU)
 		# (built in a copy: the source tree is shared by every target)
 		b=$out/obj-zstd; rm -rf "$b"; cp -a "$d/lib" "$b"
-		(cd "$b" && CC=$cc CFLAGS="$(echo "$opt" | sed s/-Os/-O2/) -DHUF_FORCE_DECOMPRESS_X2 -DZSTD_FORCE_DECOMPRESS_SEQUENCES_LONG" \
+		(cd "$b" && CC=$cc CFLAGS="$(echo "$opt" | sed s/-Os//) ${ZSTD_FLAGS:-$zstd_flags}" \
 			make -s -j"$jobs" AR="$ar" libzstd.a \
 			ZSTD_LIB_COMPRESSION=0 ZSTD_LIB_DICTBUILDER=0 \
 			ZSTD_LIB_DEPRECATED=0 ZSTD_LEGACY_SUPPORT=0 >&2) || die "building libzstd"
 		cp "$b/libzstd.a" "$out/lib/"
 		cp "$d/lib/zstd.h" "$d/lib/zstd_errors.h" "$out/include/"
 		rm -rf "$b" ;;
-	lz4)	cc_lib lz4 "" "$d/lib/lz4.c"
+	lz4)	cc_lib lz4 "${LZ4_OPT:-}" "$d/lib/lz4.c"
 		cp "$d/lib/lz4.h" "$out/include/" ;;
 	bzip2)	# BZ_NO_STDIO: popinit supplies bz_internal_error()
 		cc_lib bz2 "-DBZ_NO_STDIO -D_FILE_OFFSET_BITS=64" "$d/bzlib.c" \

@@ -13,7 +13,7 @@ apt-get install -y -q --no-install-recommends \
 	gzip bzip2 lzop lz4 zstd cpio libarchive-tools busybox python3 strace time \
 	zlib1g-dev liblzma-dev libzstd-dev liblz4-dev libbz2-dev clang \
 	qemu-system-x86 initramfs-tools kmod fdisk e2fsprogs xfsprogs btrfs-progs dosfstools \
-	erofs-utils squashfs-tools cryptsetup-bin \
+	erofs-utils squashfs-tools cryptsetup-bin valgrind \
 	gcc-aarch64-linux-gnu gcc-or1k-elf binutils-or1k-elf qemu-system-arm qemu-system-misc qemu-user \
 	linux-source-6.1 flex bison bc libelf-dev \
 	man-db groff-base mandoc bsdextrautils librsvg2-bin udev openssl cgpt

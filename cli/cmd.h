@@ -41,7 +41,9 @@ struct cmd_verify_opts {
 	bool keys, on;		/* -k given; verify (-s or a trust option) */
 	const char *name;	/* -n NAME */
 };
-int cmd_image_args(int argc, char **argv, const char **root, int *verbose, int *first,
+/* cmd_image_args: the options of unpack and list; FLAGS (unpack only, else
+ * NULL) gets unpack.h's UNPACK_* of -t, -j1, -j2, --consume */
+int cmd_image_args(int argc, char **argv, const char **root, int *verbose, int *flags, int *first,
 		   struct cmd_verify_opts *verify);
 
 #endif

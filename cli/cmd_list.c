@@ -58,7 +58,7 @@ cmd_list(int argc, char **argv)
 	int verbose = 0, first, code = EXIT_OK;
 	struct image *im = NULL;
 
-	if (cmd_image_args(argc, argv, NULL, &verbose, &first, NULL) < 0)
+	if (cmd_image_args(argc, argv, NULL, &verbose, NULL, &first, NULL) < 0)
 		return EXIT_USAGE;
 	struct sink_list *s = sink_list_new(stdout, verbose);
 	static struct image image;

@@ -6,6 +6,7 @@
 
 #include "../init/trust.h"
 #include "../lib/log.h"
+#include "../unpack/unpack.h"
 #include "cmd.h"
 
 int
@@ -84,7 +85,7 @@ cmd_trust_finish(struct sig_trust *t, bool keys)
 }
 
 int
-cmd_image_args(int argc, char **argv, const char **root, int *verbose, int *first,
+cmd_image_args(int argc, char **argv, const char **root, int *verbose, int *flags, int *first,
 	       struct cmd_verify_opts *vo)
 {
 	int i = 1;
@@ -110,6 +111,14 @@ cmd_image_args(int argc, char **argv, const char **root, int *verbose, int *firs
 			*root = argv[i] + 7;
 		} else if (!strcmp(argv[i], "-v")) {
 			(*verbose)++;
+		} else if (flags && !strcmp(argv[i], "-t")) {
+			*flags |= UNPACK_TIMING;
+		} else if (flags && !strcmp(argv[i], "-j1")) {
+			*flags |= UNPACK_THREADS1;
+		} else if (flags && !strcmp(argv[i], "-j2")) {
+			*flags |= UNPACK_THREADS2;
+		} else if (flags && !strcmp(argv[i], "--consume")) {
+			*flags |= UNPACK_RELEASE;
 		} else if (argv[i][0] == '-' && argv[i][1]) {
 			log_fatal("unknown option: %s", argv[i]);
 			return -1;

@@ -1,10 +1,17 @@
-/* cmd_unpack.c: popinit unpack [--root DIR] [-v] [-s] [-k KEY]... [-r KEYID]...
+/* cmd_unpack.c: popinit unpack [--root DIR] [-v] [-t] [-j1|-j2] [--consume]
+ *                             [-s] [-k KEY]... [-r KEYID]...
  *                             [-m NAME:VERSION]... [-K RELEASE] [-n NAME] IMAGE...
  *
  * unpack -s or -k verifies each image first and unpacks its sealed
- * payload, as boot does with trusted keys (-s: boot's trust). */
+ * payload, as boot does with trusted keys (-s: boot's trust).  -t: each
+ * image's phases, calls and memory, as popinit.timing at boot.  -j1, -j2:
+ * one thread or two, whatever the CPUs online.  --consume: each image
+ * file is given back as it is unpacked, then removed, as boot does with
+ * the images of rootfs. */
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../init/boot.h"
 #include "../init/trust.h"
@@ -18,17 +25,17 @@ int
 cmd_unpack(int argc, char **argv)
 {
 	const char *root = "/";
-	int verbose = 0, first, code = EXIT_OK, late = EXIT_OK;
+	int verbose = 0, first, code = EXIT_OK, late = EXIT_OK, flags = 0;
 	uint64_t t0 = clock_ms(), bytes = 0;
 
 	static struct cmd_verify_opts vo;
-	if (cmd_image_args(argc, argv, &root, &verbose, &first, &vo) < 0 ||
+	if (cmd_image_args(argc, argv, &root, &verbose, &flags, &first, &vo) < 0 ||
 	    (vo.on && cmd_trust_finish(&vo.t, vo.keys) < 0))
 		return EXIT_USAGE;
 	if (vo.on)
 		vo.t.required = true;
 	struct error e = { 0 };
-	struct unpacker *u = unpacker_new(root, &e);
+	struct unpacker *u = unpacker_new(root, flags, &e);
 	if (!u) {
 		log_fatal("unable to %s %s: %s", e.msg, root, strerror(-e.err));
 		return EXIT_TEMP;
@@ -36,7 +43,11 @@ cmd_unpack(int argc, char **argv)
 	int i, done = 0;
 	for (i = first; i < argc && code == EXIT_OK; i++) {
 		struct unpack_result res;
-		int fd = cmd_open_image(argv[i]);
+		/* --consume punches the file: open it for writing too */
+		int fd = flags & UNPACK_RELEASE && strcmp(argv[i], "-") ?
+			open(argv[i], O_RDWR | O_CLOEXEC | O_NOCTTY) : -1;
+		if (fd < 0)
+			fd = cmd_open_image(argv[i]);
 		if (fd < 0) {
 			code = EXIT_USAGE;
 			break;
@@ -55,6 +66,10 @@ cmd_unpack(int argc, char **argv)
 		}
 		int r = unpacker_run(u, fd, &res);
 		(void)io_close(fd);
+		if (flags & UNPACK_TIMING)
+			boot_timing(argv[i], &res);
+		if (flags & UNPACK_RELEASE && !r && strcmp(argv[i], "-") && unlink(argv[i]) < 0)
+			log_warn("unable to remove the consumed image %s: %s", argv[i], strerror(errno));
 		bytes += res.bytes_in;
 		/* unpacked to its end: no error the kernel would report */
 		if (!res.err.msg && !res.read_err)

@@ -146,13 +146,27 @@ dec_end(struct dec *d)
 	if (d->codec && d->codec->ops->fini)
 		d->codec->ops->fini(d);
 	d->codec = NULL;
+	/* output lost with an error, or a buffer not used */
+	if (d->lent)
+		d->lend->put(d->lend->ctx, d->lent);
+	d->lent = NULL;
+}
+
+uint8_t *
+dec_outbuf(struct dec *d, uint8_t *own)
+{
+	if (!d->lent && d->lend)
+		d->lent = d->lend->get(d->lend->ctx);
+	return d->lent ? d->lent : own;
 }
 
 int
 dec_out(struct dec *d, const uint8_t *buf, size_t len)
 {
 	if (!len)
-		return 0;
+		return 0;	/* a lent buffer not written stays lent */
+	if (buf == d->lent)
+		d->lent = NULL;	/* the consumer's now */
 	d->out_total += len;
 	return d->emit(d->emit_ctx, buf, len) < 0 ? -1 : 0;
 }

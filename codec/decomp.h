@@ -34,6 +34,19 @@
 /* decompressed output goes here; a negative return stops the decoder */
 typedef int (*dec_emit_fn)(void *ctx, const uint8_t *buf, size_t len);
 
+/* A consumer may lend a decoder the buffers it writes its output into
+ * (d->lend, set after dec_start), so that the output can be kept where it
+ * is (queued by reference) instead of copied: get() gives one of
+ * DEC_CHUNK bytes (it may wait), put() takes back one that was not
+ * emitted; an emitted one is the consumer's from the emit call on.
+ * Decoders that write in DEC_CHUNK pieces (gzip, xz, zstd) take them;
+ * the others keep their own buffers. */
+struct dec_lend {
+	uint8_t *(*get)(void *ctx);
+	void (*put)(void *ctx, uint8_t *buf);
+	void *ctx;
+};
+
 enum {
 	DEC_MORE = 0,	/* all input taken, the stream goes on */
 	DEC_END = 1,	/* the stream ended: *used bytes of this input were its own */
@@ -51,6 +64,8 @@ struct dec {
 	size_t tail_len;
 	uint64_t in_total;	/* compressed bytes consumed so far */
 	uint64_t out_total;	/* decompressed bytes emitted so far */
+	const struct dec_lend *lend;	/* the consumer's buffers, or NULL */
+	uint8_t *lent;		/* the buffer lent and not emitted yet */
 	void *priv;
 };
 
@@ -95,8 +110,12 @@ int dec_push(struct dec *d, const uint8_t *in, size_t len, size_t *used);
 int dec_finish(struct dec *d);
 void dec_end(struct dec *d);
 
-/* dec_out: emit LEN bytes from the decoder (used by the codecs) */
+/* dec_out: emit LEN bytes from the decoder (used by the codecs); BUF may
+ * be the lent buffer, which is the consumer's then */
 int dec_out(struct dec *d, const uint8_t *buf, size_t len);
+/* dec_outbuf: the buffer for the decoder's next DEC_CHUNK bytes of output:
+ * a lent one (the one still held, if any), else OWN */
+uint8_t *dec_outbuf(struct dec *d, uint8_t *own);
 
 /* the decoder fronts, in decomp_*.c */
 extern const struct dec_ops dec_gzip_ops, dec_bzip2_ops, dec_lzma_ops, dec_xz_ops, dec_lzo_ops, dec_lz4_ops,

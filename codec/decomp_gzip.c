@@ -50,12 +50,13 @@ gz_inflate(struct dec *d, struct gz *g, const uint8_t *in, size_t len, size_t *u
 	g->z.next_in = (Bytef *)in;
 	g->z.avail_in = (uInt)len;
 	for (;;) {
-		g->z.next_out = g->out;
+		uint8_t *out = dec_outbuf(d, g->out);
+		g->z.next_out = out;
 		g->z.avail_out = sizeof g->out;
 		int r = inflate(&g->z, Z_NO_FLUSH);
 		size_t n = sizeof g->out - g->z.avail_out;
-		g->crc = crc32(g->crc, g->out, (uInt)n);
-		if (dec_out(d, g->out, n) < 0)
+		g->crc = crc32(g->crc, out, (uInt)n);
+		if (dec_out(d, out, n) < 0)
 			return DEC_FAIL;
 		if (r == Z_STREAM_END) {
 			g->phase = GZ_TRAILER;

@@ -220,11 +220,13 @@ xz_code(struct dec *d, struct xz *x, const uint8_t *in, size_t len, size_t *used
 	x->s.next_in = in;
 	x->s.avail_in = len;
 	for (;;) {
-		x->s.next_out = x->out;
+		/* .lzma goes through its window: the buffer is ours */
+		uint8_t *out = x->alone ? x->out : dec_outbuf(d, x->out);
+		x->s.next_out = out;
 		x->s.avail_out = sizeof x->out;
 		lzma_ret r = lzma_code(&x->s, LZMA_RUN);
 		size_t n = sizeof x->out - x->s.avail_out;
-		if (x->alone ? window_out(d, x, x->out, n) < 0 : dec_out(d, x->out, n) < 0)
+		if (x->alone ? window_out(d, x, out, n) < 0 : dec_out(d, out, n) < 0)
 			return DEC_FAIL;
 		if (r == LZMA_STREAM_END) {
 			if (x->alone && dec_out(d, x->win, x->win_len) < 0)

@@ -19,10 +19,12 @@
 #include "decomp.h"
 
 #define ZSTD_PIECE (128 * 1024)	/* the kernel's ZSTD_IOBUF_SIZE */
+_Static_assert(ZSTD_PIECE == DEC_CHUNK, "a lent buffer holds a piece");
 
 struct zs {
 	ZSTD_DCtx *dctx;
-	size_t held;			/* output in out[], not handed out yet */
+	size_t held;			/* output in the piece (out[], or a lent
+					 * buffer), not handed out yet */
 	size_t head_len;	/* the first bytes, for the frame header */
 	uint8_t head[ZSTD_FRAMEHEADERSIZE_MAX];
 	uint8_t out[ZSTD_PIECE];
@@ -95,7 +97,7 @@ zs_push(struct dec *d, const uint8_t *in, size_t len, size_t *used)
 		}
 		/* the magic, then the rest of this input */
 		ZSTD_inBuffer hb = { z->head, 4, 0 };
-		ZSTD_outBuffer ob = { z->out, sizeof z->out, z->held };
+		ZSTD_outBuffer ob = { dec_outbuf(d, z->out), sizeof z->out, z->held };
 		size_t r = ZSTD_decompressStream(z->dctx, &ob, &hb);
 		if (ZSTD_isError(r)) {
 			d->msg = zs_message(z, r);
@@ -116,7 +118,9 @@ zs_push(struct dec *d, const uint8_t *in, size_t len, size_t *used)
 		z->head_len += n;
 	}
 	for (;;) {
-		ZSTD_outBuffer ob = { z->out, sizeof z->out, z->held };
+		/* the piece being filled: a lent buffer stays lent until emitted */
+		uint8_t *out = dec_outbuf(d, z->out);
+		ZSTD_outBuffer ob = { out, sizeof z->out, z->held };
 		size_t r = ZSTD_decompressStream(z->dctx, &ob, &ib);
 		if (ZSTD_isError(r)) {
 			d->msg = zs_message(z, r);
@@ -125,7 +129,7 @@ zs_push(struct dec *d, const uint8_t *in, size_t len, size_t *used)
 		}
 		z->held = ob.pos;
 		if (r == 0 || z->held == sizeof z->out) {
-			if (dec_out(d, z->out, z->held) < 0)
+			if (dec_out(d, out, z->held) < 0)
 				return DEC_FAIL;
 			z->held = 0;
 		}

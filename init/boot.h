@@ -93,6 +93,8 @@ int boot_images(struct boot *b, bool devices, struct image_stats *st);
  * and for popinit unpack and list; returns their exit code */
 struct unpack_result;
 int boot_report(const char *image, const struct unpack_result *res);
+/* boot_timing: IMAGE's figures in RES (UNPACK_TIMING), as info lines */
+void boot_timing(const char *image, const struct unpack_result *res);
 
 /* modules.c: the modules of the target's /lib/modules (coldplug, lists,
  * elevator); boot_module(): one more (the root's filesystem), -ENOENT

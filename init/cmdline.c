@@ -99,6 +99,10 @@ cmdline_parse(struct boot_opts *o, const char *text)
 			}
 		} else if (!strcmp(param, "popinit.keep-mounts"))
 			o->keep_mounts = true;
+		else if (!strcmp(param, "popinit.timing"))
+			o->timing = true;
+		else if (!strcmp(param, "popinit.modules") && val)
+			o->no_modules = !strcmp(val, "off");
 		else if (!strcmp(param, "popinit.shell"))
 			o->shell = true;
 		else if (!strcmp(param, "popinit.break"))

@@ -33,6 +33,8 @@ struct boot_opts {
 	const char *images[CMDLINE_MAX_IMAGES];	/* popinit.image= specs */
 	int n_images;
 	bool keep_mounts;		/* popinit.keep-mounts */
+	bool timing;			/* popinit.timing: each image's phases */
+	bool no_modules;		/* popinit.modules=off: the images' init loads them */
 	bool shell;			/* popinit.shell: emergency shell on failure */
 	const char *break_at;		/* popinit.break=STAGE */
 	const char *run;		/* popinit.run=PATH */

@@ -51,9 +51,16 @@ split_spec(const char *spec, char *out, size_t size)
 	return spec;
 }
 
-/* open_verified: FD's verified payload as a sealed memfd, or -1 (logged) */
+static unsigned long long
+ms(uint64_t ns)
+{
+	return (unsigned long long)((ns + 500000) / 1000000);
+}
+
+/* open_verified: FD's verified payload: with SEAL a sealed memfd, else 0
+ * (the payload is the first *SIZE bytes of FD); -1 when refused (logged) */
 static int
-open_verified(struct boot *b, int fd, const char *label, const char *name)
+open_verified(struct boot *b, int fd, const char *label, const char *name, bool seal, uint64_t *size)
 {
 	static struct sig_image si;
 
@@ -62,19 +69,21 @@ open_verified(struct boot *b, int fd, const char *label, const char *name)
 			  label);
 		return -1;
 	}
-	int m = trust_open_image(&b->trust, label, fd, name, true, &si);
+	int m = trust_open_image(&b->trust, label, fd, name, seal, &si);
 	if (m >= 0) {
 		char id[17];
 		sig_hex(si.tr.rec[si.used].keyid, 8, id);
 		log_info("%s: verified \"%s\" version %llu, %s by key %s%s%s", label, si.m.name,
 			 (unsigned long long)si.m.version, sig_alg_name(si.tr.rec[si.used].alg), id,
 			 si.m.roothash[0] ? ", root hash " : "", si.m.roothash);
+		*size = si.m.payload_size;
 	}
 	/* the root file system's hash, signed: two images may not disagree */
 	if (m >= 0 && si.m.roothash[0]) {
 		if (b->roothash[0] && strcmp(b->roothash, si.m.roothash)) {
 			log_fatal("%s: refused: its root hash is not the one signed in %s", label, b->roothash_from);
-			(void)io_close(m);
+			if (m > 0)	/* 0: verified in place, nothing opened */
+				(void)io_close(m);
 			m = -1;
 		} else {
 			memcpy(b->roothash, si.m.roothash, sizeof b->roothash);
@@ -83,6 +92,9 @@ open_verified(struct boot *b, int fd, const char *label, const char *name)
 				b->o.root = "/dev/mapper/root";
 		}
 	}
+	if (b->o.timing)
+		log_info("timing %s: verify: trailer %llu ms, signature %llu ms, payload hashed %s %llu ms", label,
+			 ms(si.ns_trailer), ms(si.ns_sig), seal ? "into a sealed copy" : "in place", ms(si.ns_hash));
 	sig_image_done(&si);
 	return m < 0 ? -1 : m;
 }
@@ -122,31 +134,72 @@ boot_report(const char *image, const struct unpack_result *res)
 	return code;
 }
 
+void
+boot_timing(const char *image, const struct unpack_result *res)
+{
+	char line[512];
+	int n = 0;
+	const struct sink_stats *st = &res->stats;
+
+	for (int i = 0; i < TM_PHASES; i++)
+		if (res->reader.ns[i])
+			n += snprintf(line + n, sizeof line - (size_t)n, " %s %llu", tm_names[i], ms(res->reader.ns[i]));
+	/* one thread: the reader's clock has it all */
+	if (res->writer.ns[TM_WRITE] + res->writer.ns[TM_META]) {
+		n += snprintf(line + n, sizeof line - (size_t)n, "; writer");
+		for (int i = 0; i < TM_PHASES; i++)
+			if (res->writer.ns[i])
+				n += snprintf(line + n, sizeof line - (size_t)n, " %s %llu", tm_names[i],
+					      ms(res->writer.ns[i]));
+	}
+	log_info("timing %s: %llu bytes in %llu ms: %llu files, %llu dirs, %llu others, %llu bytes out; "
+		 "ms: reader%s", image, (unsigned long long)res->bytes_in, ms(res->ns),
+		 (unsigned long long)st->files, (unsigned long long)st->dirs,
+		 (unsigned long long)(st->symlinks + st->nodes + st->links), (unsigned long long)st->bytes, line);
+	n = 0;
+	for (int i = 0; i < SC_CALLS; i++)
+		if (st->calls[i])
+			n += snprintf(line + n, sizeof line - (size_t)n, " %s %u", sink_call_names[i], st->calls[i]);
+	log_info("timing %s: calls: read %u,%s; waits: reader %u, writer %u; RAM in use %llu MB, at most %llu MB; "
+		 "%s, %llu MB given back as consumed", image, res->reads, line, res->rwaits, res->wwaits,
+		 (unsigned long long)(res->mem_start >> 20), (unsigned long long)(res->mem_peak >> 20),
+		 res->mapped ? "mapped" : "read", (unsigned long long)(res->released >> 20));
+}
+
 static int
 unpack_one(struct boot *b, struct unpacker *u, const char *label, const char *path, const char *name,
 	   bool remove, struct image_stats *st)
 {
 	struct unpack_result res;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+	/* a file consumed is punched as it is unpacked: open it for writing */
+	int fd = remove ? open(path, O_RDWR | O_CLOEXEC | O_NOCTTY) : -1;
+
+	if (fd < 0)
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
 
 	if (fd < 0) {
 		log_fatal("unable to open image %s: %s", label, strerror(errno));
 		return -1;
 	}
-	uint64_t t0 = clock_ms(), t0_us = clock_us();
+	uint64_t t0 = clock_ms(), t0_us = clock_us(), size = 0;
 	if (sig_trust_active(&b->trust)) {
-		int m = open_verified(b, fd, label, name);
-		(void)io_close(fd);
+		/* a file of rootfs is verified where it is, and its payload
+		 * unpacked from there: between the two nothing can change it
+		 * (popinit is the only process, and the kernel writes no
+		 * file); a device's image is copied into a sealed memfd, which
+		 * is what is hashed and unpacked */
+		int m = open_verified(b, fd, label, name, !remove, &size);
+		if (m < 0 || !remove)
+			(void)io_close(fd);
 		if (m < 0)
 			return -1;
-		fd = m;
-		/* the sealed copy is what gets unpacked: the RAM back now */
-		if (remove && unlink(path) < 0)
-			log_warn("unable to remove the consumed image %s: %s", path, strerror(errno));
-		remove = false;
+		if (!remove)
+			fd = m;
 	}
-	int r = unpacker_run(u, fd, &res);
+	int r = unpacker_run_part(u, fd, size, &res);
 	(void)io_close(fd);
+	if (b->o.timing)
+		boot_timing(label, &res);
 	if (r < 0) {
 		(void)boot_report(label, &res);
 		return -1;
@@ -243,7 +296,9 @@ boot_images(struct boot *b, bool devices, struct image_stats *st)
 		return 0;
 	}
 	struct error why = { 0 };
-	struct unpacker *u = unpacker_new(b->target, &why);
+	/* the files of rootfs are consumed: their RAM back as they are */
+	struct unpacker *u = unpacker_new(b->target, (b->o.timing ? UNPACK_TIMING : 0) | (devices ? 0 : UNPACK_RELEASE),
+					  &why);
 	if (!u) {
 		log_fatal("unable to %s %s: %s", why.msg, b->target, strerror(-why.err));
 		r = -1;

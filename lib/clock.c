@@ -4,19 +4,22 @@
 #include "clock.h"
 
 uint64_t
-clock_ms(void)
+clock_ns(void)
 {
 	struct timespec t;
 
 	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+	return (uint64_t)t.tv_sec * 1000000000 + (uint64_t)t.tv_nsec;
 }
 
 uint64_t
 clock_us(void)
 {
-	struct timespec t;
+	return clock_ns() / 1000;
+}
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000 + (uint64_t)t.tv_nsec / 1000;
+uint64_t
+clock_ms(void)
+{
+	return clock_ns() / 1000000;
 }

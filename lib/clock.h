@@ -9,5 +9,7 @@
 uint64_t clock_ms(void);
 /* clock_us: the same clock in microseconds (the boot's timings) */
 uint64_t clock_us(void);
+/* clock_ns: CLOCK_MONOTONIC in nanoseconds, for short durations */
+uint64_t clock_ns(void);
 
 #endif

@@ -261,18 +261,21 @@ if [ $rc -eq 0 ] && [ "$(cat busy/bin/sleep)" = replaced ] && kill -0 $sp 2>/dev
 else fail unpack/replaces-running-program "rc=$rc $(cat busy.err) $(ls busy/bin)"; fi
 kill $sp 2>/dev/null
 
-# bounded memory: the same peak for a 32 MB and a 256 MB image (gzip and
-# zstd), far below either (a file of zeros is quick to make and unpack)
+# bounded memory: the same peak for a 32 MB and a 256 MB image (plain,
+# gzip and zstd), far below either (a file of zeros is quick to make and
+# unpack)
 # (not under the sanitizers: ASan's shadow memory and quarantine are the
 # peak there)
 if [ -n "${POPINIT_SAN:-}" ]; then
 	echo "cli/unpack/bounded-memory: not run with the sanitized binary (ASan's own memory)" >&2
 elif command -v /usr/bin/time > /dev/null 2>&1; then
-	for c in gzip zstd; do
+	for c in plain gzip zstd; do
 		for mb in 32 256; do
 			mkdir -p mem; head -c $((mb << 20)) /dev/zero > mem/big
 			printf 'file /big %s/mem/big 0644 0 0\n' "$w" > mem.list
-			"$p" mkimage -t 1 -c "$c" -o "mem-$mb.$c" mem.list
+			# plain: the image is mapped; what is unpacked leaves the mapping
+			if [ $c = plain ]; then "$p" mkimage -t 1 -o "mem-$mb.$c" mem.list
+			else "$p" mkimage -t 1 -c "$c" -o "mem-$mb.$c" mem.list; fi
 			rm -f mem/big
 			rm -rf memroot; mkdir memroot
 			/usr/bin/time -f %M -o "mem-$mb.$c.rss" "$p" unpack --root memroot "mem-$mb.$c"
@@ -294,3 +297,28 @@ rm -rf t5; mkdir t5
 if [ $rc -eq 100 ] && grep -q "trunc.cpio: truncated archive" t5.err && [ -f t5/usr/b ]; then
 	pass unpack/late-problem-goes-on
 else fail unpack/late-problem-goes-on "rc=$rc $(cat t5.err)"; fi
+
+# --consume: each image file given back as it is unpacked (punched out,
+# 4 MiB at a time), then removed, as boot does with the images of rootfs:
+# in a tmpfs too small for a 20 MB image and its tree together, it fits,
+# in one thread and in two; without it, the tmpfs fills
+for j in j1 j2; do
+	if mkdir -p "cons-$j" && mount -t tmpfs -o size=32m tmpfs "cons-$j" 2>/dev/null; then
+		head -c $((20 << 20)) /dev/urandom > cons.data
+		printf 'dir /t 0755 0 0\nfile /t/a %s/cons.data 0644 0 0\n' "$w" > cons.list
+		"$p" mkimage -t 1 -o "cons-$j/image" cons.list
+		"$p" unpack -$j --consume --root "cons-$j" "cons-$j/image" 2> "cons-$j.err"; rc=$?
+		if [ $rc -eq 0 ] && [ ! -e "cons-$j/image" ] && cmp -s cons.data "cons-$j/t/a"; then
+			rm -rf "cons-$j/t"
+			"$p" mkimage -t 1 -o "cons-$j/image" cons.list
+			"$p" unpack -$j --root "cons-$j" "cons-$j/image" 2> "cons-$j.err2"; rc2=$?
+			if [ $rc2 -ne 0 ] && grep -q "No space left on device" "cons-$j.err2"; then
+				pass "unpack/consume-gives-image-back-$j"
+			else fail "unpack/consume-gives-image-back-$j" "without --consume: rc=$rc2 $(cat "cons-$j.err2")"; fi
+		else fail "unpack/consume-gives-image-back-$j" "rc=$rc $(cat "cons-$j.err") $(ls "cons-$j")"; fi
+		umount "cons-$j"
+	else
+		fail "unpack/consume-gives-image-back-$j" "cannot mount a tmpfs"
+	fi
+done
+rm -f cons.data

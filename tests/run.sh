@@ -14,6 +14,7 @@ run sh "$top/tests/unit.sh"
 run sh "$top/tests/headers.sh"
 run sh "$top/tests/man.sh"
 run sh "$top/tests/timeline.sh"
+run sh "$top/tests/budget.sh"
 run sh "$top/tests/deps.sh"
 run sh "$top/tests/fuzz/run.sh" 10
 run sh "$top/tests/cli.sh"

@@ -264,15 +264,15 @@ if grep -q ' 0 accepted' sweep.out; then pass "tamper/bit-flip-sweep ($(cut -d' 
 else fail tamper/bit-flip-sweep "$(cat sweep.out)"; fi
 
 # the sealed copy: memfd with sealing allowed, all four seals added before
-# the first byte is read back for unpacking and before any file is made;
-# the source closed by then
+# the first byte is read back for unpacking (read, or mapped) and before
+# any file is made; the source closed by then
 if command -v strace > /dev/null; then
 	mkdir -p u-st
-	strace -f -e trace=memfd_create,fcntl,read,pread64,openat,close -o st.log "$p" unpack -k ec256.pub --root u-st ec256.img
+	strace -f -e trace=memfd_create,fcntl,read,pread64,openat,close,mmap -o st.log "$p" unpack -k ec256.pub --root u-st ec256.img
 	if awk '
 		/memfd_create\("popinit-payload", MFD_CLOEXEC\|MFD_ALLOW_SEALING\) = / { m = $NF; mline = NR }
 		m != "" && index($0, "fcntl(" m ", F_ADD_SEALS, F_SEAL_SEAL|F_SEAL_SHRINK|F_SEAL_GROW|F_SEAL_WRITE) = 0") { sealed = NR }
-		m != "" && index($0, "read(" m ",") && !firstread { firstread = NR }
+		m != "" && (index($0, "read(" m ",") || index($0, ", " m ", 0) = ")) && !firstread { firstread = NR }
 		/openat\(AT_FDCWD, "etc\/hello"/ && !made { made = NR }
 		/pread64\(/ { lastsrc = NR }
 		END { exit !(mline && sealed > mline && firstread > sealed && made > sealed && lastsrc < sealed) }' st.log; then

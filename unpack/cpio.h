@@ -47,7 +47,8 @@ struct cpio_sink {
 	 * are followed by data() calls and one end(), even when empty */
 	int (*entry)(void *ctx, const struct cpio_entry *e);
 	int (*data)(void *ctx, const void *buf, size_t len);
-	/* SUM is the 32-bit byte sum of the data (the 070702 check) */
+	/* SUM is the 32-bit byte sum of the data for a 070702 ("crc")
+	 * entry, which checks it; 0 for 070701, whose data is not summed */
 	int (*end)(void *ctx, uint32_t sum);
 	/* "TRAILER!!!": the hardlink table is forgotten */
 	int (*trailer)(void *ctx);

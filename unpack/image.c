@@ -22,8 +22,13 @@ static int
 emit(void *ctx, const uint8_t *buf, size_t len)
 {
 	struct image *im = ctx;
+	enum tm_phase was = tm_enter(im->tm, TM_PARSE);
+	int r = cpio_flush(&im->cpio, buf, len);
 
-	return cpio_flush(&im->cpio, buf, len);
+	if (im->lent_done)
+		im->lent_done(im->lend->ctx, buf);
+	tm_leave(im->tm, was);
+	return r;
 }
 
 /* place: remember which segment the first error was in */
@@ -88,6 +93,7 @@ segment_start(struct image *im, const uint8_t magic[2])
 		segment_done(im, DEC_FAIL);
 		return;
 	}
+	im->d.lend = im->lend;
 	im->decoding = true;
 	im->mode = IMG_DECODE;
 }
@@ -96,8 +102,10 @@ static size_t
 decode(struct image *im, const uint8_t *buf, size_t len)
 {
 	size_t used;
+	enum tm_phase was = tm_enter(im->tm, TM_DECODE);
 	int r = dec_push(&im->d, buf, len, &used);
 
+	tm_leave(im->tm, was);
 	if (r != DEC_MORE)
 		segment_done(im, r);
 	return r == DEC_MORE ? len : used;
@@ -108,10 +116,16 @@ decode(struct image *im, const uint8_t *buf, size_t len)
 static void
 feed_stage(struct image *im)
 {
-	size_t n = im->stage_len, used = decode(im, im->stage, n);
+	const uint8_t *block = im->mapped ? im->stage_at : im->stage;
+	size_t n = im->stage_len, used = decode(im, block, n);
 
 	im->stage_len = 0;
-	if (used < n && !im->err.msg) {
+	if (used < n && !im->err.msg && im->mapped) {
+		/* the bytes after the stream are just before the piece being
+		 * pushed, in the same buffer: the top loop reads them there */
+		im->raw -= n - used;
+		(void)image_push(im, block + used, n - used);
+	} else if (used < n && !im->err.msg) {
 		/* rare (once per compressed member): a copy, as the top loop
 		 * may start another member into the staging block */
 		size_t rest = n - used;
@@ -131,6 +145,13 @@ feed_stage(struct image *im)
 static size_t
 stage(struct image *im, const uint8_t *buf, size_t len)
 {
+	if (im->mapped) {
+		size_t n = IMAGE_STAGE - im->stage_len < len ? IMAGE_STAGE - im->stage_len : len;
+		if (!im->stage_len)
+			im->stage_at = buf;
+		im->stage_len += n;
+		return n;
+	}
 	if (!im->stage && !(im->stage = malloc(IMAGE_STAGE))) {
 		error_set(&im->err, "decompressor failed", "out of memory", -ENOMEM, NULL, 0);
 		return len;
@@ -154,8 +175,9 @@ image_push(struct image *im, const uint8_t *buf, size_t len)
 				im->raw--;	/* the segment starts at the held byte */
 				segment_start(im, magic);
 				im->raw++;
+				/* mapped: the held byte is the one before BUF */
 				if (im->mode == IMG_DECODE)
-					(void)stage(im, magic, 1);
+					(void)stage(im, im->mapped ? buf - 1 : magic, 1);
 				break;
 			}
 			if (buf[0] == '0' && !(im->cpio.this_header & 3)) {
@@ -179,11 +201,14 @@ image_push(struct image *im, const uint8_t *buf, size_t len)
 			}
 			segment_start(im, buf);
 			break;
-		case IMG_PLAIN:
+		case IMG_PLAIN: {
+			enum tm_phase was = tm_enter(im->tm, TM_PARSE);
 			n = cpio_write(&im->cpio, buf, len);
+			tm_leave(im->tm, was);
 			if (n < len)
 				im->mode = IMG_TOP;
 			break;
+		}
 		case IMG_DECODE:
 			n = stage(im, buf, len);
 			break;
@@ -240,6 +265,12 @@ image_finish(struct image *im)
 	if (im->err.msg)
 		image_where(im, im->err.where, sizeof im->err.where);
 	return im->err.msg ? -1 : 0;
+}
+
+uint64_t
+image_kept(const struct image *im)
+{
+	return im->raw - im->stage_len - im->pending;
 }
 
 void

@@ -11,7 +11,10 @@
  * call image_finish() once.  Compressed data goes to the decoders in fixed
  * IMAGE_STAGE blocks whatever the pieces, so that what a decoder does with
  * broken data (where it stops, what it wrote first) depends on the bytes
- * alone, never on how they arrived.  The first error stops everything, and its
+ * alone, never on how they arrived.  The blocks are assembled in a
+ * staging copy, unless the caller sets im->mapped: its pieces are then
+ * consecutive parts of one buffer that stays valid (a mapped image), and
+ * the blocks are read where they are, with no copy.  The first error stops everything, and its
  * message is the kernel's.  Problems the kernel does not report (a
  * truncated archive, a bad gzip CRC) do not stop the unpack: they are kept
  * in im->late and reported at the end, so the tree stays the kernel's.
@@ -24,6 +27,7 @@
 
 #include "../codec/decomp.h"
 #include "cpio.h"
+#include "timing.h"
 
 enum image_mode { IMG_TOP, IMG_PLAIN, IMG_DECODE };
 
@@ -34,7 +38,9 @@ typedef void (*image_segment_fn)(void *ctx, const char *codec, uint64_t offset);
 
 struct image {
 	enum image_mode mode;
+	bool mapped;		/* the pieces are one buffer: no staging copy */
 	uint8_t *stage;		/* compressed bytes waiting for a full block */
+	const uint8_t *stage_at;	/* mapped: where those bytes are */
 	size_t stage_len;
 	uint64_t raw;		/* bytes of the image taken so far */
 	uint64_t saved;		/* the kernel's saved_offset at a segment start */
@@ -50,6 +56,11 @@ struct image {
 	uint64_t err_seg_raw;
 	image_segment_fn segment;
 	void *segment_ctx;
+	struct timing *tm;	/* decode and parse time, or NULL */
+	/* the sink's buffers lent to the decoders (NULL: none), and what is
+	 * called once an emitted buffer's entries are handed to the sink */
+	const struct dec_lend *lend;
+	void (*lent_done)(void *ctx, const uint8_t *buf);
 	struct error err;	/* the first error; its where said at the end */
 	struct error late;	/* the first problem the kernel does not report */
 	struct dec d;
@@ -63,6 +74,10 @@ int image_push(struct image *im, const uint8_t *buf, size_t len);
 /* image_finish: the image ended; 0 or -1 (im->err.where then says where);
  * frees the decoder and the staging block either way */
 int image_finish(struct image *im);
+/* image_kept: with im->mapped, the offset in the image of the first byte
+ * the image may still read from the caller's buffer (a block not yet
+ * decoded); the bytes before it can be given back */
+uint64_t image_kept(const struct image *im);
 /* image_where: the error's place, "offset N" or "offset N of the gzip data at M" */
 void image_where(const struct image *im, char *buf, size_t size);
 

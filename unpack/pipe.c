@@ -1,4 +1,5 @@
-/* pipe.c: a single-producer, single-consumer record queue to the writer. */
+/* pipe.c: a single-producer, single-consumer record queue to the writer;
+ * or, in direct mode, the writer's thread running the reader too. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -8,13 +9,18 @@
 #include "pipe.h"
 
 #define PIPE_RING (4u << 20)		/* bytes queued at most */
+#define PIPE_BUFS 16			/* decoders' output buffers lent, DEC_CHUNK each */
 #define PIPE_DATA_MAX (256u << 10)	/* payload of one DATA record at most */
 /* the writer, once idle, is woken when this much is queued (or at a record
  * that must not wait): one wake-up per 128 KiB record cost two context
  * switches each, across CPUs */
 #define PIPE_WAKE (1u << 20)
 
-enum rec_type { REC_PAD, REC_ENTRY, REC_DATA, REC_END, REC_TRAILER, REC_IMAGE_END, REC_QUIT };
+/* the types from REC_TRAILER on wake the writer at once */
+enum rec_type {
+	REC_PAD, REC_ENTRY, REC_DATA, REC_REF, REC_END, REC_RELEASE, REC_BUFDONE, REC_TRAILER, REC_IMAGE_END,
+	REC_CALL, REC_QUIT
+};
 
 struct rec {
 	uint32_t type, len;	/* len: payload bytes that follow */
@@ -28,15 +34,35 @@ struct rec_entry {
 	uint32_t name_len, target_len;	/* with their NULs; target 0: none */
 };
 
+/* REC_REF payload: data that stays where it is (pipe_stable, or a lent
+ * buffer); REC_BUFDONE: a lent buffer back once what is before it is
+ * written; REC_RELEASE: a call once what is before it is written;
+ * REC_CALL: the reader's work */
+struct rec_ref {
+	const uint8_t *at;
+	size_t len;
+};
+struct rec_call {
+	void (*fn)(void *ctx, uint64_t arg);
+	void *ctx;
+	uint64_t arg;
+};
+
 struct pipe {
 	pthread_t thread;
 	pthread_mutex_t lock;
-	pthread_cond_t can_put, can_get, idle;
+	pthread_cond_t can_put, can_get, idle, can_lend;
 	size_t head, tail, used;	/* ring positions and fill */
 	bool failed;			/* the writer recorded an error (locked) */
 	bool waiting;			/* the writer sleeps on can_get (locked) */
 	bool skipping;			/* writer only: skip to IMAGE_END */
 	bool image_done;
+	bool direct;			/* the reader runs in the writer's thread */
+	size_t work;			/* data queued since the writer slept (locked) */
+	const uint8_t *stable_lo, *stable_hi;	/* data queued by reference */
+	uint8_t *pool;			/* PIPE_BUFS buffers lent to the decoders */
+	uint32_t pool_free;		/* a bit each, set when free (locked) */
+	struct dec_lend lend;
 	int start_err;
 	const char *start_what;
 	const char *root;
@@ -46,6 +72,10 @@ struct pipe {
 	struct error *rerr;		/* the reader's */
 	struct cpio_sink sink;
 	struct sink_stats stats;
+	struct timing *rtm;		/* the reader's time */
+	struct timing wtm;		/* the writer's, for the image being written */
+	struct timing wtm_out;		/* the writer's, for the last image ended */
+	uint32_t rwaits, wwaits;	/* how often each side waited for the other */
 	uint8_t *ring;
 	uint8_t scratch[sizeof(struct rec_entry) + 2 * CPIO_PATH_MAX + 2];
 };
@@ -63,7 +93,7 @@ put(struct pipe *p, struct rec *hdr, const void *a, size_t alen, const void *b, 
     const void *c, size_t clen)
 {
 	size_t need = rec_size(hdr->len);
-	bool force = hdr->type == REC_IMAGE_END || hdr->type == REC_QUIT;
+	bool force = hdr->type == REC_IMAGE_END || hdr->type == REC_QUIT || hdr->type == REC_BUFDONE;
 
 	pthread_mutex_lock(&p->lock);
 	for (;;) {
@@ -73,7 +103,10 @@ put(struct pipe *p, struct rec *hdr, const void *a, size_t alen, const void *b, 
 		size_t want = need <= to_end ? need : to_end + need;
 		if (PIPE_RING - p->used >= want)
 			break;
+		enum tm_phase was = tm_enter(p->rtm, TM_QUEUE);
+		p->rwaits++;
 		pthread_cond_wait(&p->can_put, &p->lock);
+		tm_leave(p->rtm, was);
 	}
 	if (p->failed && !force) {
 		pthread_mutex_unlock(&p->lock);
@@ -105,10 +138,11 @@ put(struct pipe *p, struct rec *hdr, const void *a, size_t alen, const void *b, 
 	pthread_mutex_lock(&p->lock);
 	p->tail = (at + need) % PIPE_RING;
 	p->used += need;
+	p->work += hdr->type == REC_REF ? ((const struct rec_ref *)a)->len : need;
 	/* a writer that sleeps has emptied the ring; it is woken once a
-	 * batch is queued, or for the records that end an image (a reader
-	 * that waits for space has queued more than a batch) */
-	if (p->waiting && (p->used >= PIPE_WAKE || hdr->type >= REC_TRAILER))
+	 * batch of work is queued, or for the records that end an image (a
+	 * reader that waits for space has queued more than a batch) */
+	if (p->waiting && (p->work >= PIPE_WAKE || hdr->type >= REC_TRAILER))
 		pthread_cond_signal(&p->can_get);
 	pthread_mutex_unlock(&p->lock);
 	return true;
@@ -135,11 +169,22 @@ q_entry(void *ctx, const struct cpio_entry *e)
 	return put(p, &h, &re, sizeof re, e->name, re.name_len, e->target, re.target_len) ? 0 : refused(p);
 }
 
+static bool
+in_pool(const struct pipe *p, const uint8_t *buf)
+{
+	return p->pool && buf >= p->pool && buf < p->pool + PIPE_BUFS * DEC_CHUNK;
+}
+
 static int
 q_data(void *ctx, const void *buf, size_t len)
 {
 	struct pipe *p = ctx;
 
+	if (((const uint8_t *)buf >= p->stable_lo && (const uint8_t *)buf + len <= p->stable_hi) || in_pool(p, buf)) {
+		struct rec_ref ref = { buf, len };
+		struct rec h = { REC_REF, sizeof ref, 0, 0 };
+		return put(p, &h, &ref, sizeof ref, NULL, 0, NULL, 0) ? 0 : refused(p);
+	}
 	while (len) {
 		size_t n = len < PIPE_DATA_MAX ? len : PIPE_DATA_MAX;
 		struct rec h = { REC_DATA, (uint32_t)n, 0, 0 };
@@ -169,14 +214,122 @@ q_trailer(void *ctx)
 	return put(p, &h, NULL, 0, NULL, 0, NULL, 0) ? 0 : refused(p);
 }
 
+/* the buffers lent to the decoders: taken by the reader (waiting, if all
+ * are out, for the writer to finish with one), given back by the writer
+ * (REC_BUFDONE, after the data in them), or by the reader for one not
+ * emitted */
+static uint8_t *
+lend_get(void *ctx)
+{
+	struct pipe *p = ctx;
+
+	pthread_mutex_lock(&p->lock);
+	if (!p->pool_free) {
+		/* a writer asleep on a small batch has our buffers queued */
+		if (p->waiting)
+			pthread_cond_signal(&p->can_get);
+		enum tm_phase was = tm_enter(p->rtm, TM_QUEUE);
+		while (!p->pool_free) {
+			p->rwaits++;
+			pthread_cond_wait(&p->can_lend, &p->lock);
+		}
+		tm_leave(p->rtm, was);
+	}
+	int i = __builtin_ctz(p->pool_free);
+	p->pool_free &= ~(1u << i);
+	pthread_mutex_unlock(&p->lock);
+	return p->pool + (size_t)i * DEC_CHUNK;
+}
+
+/* pool_back: BUF free again (the lock held); a reader waiting for one is
+ * woken when half are free, not for each (all but one are queued when it
+ * waits: half come back) */
+static void
+pool_back(struct pipe *p, const uint8_t *buf)
+{
+	p->pool_free |= 1u << (unsigned)((size_t)(buf - p->pool) / DEC_CHUNK);
+	if (__builtin_popcount(p->pool_free) == PIPE_BUFS / 2)
+		pthread_cond_signal(&p->can_lend);
+}
+
+static void
+lend_put(void *ctx, uint8_t *buf)
+{
+	struct pipe *p = ctx;
+
+	pthread_mutex_lock(&p->lock);
+	pool_back(p, buf);
+	pthread_mutex_unlock(&p->lock);
+}
+
+const struct dec_lend *
+pipe_lend(struct pipe *p)
+{
+	return p->pool ? &p->lend : NULL;
+}
+
+void
+pipe_lent_done(void *ctx, const uint8_t *buf)
+{
+	struct pipe *p = ctx;
+	struct rec_ref ref = { buf, 0 };
+	struct rec h = { REC_BUFDONE, sizeof ref, 0, 0 };
+
+	if (in_pool(p, buf))
+		(void)put(p, &h, &ref, sizeof ref, NULL, 0, NULL, 0);
+}
+
+/* the direct sink: the filesystem sink called in place, in the writer's
+ * thread (inside pipe_call), its error copied as refused() does */
+static int
+direct_said(struct pipe *p, int r)
+{
+	if (r < 0 && p->werr.msg)
+		*p->rerr = p->werr;
+	return r < 0 ? -1 : 0;
+}
+
+static int
+d_entry(void *ctx, const struct cpio_entry *e)
+{
+	struct pipe *p = ctx;
+
+	return direct_said(p, sink_fs_entry(p->fs, e));
+}
+
+static int
+d_data(void *ctx, const void *buf, size_t len)
+{
+	struct pipe *p = ctx;
+
+	return direct_said(p, sink_fs_data(p->fs, buf, len));
+}
+
+static int
+d_end(void *ctx, uint32_t sum)
+{
+	struct pipe *p = ctx;
+
+	return direct_said(p, sink_fs_end(p->fs, sum));
+}
+
+static int
+d_trailer(void *ctx)
+{
+	struct pipe *p = ctx;
+
+	return direct_said(p, sink_fs_trailer(p->fs));
+}
+
 /* apply: one record, in the writer; false when it says quit */
 static bool
 apply(struct pipe *p, const struct rec *h, const uint8_t *payload)
 {
 	int r = 0;
 
-	if (p->skipping && h->type != REC_IMAGE_END && h->type != REC_QUIT)
-		return true;	/* after an error, nothing more is applied */
+	/* after an error nothing more is applied; lent buffers come back */
+	if (p->skipping && h->type != REC_IMAGE_END && h->type != REC_QUIT && h->type != REC_BUFDONE)
+		return true;
 	switch (h->type) {
 	case REC_PAD:
 		break;
@@ -193,6 +346,29 @@ apply(struct pipe *p, const struct rec *h, const uint8_t *payload)
 	case REC_DATA:
 		r = sink_fs_data(p->fs, payload, h->len);
 		break;
+	case REC_REF: {
+		struct rec_ref ref;
+		memcpy(&ref, payload, sizeof ref);
+		r = sink_fs_data(p->fs, ref.at, ref.len);
+		break;
+	}
+	case REC_BUFDONE: {
+		struct rec_ref ref;
+		memcpy(&ref, payload, sizeof ref);
+		pthread_mutex_lock(&p->lock);
+		pool_back(p, ref.at);
+		pthread_mutex_unlock(&p->lock);
+		break;
+	}
+	case REC_RELEASE:
+	case REC_CALL: {
+		struct rec_call c;
+		memcpy(&c, payload, sizeof c);
+		c.fn(c.ctx, c.arg);
+		if (h->type == REC_CALL)
+			sink_fs_image_end(p->fs);	/* an image's whole unpack */
+		break;
+	}
 	case REC_END:
 		r = sink_fs_end(p->fs, h->arg);
 		break;
@@ -233,40 +409,57 @@ writer(void *arg)
 	for (bool go = true; go;) {
 		pthread_mutex_lock(&p->lock);
 		while (!p->used) {
+			enum tm_phase was = tm_enter(&p->wtm, TM_IDLE);
 			p->waiting = true;
+			p->wwaits++;
 			pthread_cond_wait(&p->can_get, &p->lock);
 			p->waiting = false;
+			tm_leave(&p->wtm, was);
 		}
-		size_t at = p->head;
-		size_t slack = PIPE_RING - at;
+		p->work = 0;
+		size_t at = p->head, avail = p->used;
 		pthread_mutex_unlock(&p->lock);
 
-		struct rec h;
-		size_t size;
-		if (slack < sizeof h) {
-			size = slack;	/* bare slack before the wrap */
-		} else {
-			memcpy(&h, p->ring + at, sizeof h);
-			size = h.type == REC_PAD ? slack : rec_size(h.len);
-			go = apply(p, &h, p->ring + at + sizeof h);
+		/* what was queued, in one go: the ring's space is given back
+		 * a batch at a time, so that neither side takes the lock for
+		 * each record */
+		for (size_t done = 0, given = 0; done < avail;) {
+			size_t pos = (at + done) % PIPE_RING, slack = PIPE_RING - pos, size;
+			struct rec h = { REC_PAD, 0, 0, 0 };
+			if (slack < sizeof h) {
+				size = slack;	/* bare slack before the wrap */
+			} else {
+				memcpy(&h, p->ring + pos, sizeof h);
+				size = h.type == REC_PAD ? slack : rec_size(h.len);
+				go = apply(p, &h, p->ring + pos + sizeof h);
+			}
+			done += size;
+			bool ended = go && (h.type == REC_IMAGE_END || h.type == REC_CALL);
+			if (done < avail && done - given < PIPE_WAKE && !ended && go)
+				continue;
+			pthread_mutex_lock(&p->lock);
+			p->head = (p->head + done - given) % PIPE_RING;
+			p->used -= done - given;
+			given = done;
+			if (ended) {
+				p->image_done = true;
+				p->stats = *sink_fs_stats(p->fs);
+				tm_stop(&p->wtm);
+				p->wtm_out = p->wtm;
+				tm_start(&p->wtm, p->wtm.on);
+				pthread_cond_broadcast(&p->idle);
+			}
+			pthread_cond_signal(&p->can_put);
+			pthread_mutex_unlock(&p->lock);
+			if (ended || !go)
+				break;
 		}
-
-		pthread_mutex_lock(&p->lock);
-		p->head = (at + size) % PIPE_RING;
-		p->used -= size;
-		if (go && slack >= sizeof h && h.type == REC_IMAGE_END) {
-			p->image_done = true;
-			p->stats = *sink_fs_stats(p->fs);
-			pthread_cond_broadcast(&p->idle);
-		}
-		pthread_cond_signal(&p->can_put);
-		pthread_mutex_unlock(&p->lock);
 	}
 	return NULL;
 }
 
 struct pipe *
-pipe_start(const char *root, struct error *e)
+pipe_start(const char *root, int flags, struct error *e)
 {
 	struct pipe *p = calloc(1, sizeof *p);
 
@@ -275,7 +468,9 @@ pipe_start(const char *root, struct error *e)
 		return NULL;
 	}
 	p->ring = malloc(PIPE_RING);
-	p->fs = sink_fs_new(&p->werr, &p->wlate);
+	tm_start(&p->wtm, flags & PIPE_TIMING);
+	p->direct = flags & PIPE_DIRECT;
+	p->fs = sink_fs_new(&p->werr, &p->wlate, &p->wtm);
 	p->root = root;
 	if (!p->ring || !p->fs) {
 		error_set(e, "allocate the writer", NULL, -ENOMEM, NULL, 0);
@@ -285,6 +480,12 @@ pipe_start(const char *root, struct error *e)
 	pthread_cond_init(&p->can_put, NULL);
 	pthread_cond_init(&p->can_get, NULL);
 	pthread_cond_init(&p->idle, NULL);
+	pthread_cond_init(&p->can_lend, NULL);
+	/* two threads: the decoders write into buffers the writer writes from */
+	if (!p->direct && (p->pool = malloc(PIPE_BUFS * DEC_CHUNK))) {
+		p->pool_free = (1u << PIPE_BUFS) - 1;
+		p->lend = (struct dec_lend){ lend_get, lend_put, p };
+	}
 	int r = pthread_create(&p->thread, NULL, writer, p);
 	if (r) {
 		error_set(e, "start the writer thread", NULL, -r, NULL, 0);
@@ -299,20 +500,65 @@ pipe_start(const char *root, struct error *e)
 		pthread_join(p->thread, NULL);
 		goto fail;
 	}
-	p->sink = (struct cpio_sink){ q_entry, q_data, q_end, q_trailer, p };
+	p->sink = p->direct ? (struct cpio_sink){ d_entry, d_data, d_end, d_trailer, p }
+			    : (struct cpio_sink){ q_entry, q_data, q_end, q_trailer, p };
 	return p;
 fail:
 	sink_fs_free(p->fs);
 	free(p->ring);
+	free(p->pool);
 	free(p);
 	return NULL;
 }
 
 const struct cpio_sink *
-pipe_sink(struct pipe *p, struct error *err)
+pipe_sink(struct pipe *p, struct error *err, struct timing *rtm)
 {
 	p->rerr = err;
+	p->rtm = rtm;
+	/* direct: one thread, one clock (the writer's would count twice) */
+	sink_fs_set_timing(p->fs, p->direct ? rtm : &p->wtm);
 	return &p->sink;
+}
+
+bool
+pipe_direct(const struct pipe *p)
+{
+	return p->direct;
+}
+
+void
+pipe_stable(struct pipe *p, const void *lo, const void *hi)
+{
+	p->stable_lo = lo;
+	p->stable_hi = hi;
+}
+
+void
+pipe_release(struct pipe *p, void (*fn)(void *ctx, uint64_t arg), void *ctx, uint64_t arg)
+{
+	struct rec_call c = { fn, ctx, arg };
+	struct rec h = { REC_RELEASE, sizeof c, 0, 0 };
+
+	if (p->direct)
+		fn(ctx, arg);
+	else
+		(void)put(p, &h, &c, sizeof c, NULL, 0, NULL, 0);
+}
+
+static int wait_image(struct pipe *p, struct error *err, struct error *late);
+
+int
+pipe_call(struct pipe *p, void (*fn)(void *ctx, uint64_t arg), void *ctx, struct error *err, struct error *late)
+{
+	struct rec_call c = { fn, ctx, 0 };
+	struct rec h = { REC_CALL, sizeof c, 0, 0 };
+
+	pthread_mutex_lock(&p->lock);
+	p->image_done = false;
+	pthread_mutex_unlock(&p->lock);
+	put(p, &h, &c, sizeof c, NULL, 0, NULL, 0);
+	return wait_image(p, err, late);
 }
 
 int
@@ -326,9 +572,24 @@ pipe_image_end(struct pipe *p, struct error *err, struct error *late)
 	/* IMAGE_END gets through even after an error: the writer skips the
 	 * rest, then closes the file and applies the directory mtimes */
 	put(p, &h, NULL, 0, NULL, 0, NULL, 0);
+	return wait_image(p, err, late);
+}
+
+/* wait_image: until the writer has ended the image; its errors into ERR
+ * and LATE (see pipe_image_end) */
+static int
+wait_image(struct pipe *p, struct error *err, struct error *late)
+{
+	/* direct: the reader's clock runs in the writer's thread */
+	struct timing *tm = p->direct ? NULL : p->rtm;
+
 	pthread_mutex_lock(&p->lock);
-	while (!p->image_done)
+	enum tm_phase was = tm_enter(tm, TM_QUEUE);
+	while (!p->image_done) {
+		p->rwaits++;
 		pthread_cond_wait(&p->idle, &p->lock);
+	}
+	tm_leave(tm, was);
 	int r = 0;
 	if (!late->msg && p->wlate.msg)
 		*late = p->wlate;
@@ -350,6 +611,16 @@ pipe_stats(struct pipe *p)
 }
 
 void
+pipe_timing(struct pipe *p, struct timing *writer, uint32_t *rwaits, uint32_t *wwaits)
+{
+	pthread_mutex_lock(&p->lock);
+	*writer = p->wtm_out;
+	*rwaits = p->rwaits;
+	*wwaits = p->wwaits;
+	pthread_mutex_unlock(&p->lock);
+}
+
+void
 pipe_stop(struct pipe *p)
 {
 	struct rec h = { REC_QUIT, 0, 0, 0 };
@@ -360,9 +631,11 @@ pipe_stop(struct pipe *p)
 	pthread_join(p->thread, NULL);
 	sink_fs_free(p->fs);
 	free(p->ring);
+	free(p->pool);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->can_put);
 	pthread_cond_destroy(&p->can_get);
 	pthread_cond_destroy(&p->idle);
+	pthread_cond_destroy(&p->can_lend);
 	free(p);
 }

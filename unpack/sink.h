@@ -15,9 +15,18 @@
 #include <stdio.h>
 
 #include "cpio.h"
+#include "timing.h"
+
+/* the system calls the filesystem sink makes, counted */
+enum sink_call {
+	SC_LSTAT, SC_OPEN, SC_CHOWN, SC_CHMOD, SC_TRUNCATE, SC_WRITE, SC_UTIMES, SC_CLOSE,
+	SC_MKDIR, SC_MKNOD, SC_SYMLINK, SC_LINK, SC_UNLINK, SC_CALLS
+};
+extern const char *const sink_call_names[SC_CALLS];
 
 struct sink_stats {
 	uint64_t files, dirs, symlinks, nodes, links, bytes;
+	uint32_t calls[SC_CALLS];
 };
 
 /* The filesystem sink: entry/data/end/trailer are the cpio_sink
@@ -27,9 +36,12 @@ struct sink_stats {
 struct sink_fs;
 
 /* sink_fs_new: allocate the sink, errors reported into ERR, and into LATE
- * what the kernel does but userspace cannot (the tree differs there). */
-struct sink_fs *sink_fs_new(struct error *err, struct error *late);
+ * what the kernel does but userspace cannot (the tree differs there); its
+ * time goes to TM (write and meta) */
+struct sink_fs *sink_fs_new(struct error *err, struct error *late, struct timing *tm);
 void sink_fs_free(struct sink_fs *s);
+/* sink_fs_set_timing: its time (write and meta) to TM from now on */
+void sink_fs_set_timing(struct sink_fs *s, struct timing *tm);
 /* sink_fs_enter: confine the calling thread to ROOT (unshare CLONE_FS,
  * chroot, chdir).  Returns 0 or a negative errno. */
 int sink_fs_enter(struct sink_fs *s, const char *root);

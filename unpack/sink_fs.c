@@ -30,12 +30,14 @@ struct dir_mtime {
 
 struct sink_fs {
 	struct error *error, *late;
+	struct timing *tm;
 	struct links links;
 	struct dir_mtime *dirs;		/* LIFO, as the kernel's dir_list */
 	int fd;				/* the regular file being written */
 	bool fd_crc;
 	uint32_t fd_check, fd_mtime;
 	uint64_t fd_offset;
+	uint64_t fd_size, fd_done;	/* its size, the bytes written */
 	bool fd_temp;			/* writing fd_name + TEMP_SUFFIX */
 	bool fd_new;			/* a new file (not a hard link): counted when complete */
 	struct sink_stats stats;
@@ -49,8 +51,15 @@ struct sink_fs {
  * unpacks.  popinit does, when an image brings a new /init. */
 #define TEMP_SUFFIX ".popinit-new"
 
+const char *const sink_call_names[SC_CALLS] = {
+	"lstat", "open", "chown", "chmod", "truncate", "write", "utimes", "close",
+	"mkdir", "mknod", "symlink", "link", "unlink",
+};
+/* count one call of kind C */
+#define CALL(s, c) ((s)->stats.calls[c]++)
+
 struct sink_fs *
-sink_fs_new(struct error *err, struct error *late)
+sink_fs_new(struct error *err, struct error *late, struct timing *tm)
 {
 	struct sink_fs *s = calloc(1, sizeof *s);
 
@@ -58,8 +67,15 @@ sink_fs_new(struct error *err, struct error *late)
 		return NULL;
 	s->error = err;
 	s->late = late;
+	s->tm = tm;
 	s->fd = -1;
 	return s;
+}
+
+void
+sink_fs_set_timing(struct sink_fs *s, struct timing *tm)
+{
+	s->tm = tm;
 }
 
 int
@@ -84,21 +100,24 @@ looked_up(const char *name)
 }
 
 static void
-set_mtime(const char *name, uint32_t mtime)
+set_mtime(struct sink_fs *s, const char *name, uint32_t mtime)
 {
 	struct timespec t[2] = { { .tv_sec = mtime }, { .tv_sec = mtime } };
 
 	/* init_utimes: not following a final symlink; failures ignored */
+	CALL(s, SC_UTIMES);
 	(void)utimensat(AT_FDCWD, looked_up(name), t, AT_SYMLINK_NOFOLLOW);
 }
 
 /* clean_path: remove what is at NAME when its type differs from FMODE's */
 static void
-clean_path(const char *name, uint32_t fmode)
+clean_path(struct sink_fs *s, const char *name, uint32_t fmode)
 {
 	struct stat st;
 
+	CALL(s, SC_LSTAT);
 	if (!lstat(looked_up(name), &st) && ((st.st_mode ^ fmode) & S_IFMT)) {
+		CALL(s, SC_UNLINK);
 		if (S_ISDIR(st.st_mode))
 			(void)rmdir(name);	/* fails when not empty: kept */
 		else
@@ -118,7 +137,8 @@ maybe_link(struct sink_fs *s, const struct cpio_entry *e, int *err)
 		return -1;
 	if (!old)
 		return 0;
-	clean_path(e->name, 0);
+	clean_path(s, e->name, 0);
+	CALL(s, SC_LINK);
 	if (link(old, e->name) < 0)
 		return -1;
 	s->stats.links++;
@@ -132,10 +152,25 @@ oom(struct sink_fs *s, const struct cpio_entry *e)
 	return -1;
 }
 
+/* kernel_length: the kernel truncates a file to its size before writing
+ * it (vfs_truncate); a new file written whole gets that size anyway, so
+ * the call is made only for one whose data did not all come (a write
+ * error, an archive cut short): the same length, a call less a file */
+static void
+kernel_length(struct sink_fs *s)
+{
+	if (s->fd >= 0 && s->fd_done < s->fd_size) {
+		CALL(s, SC_TRUNCATE);
+		(void)ftruncate(s->fd, (off_t)s->fd_size);
+	}
+}
+
 static void
 close_file(struct sink_fs *s)
 {
 	if (s->fd >= 0) {
+		kernel_length(s);
+		CALL(s, SC_CLOSE);
 		(void)io_close(s->fd);
 		s->fd = -1;
 		/* cut short: the running program stays */
@@ -157,6 +192,7 @@ do_file(struct sink_fs *s, const struct cpio_entry *e)
 	if (ml != 1)
 		flags |= O_TRUNC;
 	s->fd_temp = false;
+	CALL(s, SC_OPEN);
 	s->fd = sys_open(e->name, flags, e->mode & 07777);
 	if (s->fd == -ETXTBSY) {
 		snprintf(s->temp_name, sizeof s->temp_name, "%s%s", e->name, TEMP_SUFFIX);
@@ -174,39 +210,64 @@ do_file(struct sink_fs *s, const struct cpio_entry *e)
 	s->fd_mtime = e->mtime;
 	s->fd_offset = e->offset;
 	strcpy(s->fd_name, e->name);
+	CALL(s, SC_CHOWN);
 	(void)fchown(s->fd, e->uid, e->gid);
+	CALL(s, SC_CHMOD);
 	(void)fchmod(s->fd, e->mode & 07777);
-	if (e->filesize)
+	s->fd_size = e->filesize;
+	s->fd_done = 0;
+	/* a later link to a file made earlier holds that file's data:
+	 * truncated now, as the kernel does (kernel_length for the others) */
+	if (e->filesize && ml == 1) {
+		CALL(s, SC_TRUNCATE);
 		(void)ftruncate(s->fd, e->filesize);
+	}
 	s->fd_new = ml != 1;
 	return 0;
 }
+
+static int entry(struct sink_fs *s, const struct cpio_entry *e);
 
 int
 sink_fs_entry(void *ctx, const struct cpio_entry *e)
 {
 	struct sink_fs *s = ctx;
+	enum tm_phase was = tm_enter(s->tm, TM_META);
+	int r = entry(s, e);
+
+	tm_leave(s->tm, was);
+	return r;
+}
+
+static int
+entry(struct sink_fs *s, const struct cpio_entry *e)
+{
 	int err;
 
 	if (S_ISLNK(e->mode)) {
-		clean_path(e->name, 0);
+		clean_path(s, e->name, 0);
+		CALL(s, SC_SYMLINK);
 		if (symlink(e->target, e->name) == 0)
 			s->stats.symlinks++;
 		else if (!e->target[0] && e->name[0])
 			/* the kernel's vfs_symlink() takes "", symlink(2) does not */
 			error_set(s->late, "symlink with an empty target not created", "userspace cannot make one",
 				  0, e->name, e->offset);
+		CALL(s, SC_CHOWN);
 		(void)lchown(looked_up(e->name), e->uid, e->gid);
-		set_mtime(e->name, e->mtime);
+		set_mtime(s, e->name, e->mtime);
 		return 0;
 	}
-	clean_path(e->name, e->mode);
+	clean_path(s, e->name, e->mode);
 	if (S_ISREG(e->mode))
 		return do_file(s, e);
 	if (S_ISDIR(e->mode)) {
+		CALL(s, SC_MKDIR);
 		if (mkdir(e->name, e->mode & 07777) == 0)
 			s->stats.dirs++;
+		CALL(s, SC_CHOWN);
 		(void)chown(looked_up(e->name), e->uid, e->gid);
+		CALL(s, SC_CHMOD);
 		(void)chmod(looked_up(e->name), e->mode & 07777);
 		size_t n = strlen(e->name) + 1;
 		struct dir_mtime *d = malloc(sizeof *d + n);
@@ -224,11 +285,14 @@ sink_fs_entry(void *ctx, const struct cpio_entry *e)
 			return oom(s, e);
 		if (ml == 0) {
 			dev_t dev = S_ISBLK(e->mode) || S_ISCHR(e->mode) ? e->rdev : 0;
+			CALL(s, SC_MKNOD);
 			if (mknod(e->name, e->mode, dev) == 0)
 				s->stats.nodes++;
+			CALL(s, SC_CHOWN);
 			(void)chown(looked_up(e->name), e->uid, e->gid);
+			CALL(s, SC_CHMOD);
 			(void)chmod(looked_up(e->name), e->mode & 07777);
-			set_mtime(e->name, e->mtime);
+			set_mtime(s, e->name, e->mtime);
 		}
 	}
 	/* other types: clean_path() above was all the kernel does */
@@ -242,11 +306,16 @@ sink_fs_data(void *ctx, const void *buf, size_t len)
 
 	if (s->fd < 0)
 		return 0;
+	enum tm_phase was = tm_enter(s->tm, TM_WRITE);
+	CALL(s, SC_WRITE);
 	int r = io_write_full(s->fd, buf, len);
+	tm_leave(s->tm, was);
 	if (r < 0) {
+		kernel_length(s);
 		error_set(s->error, "write error", NULL, r, s->fd_name, s->fd_offset);
 		return -1;
 	}
+	s->fd_done += len;
 	s->stats.bytes += len;
 	return 0;
 }
@@ -259,8 +328,12 @@ sink_fs_end(void *ctx, uint32_t sum)
 
 	if (s->fd < 0)
 		return 0;
+	enum tm_phase was = tm_enter(s->tm, TM_META);
+	CALL(s, SC_UTIMES);
 	(void)futimens(s->fd, t);
+	CALL(s, SC_CLOSE);
 	int r = io_close(s->fd);
+	tm_leave(s->tm, was);
 	s->fd = -1;
 	if (!r && s->fd_temp && rename(s->temp_name, s->fd_name) < 0) {
 		r = -errno;
@@ -295,13 +368,15 @@ sink_fs_image_end(struct sink_fs *s)
 {
 	/* a file cut short stays as the kernel leaves it: full length, the
 	 * data that came, no mtime; but closed (the kernel leaks it) */
+	enum tm_phase was = tm_enter(s->tm, TM_META);
 	close_file(s);
 	while (s->dirs) {
 		struct dir_mtime *d = s->dirs;
 		s->dirs = d->next;
-		set_mtime(d->name, d->mtime);
+		set_mtime(s, d->name, d->mtime);
 		free(d);
 	}
+	tm_leave(s->tm, was);
 	/* 6.1 keeps the hardlink table across buffers when no TRAILER!!!
 	 * ends them; newer kernels (6.14+) forget it at the end of each */
 }

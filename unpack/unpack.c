@@ -1,28 +1,63 @@
-/* unpack.c: images in, one writer thread out.  See unpack.h. */
+/* unpack.c: images in, one writer thread out.  See unpack.h.
+ *
+ * An image that is a regular file (a file of rootfs, a memfd) is mapped,
+ * not read: the decoders read it in place and a plain archive's data goes
+ * to write(2) from the mapping, so no byte is copied in user memory.  It
+ * is pushed UNPACK_STEP at a time; after each step what the image will
+ * not read again is given back: dropped from the mapping (the resident
+ * size stays bounded), and with UNPACK_RELEASE punched out of the file
+ * (its RAM freed as it is consumed, as the kernel frees its initrd only
+ * at the end).  In the two-thread mode both happen in the writer, after
+ * it has written what was queued before, since data is queued by
+ * reference to the mapping.  Other files (pipes, block devices) are read.
+ */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysinfo.h>
+#include <unistd.h>
 
+#include "../lib/clock.h"
 #include "../lib/io.h"
 #include "pipe.h"
 #include "unpack.h"
 
 #define UNPACK_READ (256u << 10)
+#define UNPACK_STEP (4u << 20)		/* a mapped image's pushes */
+#define UNPACK_PAGE 4096u		/* what is given back is rounded to it */
 
 struct unpacker {
 	struct pipe *pipe;
+	int flags;
+	/* the image being unpacked */
+	int fd;
+	const uint8_t *map;		/* mapped, or NULL: read */
+	uint64_t size;
+	uint64_t limit;			/* the image is the first LIMIT bytes (0: all) */
+	uint64_t asked;			/* given back up to here: the reader's count */
+	uint64_t given;			/* the same, done (the writer's, in two threads) */
+	bool punch;			/* UNPACK_RELEASE, and the file takes it */
+	struct unpack_result *res;
 	struct image im;
 };
 
 struct unpacker *
-unpacker_new(const char *root, struct error *e)
+unpacker_new(const char *root, int flags, struct error *e)
 {
 	struct unpacker *u = calloc(1, sizeof *u);
 
 	if (!u) {
-		error_set(e, "allocate the unpacker", NULL, -ENOMEM, NULL, 0);
+		error_set(e, "allocate the writer", NULL, -ENOMEM, NULL, 0);
 		return NULL;
 	}
-	u->pipe = pipe_start(root, e);
+	u->flags = flags;
+	/* one CPU: a second thread would only add its wake-ups */
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	bool direct = flags & UNPACK_THREADS1 || (!(flags & UNPACK_THREADS2) && cpus == 1);
+	u->pipe = pipe_start(root, (flags & UNPACK_TIMING ? PIPE_TIMING : 0) | (direct ? PIPE_DIRECT : 0), e);
 	if (!u->pipe) {
 		free(u);
 		return NULL;
@@ -30,15 +65,39 @@ unpacker_new(const char *root, struct error *e)
 	return u;
 }
 
-int
-unpack_read_image(struct image *im, int fd, uint64_t *bytes)
+/* mem_sample: the RAM in use now, its peak in RES (timing only) */
+static void
+mem_sample(struct unpack_result *res)
+{
+	struct sysinfo si;
+
+	if (!res || sysinfo(&si) < 0)
+		return;
+	uint64_t used = (uint64_t)(si.totalram - si.freeram) * si.mem_unit;
+	if (!res->mem_start)
+		res->mem_start = used;
+	if (used > res->mem_peak)
+		res->mem_peak = used;
+}
+
+/* read_image: FD to its end, or LIMIT bytes of it (0: no limit) */
+static int
+read_image(struct image *im, int fd, uint64_t limit, uint64_t *bytes, struct unpack_result *res)
 {
 	static uint8_t buf[UNPACK_READ];
 	int r = 0;
 
 	*bytes = 0;
 	for (;;) {
-		ssize_t n = io_read_full(fd, buf, sizeof buf);
+		size_t want = limit && limit - *bytes < sizeof buf ? (size_t)(limit - *bytes) : sizeof buf;
+		enum tm_phase was = tm_enter(im->tm, TM_READ);
+		ssize_t n = want ? io_read_full(fd, buf, want) : 0;
+		tm_leave(im->tm, was);
+		if (res) {
+			res->reads++;
+			if (!(res->reads & 15))
+				mem_sample(res);
+		}
 		if (n < 0) {
 			r = (int)n;
 			break;
@@ -52,18 +111,157 @@ unpack_read_image(struct image *im, int fd, uint64_t *bytes)
 }
 
 int
-unpacker_run(struct unpacker *u, int fd, struct unpack_result *res)
+unpack_read_image(struct image *im, int fd, uint64_t *bytes)
+{
+	return read_image(im, fd, 0, bytes, NULL);
+}
+
+/* give_back: the bytes of the mapped image before UPTO will not be read
+ * again: out of the mapping, and out of the file when it may be punched
+ * (in the writer's thread in two-thread mode, after what came before) */
+static void
+give_back(void *ctx, uint64_t upto)
+{
+	struct unpacker *u = ctx;
+	uint64_t from = u->given;
+
+	upto &= ~(uint64_t)(UNPACK_PAGE - 1);
+	if (upto <= from)
+		return;
+	/* the reader's clock in one thread, the writer's in two */
+	struct timing *tm = pipe_direct(u->pipe) ? &u->res->reader : NULL;
+	enum tm_phase was = tm_enter(tm, TM_GIVE);
+	if (u->punch && fallocate(u->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)from,
+				  (off_t)(upto - from)) < 0)
+		u->punch = false;	/* ramfs, a sealed memfd: kept to the end */
+	/* a punched range is out of the mapping already */
+	if (!u->punch)
+		(void)madvise((void *)(u->map + from), upto - from, MADV_DONTNEED);
+	u->given = upto;
+	tm_leave(tm, was);
+}
+
+static void
+push_mapped(struct unpacker *u)
 {
 	struct image *im = &u->im;
+	struct unpack_result *res = u->res;
 
-	image_init(im, pipe_sink(u->pipe, &im->err));
-	res->bytes_in = 0;
-	res->read_err = unpack_read_image(im, fd, &res->bytes_in);
+	im->mapped = true;
+	pipe_stable(u->pipe, u->map, u->map + u->size);
+	for (uint64_t off = 0; off < u->size && !im->err.msg;) {
+		size_t n = u->size - off < UNPACK_STEP ? (size_t)(u->size - off) : UNPACK_STEP;
+		(void)image_push(im, u->map + off, n);
+		off += n;
+		res->bytes_in = off;
+		if (res->reader.on)
+			mem_sample(res);
+		uint64_t kept = image_kept(im);
+		if (kept >= u->asked + UNPACK_STEP) {
+			u->asked = kept;
+			pipe_release(u->pipe, give_back, u, kept);
+		}
+	}
+	(void)image_finish(im);
+	pipe_stable(u->pipe, NULL, NULL);
+}
+
+/* run: one image, read or mapped, to its end (in the writer's thread in
+ * direct mode) */
+static void
+run(void *ctx, uint64_t unused)
+{
+	struct unpacker *u = ctx;
+	struct image *im = &u->im;
+	struct unpack_result *res = u->res;
+	(void)unused;
+
+	image_init(im, pipe_sink(u->pipe, &im->err, &res->reader));
+	im->tm = &res->reader;
+	if ((im->lend = pipe_lend(u->pipe)))
+		im->lent_done = pipe_lent_done;
+	if (u->map)
+		push_mapped(u);
+	else
+		res->read_err = read_image(im, u->fd, u->limit, &res->bytes_in, res->reader.on ? res : NULL);
+}
+
+/* map: FD's pages, when it is a regular file (a file of rootfs, a memfd) */
+static void
+map(struct unpacker *u, int fd)
+{
+	struct stat st;
+
+	u->map = NULL;
+	u->fd = fd;
+	u->asked = u->given = 0;
+	u->punch = u->flags & UNPACK_RELEASE;
+	enum tm_phase was = tm_enter(&u->res->reader, TM_READ);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		uint64_t n = u->limit && u->limit < (uint64_t)st.st_size ? u->limit : (uint64_t)st.st_size;
+		void *m = n <= SIZE_MAX ? mmap(NULL, (size_t)n, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
+		if (m != MAP_FAILED) {
+			u->map = m;
+			u->size = n;
+		}
+	}
+	tm_leave(&u->res->reader, was);
+}
+
+int
+unpacker_run(struct unpacker *u, int fd, struct unpack_result *res)
+{
+	return unpacker_run_part(u, fd, 0, res);
+}
+
+int
+unpacker_run_part(struct unpacker *u, int fd, uint64_t size, struct unpack_result *res)
+{
+	struct image *im = &u->im;
+	bool timing = u->flags & UNPACK_TIMING;
+	struct sink_stats before = *pipe_stats(u->pipe);
+	uint32_t rw0, ww0;
+
+	memset(res, 0, sizeof *res);
+	pipe_timing(u->pipe, &res->writer, &rw0, &ww0);
+	tm_start(&res->reader, timing);
+	uint64_t t0 = timing ? clock_ns() : 0;
+	if (timing)
+		mem_sample(res);
+	u->res = res;
+	u->limit = size;
+	map(u, fd);
 	/* a writer error comes before any error of the reader; it names
 	 * the file, which is where it happened */
-	(void)pipe_image_end(u->pipe, &im->err, &im->late);
+	if (pipe_direct(u->pipe)) {
+		(void)pipe_call(u->pipe, run, u, &im->err, &im->late);
+	} else {
+		run(u, 0);
+		(void)pipe_image_end(u->pipe, &im->err, &im->late);
+	}
+	if (u->map)
+		(void)munmap((void *)u->map, u->size);
 	res->err = im->err;
 	res->late = im->late;
+	if (timing) {
+		tm_stop(&res->reader);
+		mem_sample(res);
+		res->ns = clock_ns() - t0;
+		pipe_timing(u->pipe, &res->writer, &res->rwaits, &res->wwaits);
+		res->rwaits -= rw0;
+		res->wwaits -= ww0;
+		res->stats = *pipe_stats(u->pipe);
+		for (int i = 0; i < SC_CALLS; i++)
+			res->stats.calls[i] -= before.calls[i];
+		res->stats.files -= before.files;
+		res->stats.dirs -= before.dirs;
+		res->stats.symlinks -= before.symlinks;
+		res->stats.nodes -= before.nodes;
+		res->stats.links -= before.links;
+		res->stats.bytes -= before.bytes;
+		res->mapped = u->map != NULL;
+		res->released = u->punch ? u->given : 0;
+	}
 	return res->err.msg || res->late.msg || res->read_err ? -1 : 0;
 }
 

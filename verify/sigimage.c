@@ -11,17 +11,21 @@
  *   4. the payload is copied into a memfd, hashed as it is copied, and
  *      the memfd sealed (no write, no resize): the source may change
  *      afterwards (a block device, a file someone else can write), the
- *      copy cannot;
+ *      copy cannot (a pipe's spool is that memfd already: sealed as it
+ *      is); or, without SEAL, hashed in place;
  *   5. only if the hash matches does the caller get the memfd.
  * No decoder ever sees a byte of the image before step 5.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include <bearssl_hash.h>
-
+#include "../lib/clock.h"
 #include "../lib/io.h"
+#include "sha256.h"
 #include "sigimage.h"
 
 #define CHUNK (1u << 20)
@@ -74,7 +78,7 @@ data_end(int fd, uint64_t size, uint64_t *end)
 int
 sig_image_read(int fd, struct sig_image *si, struct error *why)
 {
-	uint64_t size, end;
+	uint64_t size, end, t0 = clock_ns();
 	int r;
 
 	memset(si, 0, sizeof *si);
@@ -96,6 +100,7 @@ sig_image_read(int fd, struct sig_image *si, struct error *why)
 	si->tail_off = end - n;
 	si->tail_len = n;
 	r = io_pread_full(fd, si->tail, n, end - n);
+	si->ns_trailer = clock_ns() - t0;
 	if (r < 0)
 		return r;
 	return sig_parse_trailer(si->tail, n, end, &si->tr, why) < 0 ? -EBADMSG : 0;
@@ -124,17 +129,58 @@ check_frame(const struct sig_image *si, struct error *why)
 	return 0;
 }
 
-/* copy: the payload into a sealed memfd, hashing it on the way; without
- * SEAL only hashed where it is (verify alone: no RAM for a copy) */
+/* hash_mapped: the first N bytes of FD hashed where they are, when FD is
+ * a regular file that can be mapped; 0, or -1 (then read them) */
+static int
+hash_mapped(int fd, uint64_t n, uint8_t hash[32])
+{
+	struct sha256 h;
+	struct stat st;
+
+	if (!n || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || n > (uint64_t)st.st_size || n > SIZE_MAX)
+		return -1;
+	void *p = mmap(NULL, (size_t)n, PROT_READ, MAP_SHARED, fd, 0);
+	if (p == MAP_FAILED)
+		return -1;
+	sha256_init(&h);
+	/* a step at a time, each dropped from the mapping once hashed */
+	for (uint64_t off = 0; off < n; off += CHUNK) {
+		size_t k = n - off < CHUNK ? (size_t)(n - off) : CHUNK;
+		sha256_update(&h, (const uint8_t *)p + off, k);
+		(void)madvise((uint8_t *)p + off, k, MADV_DONTNEED);
+	}
+	sha256_out(&h, hash);
+	(void)munmap(p, (size_t)n);
+	return 0;
+}
+
+/* copy: the payload into a sealed memfd, hashing it on the way; a pipe's
+ * spool, ours already, sealed as it is and hashed in place; without SEAL
+ * only hashed where it is (verify alone: no RAM for a copy; boot, a file
+ * of rootfs, which nothing else runs to change) */
 static int
 copy(struct sig_image *si, bool seal, uint8_t hash[32])
 {
-	br_sha256_context h;
-	int m = seal ? io_memfd("popinit-payload") : 0;
+	struct sha256 h;
+	bool spooled = seal && si->spool >= 0;
 
+	if (spooled) {
+		/* the spool holds the trailer too: cut to the payload */
+		int r = ftruncate(si->spool, (off_t)si->m.payload_size) < 0 ? -errno : io_seal(si->spool);
+		if (r < 0 || (r = hash_mapped(si->spool, si->m.payload_size, hash)) == 0) {
+			if (r < 0)
+				return r;
+			int m = si->spool;
+			si->spool = -1;		/* the caller's now */
+			return m;
+		}
+	} else if (!seal && hash_mapped(si->fd, si->m.payload_size, hash) == 0) {
+		return 0;
+	}
+	int m = seal ? io_memfd("popinit-payload") : 0;
 	if (m < 0)
 		return m;
-	br_sha256_init(&h);
+	sha256_init(&h);
 	for (uint64_t off = 0; off < si->m.payload_size;) {
 		uint64_t left = si->m.payload_size - off;
 		size_t n = left < CHUNK ? (size_t)left : CHUNK;
@@ -146,10 +192,10 @@ copy(struct sig_image *si, bool seal, uint8_t hash[32])
 				(void)io_close(m);
 			return r;
 		}
-		br_sha256_update(&h, chunk, n);
+		sha256_update(&h, chunk, n);
 		off += n;
 	}
-	br_sha256_out(&h, hash);
+	sha256_out(&h, hash);
 	int r = seal ? io_seal(m) : 0;
 	if (r < 0) {
 		(void)io_close(m);
@@ -167,7 +213,10 @@ sig_image_open(const struct sig_trust *t, int fd, const char *name, bool seal, s
 
 	if (r < 0)
 		return r;
-	if (sig_verify(t, &si->tr, &si->used, why) < 0)
+	uint64_t t0 = clock_ns();
+	r = sig_verify(t, &si->tr, &si->used, why);
+	si->ns_sig = clock_ns() - t0;
+	if (r < 0)
 		return -EBADMSG;
 	if (sig_parse_manifest(si->tr.manifest, si->tr.manifest_len, &si->m, why) < 0) {
 		why->offset += si->tr.header_off + SIG_HDR_LEN;
@@ -175,7 +224,9 @@ sig_image_open(const struct sig_trust *t, int fd, const char *name, bool seal, s
 	}
 	if (check_frame(si, why) < 0 || sig_check_manifest(t, &si->m, name, why) < 0)
 		return -EBADMSG;
+	t0 = clock_ns();
 	int m = copy(si, seal, hash);
+	si->ns_hash = clock_ns() - t0;
 	if (m < 0)
 		return m;
 	if (memcmp(hash, si->m.sha256, 32)) {

@@ -4,11 +4,13 @@
  * the kernel's own clock (the printk timestamp, 0 at kernel start); then
  * it prints the kernel log lines the benchmark reads, each with its
  * timestamp in microseconds, counts the entries under /bench (the
- * unpacked image), and powers off:
+ * unpacked image) and under / (not crossing into other mounts), and powers
+ * off:
  *
  *   @@KMSG 812345 popinit: unpacked 1 image, ... in 95 ms
  *   @@KMSG 901234 bench-stamp
  *   @@FILES 1234
+ *   @@ROOTFILES 1300
  *   @@END
  *
  * It mounts devtmpfs on /dev first when /dev/kmsg is missing (the
@@ -25,14 +27,16 @@
 #include <unistd.h>
 
 static const char *const wanted[] = {
-	"Trying to unpack rootfs", "Freeing initrd memory", "popinit:", "bench-stamp",
+	"Trying to unpack rootfs", "Freeing initrd memory", "popinit:", "bench-stamp", "Run /init",
 };
 
+/* count: the entries under DIR, on the device DEV only */
 static long
-count(const char *dir)
+count(const char *dir, dev_t dev)
 {
 	DIR *d = opendir(dir);
 	struct dirent *e;
+	struct stat st;
 	long n = 0;
 	char path[4096];
 
@@ -43,8 +47,9 @@ count(const char *dir)
 			continue;
 		n++;
 		if (e->d_type == DT_DIR) {
-			snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-			n += count(path);
+			snprintf(path, sizeof path, "%s/%s", dir[1] ? dir : "", e->d_name);
+			if (stat(path, &st) == 0 && st.st_dev == dev)
+				n += count(path, dev);
 		}
 	}
 	closedir(d);
@@ -83,7 +88,10 @@ main(void)
 			if (strstr(msg, wanted[i]))
 				printf("@@KMSG %llu %s\n", usec, msg);
 	}
-	printf("@@FILES %ld\n@@END\n", count("/bench"));
+	struct stat root;
+	if (stat("/", &root) < 0)
+		root.st_dev = 0;
+	printf("@@FILES %ld\n@@ROOTFILES %ld\n@@END\n", count("/bench", root.st_dev), count("/", root.st_dev));
 	fflush(stdout);
 	reboot(RB_POWER_OFF);
 	return 0;

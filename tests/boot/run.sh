@@ -732,6 +732,8 @@ if want_s slots-reboot-loop; then
 		got=$(slotstate slots-reboot-loop)
 		[ "$got" = "$st" ] && echo "PASS boot/$r-state" || echo "FAIL boot/$r-state: cgpt reads $got, not $st"
 	done
+fi
+
 # --- issue 15: verified, read-only and layered roots ---------------------
 # One module image for them all; the disks are made here from real tools:
 # mkfs.erofs, mksquashfs, mkfs.ext4 -d, veritysetup format, sfdisk.
@@ -878,7 +880,8 @@ if want_s image-overlay-persist; then
 		'^@@WROTE /etc/w=0$' '^@@FILE /etc/w=after1$'
 	cp "$w/image-overlay-persist.txt" "$w/image-overlay-persist.1.txt"
 	boot image-overlay-persist "$sqcmd PAYLOAD_NOWRITE=1" $(disk sq)
-	expect image-overlay-persist '^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@MOUNT / overlay$' '!@@WROTE' '^@@FILE /etc/w=after1$'
+	cp "$w/image-overlay-persist.txt" "$w/image-overlay-persist-next-boot.txt"
+	expect image-overlay-persist-next-boot '^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@MOUNT / overlay$' '!@@WROTE' '^@@FILE /etc/w=after1$'
 fi
 
 # a root that is no block device: a 9p share (QEMU -virtfs), the kernel's

@@ -11,13 +11,21 @@
  * Checked on every push: the API's contract (used <= len, all taken on
  * DEC_MORE, a known status, out_total = bytes emitted, no empty piece, a
  * finish tail within the input).  Checked of the stepped run: its output
- * is the whole run's, byte for byte, as far as it goes; when the whole run
+ * is the whole run's, byte for byte, as far as both go; when the whole run
  * ends the stream cleanly, the stepped run must too, with the same output
  * and the same end (what image.c's concatenation logic relies on: the next
  * segment starts there); when the whole run reached the output cap
  * (FUZZ_OUT_CAP), the stepped run must not end cleanly before it.
  * Bit 7 of step: the emit callback refuses past 64 KiB (a write error);
  * the decoder must then stop.
+ *
+ * One of the two runs lends the decoder its output buffers (d->lend, as
+ * the writer's queue does), poisoned when lent: the whole run for half
+ * the inputs (by a bit of the input's hash), else the stepped one, so
+ * that every input runs one way or the other and a re-fed one both (its
+ * output the same whichever lent).  A decoder that takes them must hold
+ * one at a time, emit only within it, and give back every one it did not
+ * emit.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -35,14 +43,21 @@ static const struct dec_codec *const codecs[] = {
 	&dec_gzip, &dec_bzip2, &dec_lzma, &dec_xz, &dec_lzo, &dec_lz4, &dec_zstd,
 };
 
-/* the whole run's output, which the stepped run is compared with */
+/* the whole run's output, which the stepped run is compared with: the
+ * first ref_len bytes (those it took before the cap or a refusal) */
 static uint8_t ref[FUZZ_OUT_CAP];
+static uint64_t ref_len;
+
+#define POOL 4
+enum { FREE, LENT };
 
 struct out {
 	uint64_t n;
 	uint64_t refuse_at;	/* the cap, or the write error of bit 7 */
 	int compare;		/* compare with ref, else fill it */
 	uint64_t differs;	/* 1 + the first offset that differs, or 0 */
+	uint8_t *pool[POOL];	/* lent buffers, or NULL: none */
+	int state[POOL];
 };
 
 struct rec {
@@ -51,31 +66,6 @@ struct rec {
 	uint64_t out, stream;
 	int capped;		/* stopped by the cap */
 };
-
-static int
-emit(void *ctx, const uint8_t *buf, size_t len)
-{
-	struct out *o = ctx;
-
-	if (!len) {
-		fprintf(stderr, "fuzz_decomp: emitted a piece of %zu bytes\n", len);
-		abort();
-	}
-	if (o->n + len > o->refuse_at) {
-		o->n += len;	/* handed out, if refused */
-		return -1;
-	}
-	if (!o->compare)
-		memcpy(ref + o->n, buf, len);
-	else if (!o->differs && memcmp(ref + o->n, buf, len))
-		for (size_t i = 0; i < len; i++)
-			if (ref[o->n + i] != buf[i]) {
-				o->differs = o->n + i + 1;
-				break;
-			}
-	o->n += len;
-	return 0;
-}
 
 static void
 check(int ok, const char *what)
@@ -86,18 +76,97 @@ check(int ok, const char *what)
 	}
 }
 
-static struct rec
-decode(const struct dec_codec *c, const uint8_t *in, size_t len, size_t step, struct out *o)
+/* which lent buffer holds BUF, or -1 */
+static int
+lent_at(const struct out *o, const uint8_t *buf)
 {
+	for (int i = 0; i < POOL; i++)
+		if (o->pool[i] && buf >= o->pool[i] && buf < o->pool[i] + DEC_CHUNK)
+			return i;
+	return -1;
+}
+
+static uint8_t *
+lend_get(void *ctx)
+{
+	struct out *o = ctx;
+	int held = 0;
+
+	for (int i = 0; i < POOL; i++)
+		held += o->state[i] == LENT;
+	check(held == 0, "a decoder took a second buffer");
+	o->state[0] = LENT;
+	memset(o->pool[0], 0xa5, DEC_CHUNK);	/* nothing of the last piece */
+	return o->pool[0];
+}
+
+static void
+lend_put(void *ctx, uint8_t *buf)
+{
+	struct out *o = ctx;
+	int i = lent_at(o, buf);
+
+	check(i >= 0 && buf == o->pool[i] && o->state[i] == LENT, "put back a buffer it was not lent");
+	o->state[i] = FREE;
+}
+
+static int
+emit(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct out *o = ctx;
+	int i = lent_at(o, buf);
+
+	if (!len) {
+		fprintf(stderr, "fuzz_decomp: emitted a piece of %zu bytes\n", len);
+		abort();
+	}
+	if (i >= 0) {
+		check(buf == o->pool[i] && len <= DEC_CHUNK, "emitted past a lent buffer");
+		check(o->state[i] == LENT, "emitted a buffer not lent");
+		o->state[i] = FREE;	/* the consumer's: done with at once here */
+	}
+	if (o->n + len > o->refuse_at) {
+		o->n += len;	/* handed out, if refused */
+		return -1;
+	}
+	if (!o->compare) {
+		memcpy(ref + o->n, buf, len);
+		ref_len = o->n + len;
+	} else if (!o->differs && o->n < ref_len) {
+		size_t k = ref_len - o->n < len ? (size_t)(ref_len - o->n) : len;
+		if (memcmp(ref + o->n, buf, k))
+			for (size_t j = 0; j < k; j++)
+				if (ref[o->n + j] != buf[j]) {
+					o->differs = o->n + j + 1;
+					break;
+				}
+	}
+	o->n += len;
+	return 0;
+}
+
+/* decode: IN decoded STEP bytes at a time (0: whole), into O; with LEND,
+ * into buffers lent by O */
+static struct rec
+decode(const struct dec_codec *c, const uint8_t *in, size_t len, size_t step, struct out *o, int lend)
+{
+	static uint8_t *pool;
 	struct dec d;
+	struct dec_lend lender = { lend_get, lend_put, o };
 	struct rec r = { DEC_FAIL, NULL, 0, 0, 0 };
 	size_t at = 0;
 
+	if (lend && !pool && !(pool = malloc(DEC_CHUNK)))
+		abort();
+	if (lend)
+		o->pool[0] = pool;
 	if (dec_start(&d, c, emit, o) == DEC_FAIL) {
 		r.msg = d.msg;
 		dec_end(&d);
 		return r;
 	}
+	if (lend)
+		d.lend = &lender;
 	int st = DEC_MORE;
 	while (at < len) {
 		size_t n = step && len - at > step ? step : len - at, used = 0;
@@ -124,6 +193,7 @@ decode(const struct dec_codec *c, const uint8_t *in, size_t len, size_t step, st
 	r.stream = at;
 	r.capped = st == DEC_FAIL && !d.msg && o->refuse_at == FUZZ_OUT_CAP;
 	dec_end(&d);
+	check(o->state[0] == FREE, "a lent buffer not given back");
 	return r;
 }
 
@@ -135,6 +205,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct dec_codec *c = codecs[data[0] % (sizeof codecs / sizeof *codecs)];
 	size_t step = (size_t)(data[1] & 0x7f) + 1, len = size - 2 + 2;
 	uint64_t refuse = data[1] & 0x80 ? 65536 : FUZZ_OUT_CAP;
+	int lend_whole = (fuzz_hash(data, size) >> 40) & 1;
 	uint8_t *in = malloc(len);
 
 	if (!in)
@@ -146,25 +217,27 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(in, c->magic, 2);
 	memcpy(in + 2, data + 2, size - 2);
 
-	struct out ow = { 0, refuse, 0, 0 }, op = { 0, refuse, 1, 0 };
-	struct rec whole = decode(c, in, len, 0, &ow);
+	struct out ow = { 0, refuse, 0, 0, { NULL }, { FREE } }, op = { 0, refuse, 1, 0, { NULL }, { FREE } };
+	ref_len = 0;
+	struct rec whole = decode(c, in, len, 0, &ow, lend_whole);
 	if (!fuzz_refeed(data, size, FUZZ_REFEED)) {
 		free(in);
 		return 0;
 	}
-	struct rec part = decode(c, in, len, step, &op);
+	struct rec part = decode(c, in, len, step, &op, !lend_whole);
 	const char *bad = NULL;
-	if (op.differs && op.differs <= ow.n)
+	if (op.differs)
 		bad = "other bytes";
 	else if (whole.end == DEC_END && (part.end != DEC_END || part.out != whole.out || part.stream != whole.stream))
 		bad = "another end";
 	else if (whole.capped && part.end == DEC_END)
 		bad = "an end before the cap";
 	if (bad) {
-		fprintf(stderr, "fuzz_decomp: %s: %s: whole: %s%s after %llu bytes, %llu out; %zu at a time: %s%s "
-			"after %llu, %llu out\n", c->name, bad, whole.capped ? "capped" : whole.end == DEC_END ? "ended" :
-			"failed: ", whole.msg ? whole.msg : "", (unsigned long long)whole.stream,
-			(unsigned long long)whole.out, step, part.end == DEC_END ? "ended" : "failed: ",
+		fprintf(stderr, "fuzz_decomp: %s: %s: whole%s: %s%s after %llu bytes, %llu out; %zu at a time%s: "
+			"%s%s after %llu, %llu out\n", c->name, bad, lend_whole ? " (lent)" : "",
+			whole.capped ? "capped" : whole.end == DEC_END ? "ended" : "failed: ", whole.msg ? whole.msg : "",
+			(unsigned long long)whole.stream, (unsigned long long)whole.out, step,
+			lend_whole ? "" : " (lent)", part.end == DEC_END ? "ended" : "failed: ",
 			part.msg ? part.msg : "", (unsigned long long)part.stream, (unsigned long long)part.out);
 		abort();
 	}

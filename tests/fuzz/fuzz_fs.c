@@ -8,24 +8,30 @@
  * The process gets a mount namespace of its own with a small tmpfs as the
  * jail (1 MiB, 512 inodes: a full disk is one more input), holding a
  * sentinel file and the directory "root" that each image is unpacked
- * into (unpacker_run from a memfd).  Checked: the jail holds exactly the
- * sentinel and root, the sentinel is unchanged (nothing outside root was
- * created, changed or removed, whatever the names, "..", absolute
- * symlinks or hard links in the image); no file descriptor is left open;
- * the result is consistent (-1 exactly when an error, a late problem or a
- * read error is reported).  Needs root (chroot, mknod, chown), as unpack
- * does.
+ * into (unpacker_run from a memfd, which the unpacker maps).  The last
+ * byte of the input chooses one thread or two (UNPACK_THREADS1, 2), the
+ * one before it whether the memfd is consumed (UNPACK_RELEASE: punched as
+ * it is unpacked).  Checked: the jail holds exactly the sentinel and
+ * root, the sentinel is unchanged (nothing outside root was created,
+ * changed or removed, whatever the names, "..", absolute symlinks or hard
+ * links in the image); no file descriptor is left open; the result is
+ * consistent (-1 exactly when an error, a late problem or a read error is
+ * reported).  Needs root (chroot, mknod, chown), as unpack does.
  *
  * The output cap (fuzz.h): a first pass through image.c with a sink that
- * only counts (FUZZ_ENTRY_COST bytes an entry, and the data) stops at
+ * only counts (FUZZ_ENTRY_COST bytes an entry, and the data; the input
+ * read in place, as the unpacker reads the mapped memfd) stops at
  * FUZZ_OUT_CAP; an image that reaches it is not unpacked (its decoders
  * would run megabytes ahead of a writer stopped by the full disk).
  *
- * One unpacker serves every run, as one serves every image of a boot
- * (unpacker.h: each image is unpacked as the kernel unpacks one buffer):
- * between runs root is emptied and given back its mode and owner.  A
- * crash that does not replay alone (the reproducer runs in a fresh
- * process) is then state left from one image to the next: a bug too.
+ * The unpackers are kept between runs, as one serves every image of a
+ * boot (unpack.h: each image is unpacked as the kernel unpacks one
+ * buffer): the flags are the unpacker's, so there is one for each of the
+ * four combinations, all made at the start (their writers confined to
+ * root), each serving the inputs that choose it.  Between runs root is
+ * emptied and given back its mode and owner.  A crash that does not
+ * replay alone (the reproducer runs in a fresh process) is then state
+ * left from one image to the next: a bug too.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -51,7 +57,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char jail[64], root[80], sentinel[80];
 static struct stat sentinel_st;
-static struct unpacker *u;
+/* the unpackers, by flags: [release * 2 + two threads] */
+static struct unpacker *us[4];
 
 static void
 die(const char *what)
@@ -90,12 +97,15 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	int fd = open(sentinel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0 || write(fd, "sentinel\n", 9) != 9 || close(fd) < 0 || lstat(sentinel, &sentinel_st) < 0)
 		die("the sentinel");
-	struct error why = { 0 };
 	if (mkdir(root, 0755) < 0)
 		die("mkdir root");
-	if (!(u = unpacker_new(root, &why))) {
-		errno = -why.err;
-		die(why.msg);
+	for (int i = 0; i < 4; i++) {
+		struct error why = { 0 };
+		int flags = (i & 1 ? UNPACK_THREADS2 : UNPACK_THREADS1) | (i & 2 ? UNPACK_RELEASE : 0);
+		if (!(us[i] = unpacker_new(root, flags, &why))) {
+			errno = -why.err;
+			die(why.msg);
+		}
 	}
 	return 0;
 }
@@ -141,6 +151,7 @@ over_cap(const uint8_t *data, size_t size)
 
 	spent = 0;
 	image_init(&im, &count);
+	im.mapped = true;
 	(void)image_push(&im, data, size);
 	(void)image_finish(&im);
 	return spent > FUZZ_OUT_CAP;
@@ -190,6 +201,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (over_cap(data, size))
 		return 0;
+	/* one thread or two by the last byte, the memfd consumed (punched
+	 * as it goes) by the one before */
+	struct unpacker *u = us[(size && data[size - 1] & 1 ? 0 : 1) | (size > 1 && data[size - 2] & 1 ? 2 : 0)];
 	int before = fds();
 	int fd = memfd_create("fuzz_fs", MFD_CLOEXEC);
 	if (fd < 0 || (size && write(fd, data, size) != (ssize_t)size) || lseek(fd, 0, SEEK_SET) < 0)

@@ -5,8 +5,12 @@
  *
  * The image is fed to image_push() whole; one input in FUZZ_REFEED
  * (fuzz.h) again in chunks whose sizes cycle through sizes[] (each + 1;
- * 4093 when there are none), and one in FUZZ_REFEED_BYTES (if small) 1
- * byte at a time, each time into a sink_mem (tests/unit) whose data is
+ * 4093 when there are none), then the same chunks as one buffer read in
+ * place (im->mapped, as a mapped image is); one in FUZZ_REFEED_BYTES (if
+ * small) 1 byte at a time.  The whole run is mapped too for half the
+ * inputs (by a bit of the input's hash: every input is read in place or
+ * copied, the same one always the same way), the byte-at-a-time run the
+ * other way.  Each run goes into a sink_mem (tests/unit) whose data is
  * kept whole.  Every run must leave the same record (entries, the error
  * with its offset, the late note) and the same data, byte for byte.  A
  * difference aborts, with both records printed, and so do callbacks in an
@@ -113,9 +117,10 @@ r_trailer(void *ctx)
 }
 
 /* run: the record of IMG fed in pieces ending at CUTS[0..NCUTS-1], or
- * STEP bytes at a time, or whole; malloc'd */
+ * STEP bytes at a time, or whole; with MAPPED, read in place; malloc'd */
 static char *
-run(struct run *r, const uint8_t *img, size_t len, const size_t *cuts, size_t ncuts, size_t step, bool crc)
+run(struct run *r, const uint8_t *img, size_t len, const size_t *cuts, size_t ncuts, size_t step, bool crc,
+    bool mapped)
 {
 	static struct image im;
 	struct cpio_sink sink = { r_entry, r_data, r_end, r_trailer, r };
@@ -126,6 +131,7 @@ run(struct run *r, const uint8_t *img, size_t len, const size_t *cuts, size_t nc
 	r->n = 0;
 	r->capped = false;
 	image_init(&im, &sink);
+	im.mapped = mapped;
 	r->m.err = &im.err;
 	for (size_t at = 0, ci = 0; at < len;) {
 		size_t end = step ? (at + step < len ? at + step : len) : ci < ncuts ? cuts[ci++] : len;
@@ -199,7 +205,7 @@ mask(char *r)
 }
 
 static void
-compare(const char *how, const struct run *a, const struct run *b, size_t len)
+compare(const char *how, bool mapped, const struct run *a, const struct run *b, size_t len)
 {
 	const char *what = NULL;
 	uint64_t n = a->n < b->n ? a->n : b->n;
@@ -213,8 +219,8 @@ compare(const char *how, const struct run *a, const struct run *b, size_t len)
 	if (!what)
 		return;
 	fprintf(stderr, "fuzz_image: %s: %s differs from the whole run's (%zu bytes of image; data %llu, %llu bytes)\n"
-		"--- whole\n%s--- %s\n%s---\n", how, what, len, (unsigned long long)a->n, (unsigned long long)b->n,
-		a->m.text, how, b->m.text);
+		"--- whole%s\n%s--- %s\n%s---\n", how, what, len, (unsigned long long)a->n, (unsigned long long)b->n,
+		mapped ? ", mapped" : "", a->m.text, how, b->m.text);
 	abort();
 }
 
@@ -238,9 +244,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const uint8_t *img = data + 1 + nsizes;
 	size_t len = size - 1 - nsizes;
 	bool crc = ctl & 8;
+	bool mapped = (fuzz_hash(data, size) >> 40) & 1;
 
 	struct run whole = { .data = data_whole }, other = { .data = data_other };
-	run(&whole, img, len, NULL, 0, 0, crc);
+	run(&whole, img, len, NULL, 0, 0, crc, mapped);
 	mask(whole.m.text);
 	/* sink_mem's "BAD" lines: callbacks out of order */
 	if (!strncmp(whole.m.text, "BAD ", 4) || strstr(whole.m.text, "\nBAD ")) {
@@ -266,16 +273,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 			cuts[ncuts++] = at;
 		}
-		run(&other, img, len, cuts, ncuts, 0, crc);
+		run(&other, img, len, cuts, ncuts, 0, crc, false);
+		mask(other.m.text);
+		compare("chunked", mapped, &whole, &other, len);
+		sink_mem_free(&other.m);
+		run(&other, img, len, cuts, ncuts, 0, crc, true);
 		free(cuts);
 		mask(other.m.text);
-		compare("chunked", &whole, &other, len);
+		compare("chunked, mapped", mapped, &whole, &other, len);
 		sink_mem_free(&other.m);
 	}
 	if (len <= 4096 && fuzz_refeed(data, size, FUZZ_REFEED_BYTES)) {
-		run(&other, img, len, NULL, 0, 1, crc);
+		run(&other, img, len, NULL, 0, 1, crc, !mapped);
 		mask(other.m.text);
-		compare("1 byte at a time", &whole, &other, len);
+		compare(mapped ? "1 byte at a time" : "1 byte at a time, mapped", mapped, &whole, &other, len);
 		sink_mem_free(&other.m);
 	}
 	sink_mem_free(&whole.m);

@@ -240,6 +240,7 @@ seeds() {
 			{ printf '\000\377\000\000'; cat "$t/$f"; } > "$sd/$f-other"
 		done
 		[ -s "$t/ss4096" ] && { printf '\001\021\000\010'; cat "$t/ss4096"; } > "$sd/ss4096"
+		rm -rf "$t" ;;
 	verity)	# superblocks veritysetup writes, a root hash, options
 		t=$out/verity/mk; rm -rf "$t"; mkdir -p "$t"
 		PATH=$PATH:/sbin:/usr/sbin

@@ -31,7 +31,7 @@ if [ ! -f "$out/bearssl.a" ]; then
 fi
 if ! $cc -std=c11 -g -O1 -D_GNU_SOURCE -Wall $werror -Wextra -Wno-missing-prototypes -I"$bs"inc \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o "$out/fuzz_sig" \
-	"$top/tests/fuzz/fuzz_sig.c" "$top/tests/fuzz/alloc.c" "$top/verify/sig.c" "$top/verify/sigkey.c" "$top/verify/sigimage.c" "$top/lib/io.c" \
+	"$top/tests/fuzz/fuzz_sig.c" "$top/tests/fuzz/alloc.c" "$top/verify/sig.c" "$top/verify/sigkey.c" "$top/verify/sigimage.c" "$top/verify/sha256.c" "$top/lib/io.c" "$top/lib/clock.c" \
 	"$out/bearssl.a" 2>> "$out/build.log"; then
 	echo "FAIL fuzz/sig: build: $(grep -m 3 error "$out/build.log" | tr '\n' ' ')"
 	exit 1

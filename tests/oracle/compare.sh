@@ -13,6 +13,10 @@
 # same bytes the kernel did: an archive standing for the oracle's, then
 # the case.
 #
+# Each case is unpacked three ways, all of which must pass: read from a
+# pipe; mapped from a file (the boot's way) in one thread (-j1, one CPU);
+# mapped in two (-j2).
+#
 # Expected: the kernel's tree, and the kernel's error message as popinit's
 # (or popinit succeeding where the kernel saw none).  NAME.expect, when
 # there, states where popinit knowingly differs (README: reference
@@ -37,17 +41,28 @@ if [ $# -eq 0 ]; then
 	set -- $(cd "$corpus" && ls *.img | sed 's/\.img$//')
 fi
 
-for name in "$@"; do
+# one NAME MODE: unpack the case one way (pipe, map1, map2); WHY says what
+# is wrong, empty when nothing is
+one() {
+	name=$1 mode=$2
 	d=$work/host-$name
 	exp=$corpus/$name.expect
 	rm -rf "$d"
 	mkdir -p "$d/root"
 	chmod 1777 "$d/root"
-	"$popinit" unpack --root "$d/root" "$work/builtin.cpio" || { echo "FAIL corpus/$name: builtin"; continue; }
+	"$popinit" unpack --root "$d/root" "$work/builtin.cpio" || { why="builtin"; return; }
 	touch -h "$d/root/dev/console"
-	cat "$work/prefix-host.cpio" "$corpus/$name.img" |
-		"$popinit" unpack --root "$d/root" - 2> "$d/stderr"
-	rc=$?
+	if [ "$mode" = pipe ]; then
+		src=-
+		cat "$work/prefix-host.cpio" "$corpus/$name.img" |
+			"$popinit" unpack --root "$d/root" - 2> "$d/stderr"
+		rc=$?
+	else
+		src=$d/image
+		cat "$work/prefix-host.cpio" "$corpus/$name.img" > "$src"
+		"$popinit" unpack "-j${mode#map}" --root "$d/root" "$src" 2> "$d/stderr"
+		rc=$?
+	fi
 	"$top/build/test/treelist" "$d/root" > "$d/got"
 	sed 1d "$corpus/$name.kernel" > "$d/want"
 	kerr=$(sed -n '1s/^error: //p' "$corpus/$name.kernel")
@@ -68,7 +83,7 @@ for name in "$@"; do
 	if [ -z "$why" ] && [ "$perr" != none ]; then
 		if [ $rc -eq 0 ]; then
 			why="expected '$perr', popinit succeeded"
-		elif ! grep -q "^popinit: fatal: -: $perr\( (.*\)\?\( at .*\)\?\$" "$d/stderr"; then
+		elif ! grep -q "^popinit: fatal: $src: $perr\( (.*\)\?\( at .*\)\?\$" "$d/stderr"; then
 			why="expected '$perr', popinit: $(head -1 "$d/stderr")"
 		fi
 	elif [ -z "$why" ]; then
@@ -88,9 +103,17 @@ for name in "$@"; do
 		[ -z "$why" ] && [ $rc -eq 0 ] && [ -f "$exp" ] && grep -q '^late:' "$exp" &&
 			why="expected a late report, popinit said nothing"
 	fi
+}
+
+for name in "$@"; do
+	why=
+	for mode in pipe map1 map2; do
+		one "$name" "$mode"
+		[ -z "$why" ] || { why="$mode: $why"; break; }
+	done
 	if [ -z "$why" ]; then
 		echo "PASS corpus/$name"
-		rm -rf "$d"
+		rm -rf "$work/host-$name"
 	else
 		echo "FAIL corpus/$name: $why"
 	fi

@@ -130,6 +130,7 @@ run_image(const uint8_t *buf, size_t len, const struct split *sp, unsigned opts)
 	m.check_crc = opts & RUN_CRC;
 	sink_mem_sink(&m, &sink);
 	image_init(&im, &sink);
+	im.mapped = opts & RUN_MAPPED;
 	m.err = &im.err;
 	while (at < len) {
 		size_t off = at;
@@ -191,6 +192,15 @@ split_check(run_fn run, const uint8_t *buf, size_t len, unsigned opts, size_t li
 			*bad = describe(how, whole, got);
 		}
 		free(got);
+		/* an image read in place (mmap): the same record */
+		if (run == run_image && !*bad) {
+			got = run(buf, len, &sp, opts | RUN_MAPPED);
+			if (strcmp(whole, got)) {
+				snprintf(how, sizeof how, "cut at %zu, mapped", k);
+				*bad = describe(how, whole, got);
+			}
+			free(got);
+		}
 	}
 	size_t steps[] = { 1, 3, 7 };
 	for (size_t s = 0; s < sizeof steps / sizeof *steps && !*bad; s++) {
@@ -201,6 +211,14 @@ split_check(run_fn run, const uint8_t *buf, size_t len, unsigned opts, size_t li
 			*bad = describe(how, whole, got);
 		}
 		free(got);
+		if (run == run_image && !*bad) {
+			got = run(buf, len, &sp, opts | RUN_MAPPED);
+			if (strcmp(whole, got)) {
+				snprintf(how, sizeof how, "%zu byte(s) at a time, mapped", steps[s]);
+				*bad = describe(how, whole, got);
+			}
+			free(got);
+		}
 	}
 	/* a few random cuttings, the same every run */
 	uint32_t seed = 12345;

@@ -22,5 +22,6 @@ main(void)
 	test_io();
 	test_image();
 	test_links();
+	test_sha256();
 	return t_failed ? 1 : 0;
 }

@@ -30,5 +30,6 @@ void test_cpio(void);
 void test_io(void);
 void test_image(void);
 void test_links(void);
+void test_sha256(void);
 
 #endif

@@ -59,13 +59,15 @@ want_entry(struct sink_mem *w, const char *type, const struct mk_entry *e, size_
 			target ? "\"" : "-", target ? target : "", target ? "\"" : "", at);
 }
 
+/* want_end: the end() of a file holding DATA; CRC: a 070702 entry, whose
+ * data the parser sums (070701 data is not summed: 0) */
 static void
-want_end(struct sink_mem *w, const char *data)
+want_end(struct sink_mem *w, const char *data, bool crc)
 {
 	size_t n = strlen(data);
 	uint32_t sum = 0;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; crc && i < n; i++)
 		sum += (unsigned char)data[i];
 	char head[17];
 
@@ -166,11 +168,11 @@ test_all_types(void)
 		want_entry(&w, type[i], &t[i], at[i],
 			   i == 3 ? "file" : i == 4 ? "../file" : NULL);
 		if (!strcmp(type[i], "reg"))
-			want_end(&w, t[i].data ? t[i].data : "");
+			want_end(&w, t[i].data ? t[i].data : "", t[i].magic != NULL);
 	}
 	sink_mem_printf(&w, "trailer\n");
 	want_entry(&w, "reg", &last, after, NULL);
-	want_end(&w, "x");
+	want_end(&w, "x", false);
 	sink_mem_printf(&w, "error: none\nstate: mid=0 this_header=%zu\n", b.len);
 	free(check_split("unit/cpio/split-all-entry-types", b.p, b.len, 0, w.text));
 	sink_mem_free(&w);
@@ -716,7 +718,7 @@ test_kunit(void)
 				       .devminor = 1, .name = "initramfs_test_data", .data = "ASDF" });
 	r = check_split("unit/cpio/kunit-data", b.p, b.len, 0, NULL);
 	T_CHECK("unit/cpio/kunit-data-record", b.len == 136 &&
-		has(r, "size=4 ") && has(r, "end bytes=4 sum=0x11e ") && has(r, "data=\"ASDF\""),
+		has(r, "size=4 ") && has(r, "end bytes=4 sum=0x0 ") && has(r, "data=\"ASDF\""),
 		"%zu: %s", b.len, r);
 	free(r);
 	mk_free(&b);

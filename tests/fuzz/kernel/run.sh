@@ -126,7 +126,7 @@ if ! $cc -std=gnu11 -g -O1 -D_GNU_SOURCE -Wall -Wextra \
 	-DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD \
 	-I"$lzo/include/lzo" -I"$lzo/minilzo" -I"$bz" \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -o "$out/fuzz_diff" \
-	"$here/fuzz_diff.c" "$top/tests/fuzz/alloc.c" "$top/unpack/cpio.c" "$top/unpack/image.c" "$top/unpack/links.c" \
+	"$here/fuzz_diff.c" "$top/tests/fuzz/alloc.c" "$top/unpack/cpio.c" "$top/unpack/image.c" "$top/unpack/timing.c" "$top/lib/clock.c" "$top/unpack/links.c" \
 	"$top/codec/decomp.c" "$top/codec/decomp_gzip.c" "$top/codec/decomp_xz.c" \
 	"$top/codec/decomp_zstd.c" "$top/codec/decomp_bzip2.c" "$top/codec/decomp_lz4.c" \
 	"$top/codec/decomp_lzo.c" "$top/lib/error.c" "$out/obj/minilzo_pop.o" "$out/obj/kor.o" \

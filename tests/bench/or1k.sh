@@ -1,0 +1,104 @@
+#!/bin/sh
+# or1k.sh: a benchmark (not a test): the seed's scenario on OpenRISC
+# (tests/port.sh's boot or1k-signed: a signed, xz-compressed image in the
+# built-in initramfs, verified and unpacked by popinit built with the key)
+# broken down by phase, against the kernel unpacking the same image
+# unsigned on the same kernel binary (given as its initrd: the kernel's
+# unpack_to_rootfs() of the same bytes).
+#
+#   sh tests/bench/or1k.sh [REPS]        writes build/bench/or1k.md
+#
+# Boots, interleaved, REPS each (QEMU's or1k virt, TCG, printk.time=1):
+#   kernel   -initrd main.img, rdinit=/sbin/init: its unpack is "Unpacking
+#            initramfs..." to "Freeing initrd memory"
+#   popinit  popinit.image=main:/images/main.img: its line "unpacked 1
+#            image ... in N ms" (verification included), and once more with
+#            popinit.timing for the phases
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+reps=${1:-3}
+w=build/bench/or1k
+mkdir -p $w
+say() { printf '%s\n' "$*" >&2; }
+command -v qemu-system-or1k > /dev/null || { say "or1k.sh: fatal: qemu-system-or1k missing (sh boot/packages.sh)"; exit 111; }
+
+make -s ARCH=or1k build/or1k/popinit > $w/make.log 2>&1 || { say "or1k.sh: fatal: make ARCH=or1k (log: $w/make.log)"; exit 111; }
+cc=$top/build/or1k/musl/bin/or1k-linux-musl-gcc
+if [ ! -f $w/key.pub ]; then
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out $w/key.pem 2> /dev/null &&
+	openssl pkey -in $w/key.pem -pubout -out $w/key.pub
+fi
+make -s ARCH=or1k B=build/or1k/bench KEYS="$top/$w/key.pub" TOOLS=no build/or1k/bench/popinit >> $w/make.log 2>&1 ||
+	{ say "or1k.sh: fatal: the keyed or1k build (log: $w/make.log)"; exit 111; }
+$cc -static -Os -o $w/payload tests/boot/payload.c
+echo or1k > $w/arch
+printf '/etc/arch\n' > $w/files
+# the image of tests/port.sh's scenario
+build/popinit mkimage -c xz -o $w/main.img - <<L
+dir /sbin 0755 0 0
+file /sbin/init $top/$w/payload 0755 0 0
+dir /etc 0755 0 0
+file /etc/arch $top/$w/arch 0644 0 0
+file /etc/payload.files $top/$w/files 0644 0 0
+L
+build/popinit sign -k $w/key.pem -n main -V 1 $w/main.img $w/main-signed.img
+printf '%s\n' "dir /dev 0755 0 0" "nod /dev/console 0600 0 0 c 5 1" \
+	"file /init $top/build/or1k/bench/popinit 0755 0 0" "dir /images 0755 0 0" \
+	"file /images/main.img $top/$w/main-signed.img 0644 0 0" > $w/builtin.list
+sh boot/mkkernel.sh or1k $w/builtin.list $w/kernel 2> $w/kernel.log || { say "or1k.sh: fatal: the kernel (log: $w/kernel.log)"; exit 111; }
+
+# boot NAME QEMU-ARGS...: the console in $w/NAME.txt; ends at the payload's
+# last line (or after 120 s)
+boot() {
+	n=$1; shift
+	rm -f $w/$n.log; : > $w/$n.log
+	timeout -k 5 120 qemu-system-or1k -M virt -cpu or1200 -m 128 -accel tcg -kernel $w/kernel \
+		-display none -monitor none -serial file:$w/$n.log -no-reboot "$@" > /dev/null 2>&1 &
+	pid=$!
+	while kill -0 $pid 2> /dev/null; do
+		grep -q '^@@PAYLOAD-END' $w/$n.log && { sleep 0.5; kill $pid 2> /dev/null; break; }
+		sleep 0.3
+	done
+	wait $pid 2> /dev/null || true
+	tr -d '\r' < $w/$n.log > $w/$n.txt
+}
+# [ 1.234567] timestamps, in ms
+ts() { sed -n "s/^\[ *\([0-9.]*\)\] .*$1.*/\1/p" $w/$2.txt | head -n 1 | awk '{ printf "%.1f", $1 * 1000 }'; }
+load0=$(awk '{ print $1 " " $2 " " $3 }' /proc/loadavg)
+res=$w/res
+rm -rf $res; mkdir -p $res
+for r in $(seq "$reps"); do
+	say "or1k: repetition $r"
+	boot k -initrd $w/main.img -append "console=ttyS0 panic=-1 printk.time=1 rdinit=/sbin/init"
+	a=$(ts 'Unpacking initramfs\|Trying to unpack rootfs image' k) b=$(ts 'Freeing initrd memory' k)
+	if grep -q '^@@FILE /etc/arch=or1k$' $w/k.txt && [ -n "$a" ] && [ -n "$b" ]; then
+		awk -v a="$a" -v b="$b" 'BEGIN { printf "%.1f\n", b - a }' >> $res/k
+	else
+		echo NaN >> $res/k
+	fi
+	boot p -append "console=ttyS0 panic=-1 printk.time=1 popinit.image=main:/images/main.img"
+	if grep -q '^@@FILE /etc/arch=or1k$' $w/p.txt; then
+		sed -n 's/.*popinit: unpacked 1 image.* in \([0-9]*\) ms.*/\1/p' $w/p.txt >> $res/p
+	else
+		echo NaN >> $res/p
+	fi
+done
+boot t -append "console=ttyS0 panic=-1 printk.time=1 popinit.image=main:/images/main.img popinit.timing"
+load1=$(awk '{ print $1 " " $2 " " $3 }' /proc/loadavg)
+med() { grep -v NaN "$1" | sort -n | awk '{ v[++n] = $1 } END { if (!n) print "NaN"; else if (n % 2) print v[(n + 1) / 2]; else print (v[n / 2] + v[n / 2 + 1]) / 2 }'; }
+{
+echo "The image: tests/port.sh's (the payload init, two small files), xz ($(stat -c %s $w/main.img) bytes; signed"
+echo "$(stat -c %s $w/main-signed.img) bytes, ECDSA P-256); the kernel: boot/mkkernel.sh or1k, the same binary for both;"
+echo "QEMU or1k virt, TCG, 128 MiB; load average $load0 at the start, $load1 at the end; medians of $reps boots, interleaved."
+echo
+echo "| | ms |"
+echo "|---|---|"
+echo "| the kernel unpacks the unsigned image (its initrd) | $(med $res/k) |"
+echo "| popinit verifies and unpacks the signed image (its \"unpacked\" line) | $(med $res/p) |"
+echo
+echo "popinit's phases (one more boot, with popinit.timing):"
+echo
+sed -n 's/^\[ *[0-9.]*\] popinit: \(timing .*\)/- \1/p; s/^\[ *[0-9.]*\] popinit: \(unpacked .*\)/- \1/p' $w/t.txt
+} > $w/../or1k.md
+cat $w/../or1k.md
