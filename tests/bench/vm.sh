@@ -84,8 +84,15 @@ cp $v/kbase.cpio $v/base.initrd
 for c in $images; do
 	i=$(file_of $c)
 	case $c in itools-*) "$p" list $w/itools.cpio ;; *) "$p" list $sound ;; esac | grep -vc '^#' > $v/$c.entries
-	# the image, NULs to a multiple of 4, the stamp's archive
-	(cat $i; n=$(stat -c %s $i); head -c $(( (4 - n % 4) % 4 )) /dev/zero; cat $v/kbase.cpio) > $v/k.$c.initrd
+	# the image, NULs to a multiple of 4, the stamp's archive; lz4 after
+	# it: a legacy lz4 stream has no end mark (the kernel takes the next
+	# four bytes for a block's size and fails "Decoding failed", and so
+	# does popinit), so nothing may follow one; the sound image has no
+	# /init of its own for the stamp's to replace
+	case $c in
+	*-lz4) (cat $v/kbase.cpio $i) > $v/k.$c.initrd ;;
+	*) (cat $i; n=$(stat -c %s $i); head -c $(( (4 - n % 4) % 4 )) /dev/zero; cat $v/kbase.cpio) > $v/k.$c.initrd ;;
+	esac
 	for m in p o; do
 		b=$p; [ $m = o ] && b=${VM_OTHER:-}
 		[ -n "$b" ] || continue
