@@ -19,13 +19,14 @@
 # where the input is; fixing it takes a reproducer in tests/fuzz/regress/.
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
+# the speed check is the smoke's; a long run on a busy machine says less
+# (set before lib.sh, which defaults it to 1000)
+export FUZZ_MIN_RATE=${FUZZ_MIN_RATE:-0}
 . "$top/tests/fuzz/lib.sh"
 hours=${1:?usage: campaign.sh HOURS [NAME...]}
 shift
 budget=$(awk -v h="$hours" 'BEGIN { printf "%d", h * 3600 }')
 export FUZZ_RUNS=${FUZZ_RUNS:-10000000} FUZZ_MERGE=1
-# the speed check is the smoke's; a long run on a busy machine says less
-export FUZZ_MIN_RATE=${FUZZ_MIN_RATE:-0}
 renice -n 19 $$ > /dev/null 2>&1
 out=$top/build/fuzz
 res=$out/campaign.md

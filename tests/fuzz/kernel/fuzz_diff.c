@@ -278,7 +278,10 @@ parser_msg(const char *e)
 
 /* xz_rc_zeroed: a copy of BUF in which the first byte of every LZMA
  * chunk's range coder, in each .xz stream found, is 0 (the .xz format:
- * stream header, blocks of LZMA2 chunks, the index) */
+ * stream header, blocks of LZMA2 chunks, the index).  Only a stream that
+ * parses to its index is changed: a magic in file data (or a stream cut
+ * short) is left as it is, and the search goes on (a real stream may
+ * follow it) */
 static uint8_t *
 xz_rc_zeroed(const uint8_t *buf, size_t len)
 {
@@ -290,30 +293,41 @@ xz_rc_zeroed(const uint8_t *buf, size_t len)
 		if (at > len)
 			break;
 		size_t check = m[7] & 15, check_len = check ? 4u << ((check - 1) / 3) : 0;
-		while (at < len && buf[at]) {	/* a block header; 0 starts the index */
+		bool bad = false;
+		size_t zeroed[64], nz = 0;
+		while (!bad && at < len && buf[at]) {	/* a block header; 0 starts the index */
 			size_t start = at;
 			at += ((size_t)buf[at] + 1) * 4;
 			for (;;) {
-				if (at >= len)
-					return c;
+				if (at >= len) {
+					bad = true;
+					break;
+				}
 				unsigned ctl = buf[at];
 				if (!ctl) {		/* the end of the block's chunks */
 					at++;
 					break;
 				}
-				if (at + 6 > len || (ctl > 2 && ctl < 0x80))
-					return c;
+				if (at + 6 > len || (ctl > 2 && ctl < 0x80)) {
+					bad = true;
+					break;
+				}
 				if (ctl <= 2) {		/* stored: size - 1 */
 					at += 3 + ((size_t)buf[at + 1] << 8 | buf[at + 2]) + 1;
 					continue;
 				}
 				size_t hdr = ctl >= 0xc0 ? 6 : 5;	/* with properties */
-				if (at + hdr < len)
+				if (at + hdr < len && nz < sizeof zeroed / sizeof *zeroed) {
 					c[at + hdr] = 0;
+					zeroed[nz++] = at + hdr;
+				}
 				at += hdr + ((size_t)buf[at + 3] << 8 | buf[at + 4]) + 1;
 			}
 			at += (4 - (at - start) % 4) % 4 + check_len;
 		}
+		if (bad || at >= len)	/* not a stream: as it was */
+			while (nz--)
+				c[zeroed[nz]] = buf[zeroed[nz]];
 	}
 	return c;
 }
