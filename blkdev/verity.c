@@ -77,8 +77,11 @@ verity_opts(const char *in, bool strict, char *out, size_t size)
 		n++;
 	}
 	*out = '\0';
-	if (n)
-		snprintf(out, size, "%d%s", n, words);
+	/* the count too must fit: cut short, the list would lie */
+	if (n && str_printf(out, size, "%d%s", n, words) < 0) {
+		*out = '\0';
+		return -EINVAL;
+	}
 	return dropped;
 }
 
