@@ -211,11 +211,11 @@ seeds() {
 		for f in "$top"/build/test/boot/root-ext4.txt "$top"/build/test/boot/missing-root.txt \
 			 "$top"/build/test/mkinitramfs/*.txt; do
 			[ -f "$f" ] || continue
-			head -c 60000 "$f" > "$sd/$(basename "$f")"
+			{ head -c 4000 "$f"; grep -a 'popinit' "$f"; } | head -c 16000 > "$sd/$(basename "$f")"
 			sed -n 's|^@@CAT /run/popinit/timings: ||p' "$f" > "$sd/timings-$(basename "$f")"
 		done
-		dmesg 2>/dev/null | head -c 30000 > "$sd/dmesg"
-		dd if=/dev/kmsg iflag=nonblock bs=8192 count=4 2>/dev/null | head -c 30000 > "$sd/kmsg"
+		dmesg 2>/dev/null | head -c 16000 > "$sd/dmesg"
+		dd if=/dev/kmsg iflag=nonblock bs=8192 count=2 2>/dev/null | head -c 16000 > "$sd/kmsg"
 		printf 'popinit-timings 1\nkernel 0 2729292 0 6.1.0-57-amd64\nsetup 2729292 2754593 0 -\nimage 2878626 3045533 0 /initramfs.d/10-modules.img\nmodules 3052730 4183331 0 -\nmodule 3075573 3113735 1 virtio_ring\nmodule 3113844 3125052 2 virtio\nroot 4184413 4437862 0 LABEL=a<b&c\nfatal 4447354 4447354 0 no root\ninit 4447354 4447354 0 /sbin/init\n' > "$sd/timings" ;;
 	gpt)	# small sfdisk tables with slot states set by cgpt, one a cut
 		# update left stale, one it left damaged, one of 4096-byte
