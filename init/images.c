@@ -157,11 +157,12 @@ boot_timing(const char *image, const struct unpack_result *res)
 		 (unsigned long long)st->files, (unsigned long long)st->dirs,
 		 (unsigned long long)(st->symlinks + st->nodes + st->links), (unsigned long long)st->bytes, line);
 	n = 0;
+	line[0] = 0;	/* no call made (an image refused before any entry) */
 	for (int i = 0; i < SC_CALLS; i++)
 		if (st->calls[i])
 			n += snprintf(line + n, sizeof line - (size_t)n, " %s %u", sink_call_names[i], st->calls[i]);
-	log_info("timing %s: calls: read %u,%s; waits: reader %u, writer %u; RAM in use %llu MB, at most %llu MB; "
-		 "%s, %llu MB given back as consumed", image, res->reads, line, res->rwaits, res->wwaits,
+	log_info("timing %s: calls: read %u%s%s; waits: reader %u, writer %u; RAM in use %llu MB, at most %llu MB; "
+		 "%s, %llu MB given back as consumed", image, res->reads, n ? "," : "", line, res->rwaits, res->wwaits,
 		 (unsigned long long)(res->mem_start >> 20), (unsigned long long)(res->mem_peak >> 20),
 		 res->mapped ? "mapped" : "read", (unsigned long long)(res->released >> 20));
 }

@@ -229,8 +229,10 @@ boot_modules(struct boot *b)
 	const char *root = strcmp(b->target, "/") ? b->target : "";
 	uint64_t t0 = clock_ms(), t0_us = clock_us();
 
-	if (b->o.no_modules)
+	if (b->o.no_modules) {
+		log_info("modules: none loaded (popinit.modules=off)");
 		return 0;
+	}
 	if (modules_open(b, root) < 0)
 		return -1;
 	if (!b->ml)

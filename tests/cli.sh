@@ -124,6 +124,34 @@ mkdir -p t3
 if [ $rc -ne 0 ] && grep -q "unable to .*nonexistent" ne.err; then pass unpack/missing-image-named
 else fail unpack/missing-image-named "rc=$rc $(cat ne.err)"; fi
 
+# -t: each image's phases, calls and memory, on one thread and on two; the
+# calls are the sink's syscalls for this tree (a new one is a cost under
+# TCG: the count should change only on purpose); an image refused before
+# its first entry lists no call
+gz=$(stat -c %s pop.gzip)
+calls='lstat 17 open 5 chown 15 chmod 14 truncate 1 write 2 utimes 15 close 5 mkdir 5 mknod 4 symlink 1 link 2'
+for j in 1 2; do
+	rm -rf "tt$j" && mkdir "tt$j"
+	"$p" unpack --root "tt$j" -t -j$j pop.gzip 2> "tt$j.err"; rc=$?
+	# (a phase that took no time at all is left out)
+	case $j in 1) ph='reader( [a-z]+ [0-9]+)* decode [0-9]+( [a-z]+ [0-9]+)*$' ;;
+		   2) ph='reader( [a-z]+ [0-9]+)* decode [0-9]+( [a-z]+ [0-9]+)*; writer( [a-z]+ [0-9]+)+$' ;; esac
+	if [ $rc -eq 0 ] && [ "$(wc -l < "tt$j.err")" -eq 2 ] &&
+		grep -qE "^popinit: timing pop.gzip: $gz bytes in [0-9]+ ms: 3 files, 5 dirs, 7 others, 70006 bytes out; ms: $ph" "tt$j.err" &&
+		grep -qE "^popinit: timing pop.gzip: calls: read [0-9]+, $calls; waits: reader [0-9]+, writer [0-9]+; RAM in use [0-9]+ MB, at most [0-9]+ MB; (mapped|read), 0 MB given back as consumed\$" "tt$j.err" &&
+		cmp -s "tt$j/usr/b" src/b; then
+		pass "unpack/timing-j$j"
+	else fail "unpack/timing-j$j" "rc=$rc $(cat "tt$j.err")"; fi
+done
+printf 'garbage!' > junk.img
+rm -rf tj && mkdir tj
+"$p" unpack --root tj -t -j1 junk.img 2> tj.err; rc=$?
+if [ $rc -eq 100 ] && grep -qE '^popinit: timing junk.img: 8 bytes in [0-9]+ ms: 0 files, 0 dirs, 0 others, 0 bytes out;' tj.err &&
+	grep -qE '^popinit: timing junk.img: calls: read [0-9]+; waits: ' tj.err &&
+	grep -q '^popinit: fatal: junk.img: invalid magic at start of compressed archive at offset 0$' tj.err; then
+	pass unpack/timing-refused-image
+else fail unpack/timing-refused-image "rc=$rc $(cat tj.err)"; fi
+
 "$p" unpack --root /nonexistent-root pop.cpio 2> nr.err; rc=$?
 if [ $rc -eq 111 ] && grep -q "/nonexistent-root: No such file" nr.err; then pass unpack/missing-root-named
 else fail unpack/missing-root-named "rc=$rc $(cat nr.err)"; fi

@@ -558,6 +558,39 @@ if want_s signed-tampered; then
 		'popinit: fatal: unpacking the images failed' '^@@PAYLOAD pid=[0-9]+ argv0=' \
 		'^@@ABSENT /etc/x$' '^@@ABSENT /sbin/init$' 'popinit: fatal: rebooting now \(panic=-1\)'
 fi
+# popinit.timing: each image's phases, calls and memory on the console
+# (a signed image's verification too); popinit.modules=off: no module
+# loaded, modules-load= included.  The same initrd booted without them is
+# the control: loop loaded, no timing line.  (/etc is the initrd's: 1 dir
+# made.)  Twelve lines and more in a second: none lost to the kernel's
+# ratelimit of /dev/kmsg.
+if want_s timing-modules-off || want_s timing-modules-on; then
+	sigkeys && sigpayload
+	"$p" sign -k "$w/sig-ec.key" -n 10-main -V 3 "$w/sigpay.cpio.zst" "$w/signed-t.img"
+	"$p" sign -k "$w/sig-ec.key" -n 20-modules -V 1 "$w/m-plain.img" "$w/m-signed-t.img"
+	for s in timing-modules-off timing-modules-on; do
+		base $s "dir /etc 0755 0 0" "dir /etc/popinit 0755 0 0" "dir /etc/popinit/keys 0755 0 0" \
+			"file /etc/popinit/keys/test.pem $w/sig-ec.pub 0644 0 0" \
+			"file /initramfs.d/10-main.img $w/signed-t.img 0644 0 0" \
+			"file /initramfs.d/20-modules.img $w/m-signed-t.img 0644 0 0"
+	done
+fi
+if want_s timing-modules-off; then
+	boot timing-modules-off "popinit.timing popinit.modules=off modules-load=loop"
+	i=' popinit: timing /initramfs.d/10-main.img: '
+	expect timing-modules-off '^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@FILE /etc/x=signed$' \
+		"${i}verify: trailer [0-9]+ ms, signature [0-9]+ ms, payload hashed (in place|into a sealed copy) [0-9]+ ms\$" \
+		"${i}[1-9][0-9]* bytes in [0-9]+ ms: 3 files, 1 dirs, 0 others, [1-9][0-9]* bytes out; ms: reader " \
+		"${i}calls: read [0-9]+, .*; waits: reader [0-9]+, writer [0-9]+; RAM in use [0-9]+ MB, at most [0-9]+ MB; (mapped|read), [0-9]+ MB given back as consumed\$" \
+		' popinit: timing /initramfs.d/20-modules.img: [1-9][0-9]* bytes in ' \
+		' popinit: modules: none loaded \(popinit.modules=off\)$' '!@@MODULE ' '!loaded [0-9]+ modules? in' \
+		'!output lines suppressed due to ratelimiting'
+fi
+if want_s timing-modules-on; then
+	boot timing-modules-on "modules-load=loop"
+	expect timing-modules-on '^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@FILE /etc/x=signed$' '^@@MODULE loop$' \
+		'!popinit: timing ' '!popinit.modules=off'
+fi
 # the firmware case: keys and a floor compiled into /init (make KEYS=
 # FLOORS= TOOLS=no), every image signed: the modules image in the initrd
 # ("10-modules") and the firmware image on a GPT partition, read from the
