@@ -17,6 +17,7 @@ run sh "$top/tests/timeline.sh"
 run sh "$top/tests/budget.sh"
 run sh "$top/tests/deps.sh"
 run sh "$top/tests/fuzz/run.sh" 10
+run sh "$top/tests/fuzz/campaign-test.sh"
 run sh "$top/tests/cli.sh"
 run sh "$top/tests/sig.sh"
 run sh "$top/tests/modprobe.sh"

@@ -17,6 +17,12 @@
 #
 # A crash stops that target (libFuzzer stops at the first): its line says
 # where the input is; fixing it takes a reproducer in tests/fuzz/regress/.
+#
+# A campaign goes on where the last one stopped: a target runs for what it
+# lacks of FUZZ_RUNS, the runs campaign.md already records for it (every
+# run of it, from the corpus the one before left, as OSS-Fuzz counts its
+# total executions) subtracted; one that has them all is skipped.  The
+# totals per target close campaign.md's figures (campaign-total.md).
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 # the speed check is the smoke's; a long run on a busy machine says less
@@ -26,9 +32,10 @@ export FUZZ_MIN_RATE=${FUZZ_MIN_RATE:-0}
 hours=${1:?usage: campaign.sh HOURS [NAME...]}
 shift
 budget=$(awk -v h="$hours" 'BEGIN { printf "%d", h * 3600 }')
-export FUZZ_RUNS=${FUZZ_RUNS:-10000000} FUZZ_MERGE=1
+goal=${FUZZ_RUNS:-10000000}
+export FUZZ_MERGE=1
 renice -n 19 $$ > /dev/null 2>&1
-out=$top/build/fuzz
+out=${FUZZ_WORK:-$top/build/fuzz}	# run.sh's (tests/fuzz/campaign-test.sh)
 res=$out/campaign.md
 mkdir -p "$out"
 [ -f "$res" ] || echo "| target | runs | hours | CPU hours | coverage | features | corpus | result |" > "$res"
@@ -39,8 +46,19 @@ else
 	names="$(cd "$top/tests/fuzz" && ls fuzz_*.c | sed 's/^fuzz_//; s/\.c$//') kernel-diff"
 fi
 
+# the runs campaign.md records for target $1
+recorded() {
+	awk -F'|' -v n="$1" '{ gsub(/ /, "", $2); gsub(/ /, "", $3) } $2 == n && $3 ~ /^[0-9]+$/ { s += $3 } END { print s + 0 }' "$res"
+}
+
 status=0
 for n in $names; do
+	done_=$(recorded "$n")
+	if [ "$done_" -ge "$goal" ]; then
+		echo "SKIP fuzz/$n: $done_ runs recorded, the goal is $goal"
+		continue
+	fi
+	export FUZZ_RUNS=$((goal - done_))
 	case $n in
 	kernel-diff) d=$out/kernel; log=$d/fuzz.log
 		line=$(sh "$top/tests/fuzz/kernel/run.sh" "$budget") ;;
@@ -64,5 +82,20 @@ for n in $names; do
 	fi
 	echo "| $n | ${runs:-?} | $hrs | $chrs | ${cov:-?} | ${ft:-?} | $files inputs, $kb KiB | $result |" >> "$res"
 done
-echo "figures: ${res#$top/}"
+# the totals: every run recorded, the CPU hours, the last line's coverage
+tot=$out/campaign-total.md
+{
+	echo "| target | runs | CPU hours | campaign runs | coverage | features | corpus | failed runs |"
+	echo "|---|---|---|---|---|---|---|---|"
+	awk -F'|' 'NR > 1 { for (i = 2; i <= 9; i++) gsub(/^ +| +$/, "", $i) }
+		NR > 1 && $3 ~ /^[0-9]+$/ {
+			if (!($2 in runs)) order[++k] = $2
+			runs[$2] += $3; cpu[$2] += $5; n[$2]++
+			cov[$2] = $6; ft[$2] = $7; corp[$2] = $8
+			if ($9 != "no crash") bad[$2]++
+		}
+		END { for (i = 1; i <= k; i++) { t = order[i]
+			printf "| %s | %d | %.2f | %d | %s | %s | %s | %d |\n", t, runs[t], cpu[t], n[t], cov[t], ft[t], corp[t], bad[t] } }' "$res"
+} > "$tot"
+echo "figures: ${res#$top/}, totals: ${tot#$top/}"
 exit $status

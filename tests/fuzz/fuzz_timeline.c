@@ -57,7 +57,9 @@ check_svg(const char *svg, size_t len)
 			if (!ok)
 				fail("a '&' that starts no entity");
 		}
-		if (!strncmp(svg + i, "<g class=\"row ", 14))
+		/* only at a '<': libFuzzer hooks every strncmp, at each byte
+		 * this one took a fifth of the target's time */
+		if (c == '<' && !strncmp(svg + i, "<g class=\"row ", 14))
 			groups++;
 	}
 	if (groups != t.n)
