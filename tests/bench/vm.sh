@@ -22,6 +22,13 @@
 #          them (popinit.modules=off: the image's own init would load them)
 #   base   no image: the stamp as /init alone
 #   o      as p, with another popinit (VM_OTHER=PATH: an A/B comparison)
+#   d      the itools images only (VM_NO_DISK=1 skips it): k's initrd bytes
+#          on a virtio disk, not in the initrd, read by popinit from the
+#          device (popinit.image=/dev/vda), as the firmware and A/B-slot
+#          images are; the initrd is popinit and an image of virtio_pci and
+#          virtio_blk (modules in Debian's kernel, loaded first: their time
+#          is in d's exec, not in its unpack).  No copy of the image into
+#          rootfs comes first: what the p boots cannot avoid
 #   s      as p, the image signed (ECDSA P-256) and its key in
 #          /etc/popinit/keys: one boot with popinit.timing for each
 #          configuration, for what verifying costs
@@ -78,6 +85,24 @@ file_of() {
 }
 
 musl-gcc -static -Os -o $v/stamp tests/bench/stamp.c
+# d's modules: virtio_pci and virtio_blk with what they need, depmod'ed
+if [ -z "${VM_NO_DISK:-}" ] && [ ! -s $v/mods.img ]; then
+	kmods=build/kernel/lib/modules/$kver
+	t=$v/mods
+	rm -rf $t; mkdir -p $t/lib/modules/$kver
+	for f in modules.order modules.builtin modules.builtin.modinfo; do cp $kmods/$f $t/lib/modules/$kver/; done
+	for m in virtio_pci virtio_blk; do
+		modprobe --show-depends -d build/kernel -S "$kver" $m | sed -n 's/^insmod \([^ ]*\).*/\1/p'
+	done | sort -u | while read -r ko; do
+		rel=${ko#*/lib/modules/$kver/}
+		mkdir -p "$t/lib/modules/$kver/$(dirname "$rel")"
+		cp "$ko" "$t/lib/modules/$kver/$rel"
+	done
+	depmod -b $t "$kver"
+	(cd $t && find . | sed 's|^\.||' | grep . | while read -r f; do
+		if [ -d "$t$f" ]; then echo "dir $f 0755 0 0"; else echo "file $f $top/$t$f 0644 0 0"; fi
+	done) | "$p" mkimage -t 1600000000 -o $v/mods.img -
+fi
 printf '%s\n' "dir /dev 0755 0 0" "nod /dev/console 0600 0 0 c 5 1" "file /init $v/stamp 0755 0 0" |
 	"$p" mkimage -t 1600000000 -o $v/kbase.cpio -
 cp $v/kbase.cpio $v/base.initrd
@@ -100,6 +125,16 @@ for c in $images; do
 			"dir /initramfs.d 0755 0 0" "file /initramfs.d/image $top/$v/k.$c.initrd 0644 0 0" |
 			"$p" mkimage -t 1600000000 -o $v/$m.$c.initrd -
 	done
+	case $c in itools-*)
+		if [ -z "${VM_NO_DISK:-}" ]; then
+			cp $v/k.$c.initrd $v/d.$c.disk
+			n=$(stat -c %s $v/d.$c.disk)
+			truncate -s $(( (n + 511) / 512 * 512 )) $v/d.$c.disk
+			printf '%s\n' "dir /dev 0755 0 0" "nod /dev/console 0600 0 0 c 5 1" "file /init $p 0755 0 0" \
+				"dir /initramfs.d 0755 0 0" "file /initramfs.d/10-mods.img $top/$v/mods.img 0644 0 0" |
+				"$p" mkimage -t 1600000000 -o $v/d.$c.initrd -
+		fi ;;
+	esac
 	if [ ! -f $v/sig.pub ]; then
 		openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out $v/sig.pem 2> /dev/null &&
 		openssl pkey -in $v/sig.pem -pubout -out $v/sig.pub
@@ -119,7 +154,12 @@ done
 boot() {
 	log=$v/$1.$2.$3.log
 	initrd=$v/$1.$2.initrd; [ $1 = base ] && initrd=$v/base.initrd
-	sh boot/qemu.sh "$kernel" "$initrd" "$log" "quiet popinit.modules=off $5" 300 -smp "$3" -m "$4" > /dev/null 2>&1 || true
+	if [ $1 = d ]; then
+		sh boot/qemu.sh "$kernel" "$initrd" "$log" "quiet popinit.image=/dev/vda rootwait=30 $5" 300 -smp "$3" -m "$4" \
+			-drive file=$v/d.$2.disk,format=raw,if=virtio,readonly=on > /dev/null 2>&1 || true
+	else
+		sh boot/qemu.sh "$kernel" "$initrd" "$log" "quiet popinit.modules=off $5" 300 -smp "$3" -m "$4" > /dev/null 2>&1 || true
+	fi
 	want=0; [ $1 = base ] || want=$(cat $v/$2.entries)
 	tr -d '\r' < "$log" | awk -v want=$want '
 		/^@@KMSG .*Trying to unpack/ { t0 = $2 }
@@ -145,6 +185,7 @@ for r in $(seq "$reps"); do
 			boot k $c $s 1024 "" >> $res/k.$c.$s
 			boot p $c $s 1024 "" >> $res/p.$c.$s
 			[ -z "${VM_OTHER:-}" ] || boot o $c $s 1024 "" >> $res/o.$c.$s
+			[ ! -f $v/d.$c.initrd ] || boot d $c $s 1024 "" >> $res/d.$c.$s
 		done
 	done
 done
@@ -175,6 +216,7 @@ if [ -z "${VM_NO_FLOOR:-}" ]; then
 		say "vm: memory floor, $c"
 		floor k $c 128 1024 > $res/floor.k.$c
 		floor p $c 128 1024 > $res/floor.p.$c
+		[ ! -f $v/d.$c.initrd ] || floor d $c 128 1024 > $res/floor.d.$c
 		floors="$floors $c"
 	done
 fi
@@ -203,6 +245,24 @@ for s in $smps; do
 		echo "$s $c $(ratio "$pc" "$kc") $(ratio "$pe" "$ke")" >> $res/ratios
 	done
 done
+if ls $res/d.* > /dev/null 2>&1; then
+	echo
+	echo "The image on a virtio disk (d), read by popinit from the device, not copied into rootfs first; its exec"
+	echo "includes loading virtio_pci and virtio_blk (modules in this kernel, built in where storage must be):"
+	echo
+	echo "| vCPUs | image | kernel: its unpack | kernel: exec | popinit: its unpack, from the disk | popinit: exec | unpack cost, kernel | unpack cost, popinit | cost, popinit / kernel | own unpack, popinit / kernel | exec, popinit / kernel |"
+	echo "|---|---|---|---|---|---|---|---|---|---|---|"
+	for s in $smps; do
+		b=$(med $res/base.$s 3)
+		for c in $images; do
+			[ -s $res/d.$c.$s ] || continue
+			ke=$(med $res/k.$c.$s 3) de=$(med $res/d.$c.$s 3) ku=$(med $res/k.$c.$s 1) du=$(med $res/d.$c.$s 2)
+			kc=$(sub "$ke" "$b") dc=$(sub "$de" "$b")
+			echo "| $s | $c | $ku | $ke | $du | $de | $kc | $dc | **$(ratio "$dc" "$kc")** | $(ratio "$du" "$ku") | $(ratio "$de" "$ke") |"
+			echo "$s $c $(ratio "$dc" "$kc") $(ratio "$de" "$ke") $(ratio "$du" "$ku")" >> $res/ratios.d
+		done
+	done
+fi
 if [ -n "${VM_OTHER:-}" ]; then
 	echo
 	echo "A/B: popinit (this build) against $VM_OTHER, same boots interleaved:"
@@ -248,11 +308,12 @@ if [ -n "$floors" ]; then
 	echo
 	echo "Memory floor (1 vCPU): the smallest \`-m\` at which the boot reaches the stamp with the whole tree (bisected to 8 MiB):"
 	echo
-	echo "| image | kernel unpacks | popinit unpacks |"
-	echo "|---|---|---|"
+	echo "| image | kernel unpacks | popinit unpacks | popinit unpacks it from a disk (d) |"
+	echo "|---|---|---|---|"
 	for c in $floors; do
-		echo "| $c | $(cat $res/floor.k.$c) MiB | $(cat $res/floor.p.$c) MiB |"
-		echo "$c $(cat $res/floor.k.$c) $(cat $res/floor.p.$c)" >> $res/floors
+		fd=$(cat $res/floor.d.$c 2>/dev/null || echo -)
+		echo "| $c | $(cat $res/floor.k.$c) MiB | $(cat $res/floor.p.$c) MiB | $fd MiB |"
+		echo "$c $(cat $res/floor.k.$c) $(cat $res/floor.p.$c) $fd" >> $res/floors
 	done
 fi
 } > $w/vm.md
