@@ -100,7 +100,7 @@ if [ -z "${VM_NO_DISK:-}" ] && [ ! -s $v/mods.img ]; then
 	done
 	depmod -b $t "$kver"
 	(cd $t && find . | sed 's|^\.||' | grep . | while read -r f; do
-		if [ -d "$t$f" ]; then echo "dir $f 0755 0 0"; else echo "file $f $top/$t$f 0644 0 0"; fi
+		if [ -d "$top/$t$f" ]; then echo "dir $f 0755 0 0"; else echo "file $f $top/$t$f 0644 0 0"; fi
 	done) | "$p" mkimage -t 1600000000 -o $v/mods.img -
 fi
 printf '%s\n' "dir /dev 0755 0 0" "nod /dev/console 0600 0 0 c 5 1" "file /init $v/stamp 0755 0 0" |
