@@ -105,7 +105,8 @@ boot_report(const char *image, const struct unpack_result *res)
 	int code = EXIT_OK;
 
 	if (res->read_err) {
-		log_fatal("%s: unable to read: %s", image, strerror(-res->read_err));
+		log_fatal("%s: unable to read: %s (a read from offset %llu)", image, strerror(-res->read_err),
+			  (unsigned long long)res->bytes_in);
 		code = EXIT_TEMP;
 	}
 	if (res->err.msg) {
@@ -164,7 +165,8 @@ boot_timing(const char *image, const struct unpack_result *res)
 	log_info("timing %s: calls: read %u%s%s; waits: reader %u, writer %u; RAM in use %llu MB, at most %llu MB; "
 		 "%s, %llu MB given back as consumed", image, res->reads, n ? "," : "", line, res->rwaits, res->wwaits,
 		 (unsigned long long)(res->mem_start >> 20), (unsigned long long)(res->mem_peak >> 20),
-		 res->mapped ? "mapped" : "read", (unsigned long long)(res->released >> 20));
+		 res->mapped ? "mapped" : res->direct ? "read direct" : res->filled ? "read in place" : "read",
+		 (unsigned long long)(res->released >> 20));
 }
 
 static int

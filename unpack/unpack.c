@@ -9,7 +9,17 @@
  * (its RAM freed as it is consumed, as the kernel frees its initrd only
  * at the end).  In the two-thread mode both happen in the writer, after
  * it has written what was queued before, since data is queued by
- * reference to the mapping.  Other files (pipes, block devices) are read.
+ * reference to the mapping.
+ *
+ * A block device's image is read into anonymous memory laid out as its
+ * mapping would be, each step just before it is pushed, with O_DIRECT when
+ * the device takes it: the device writes the bytes where the decoders read
+ * them and the writer writes from (no copy through the page cache, none
+ * into the queue; under emulation the device's copy is the host's, not an
+ * emulated one), and each step is given back as a mapped image's is.
+ * Unlike a mapping of the device itself, a bad block is a read error
+ * (EIO), never a SIGBUS that would kill PID 1.  Other files (pipes) are
+ * read.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -40,6 +50,11 @@ struct unpacker {
 	uint64_t asked;			/* given back up to here: the reader's count */
 	uint64_t given;			/* the same, done (the writer's, in two threads) */
 	bool punch;			/* UNPACK_RELEASE, and the file takes it */
+	bool fill;			/* map is memory, read from fd as pushed */
+	uint64_t filled;		/* that far */
+	uint64_t base;			/* fd's offset of the image's byte 0 */
+	size_t span;			/* the memory's length */
+	int fd_flags;			/* fd's, before O_DIRECT */
 	struct unpack_result *res;
 	struct image im;
 };
@@ -141,6 +156,37 @@ give_back(void *ctx, uint64_t upto)
 	tm_leave(tm, was);
 }
 
+/* fill: the block device's image read into the memory up to UPTO (rounded
+ * up to a page, within the memory); 0, or the -errno of the read */
+static int
+fill(struct unpacker *u, uint64_t upto)
+{
+	uint64_t end = (upto + UNPACK_PAGE - 1) & ~(uint64_t)(UNPACK_PAGE - 1);
+
+	if (end > u->span)
+		end = u->span;
+	while (u->filled < upto) {
+		ssize_t n = pread(u->fd, (uint8_t *)u->map + u->filled, (size_t)(end - u->filled),
+				  (off_t)(u->base + u->filled));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EINVAL && u->fd_flags >= 0) {
+			/* O_DIRECT refused after all: through the page cache */
+			(void)fcntl(u->fd, F_SETFL, u->fd_flags);
+			u->fd_flags = -1;
+			continue;
+		}
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return -EIO;	/* the device ended before its size */
+		u->filled += (uint64_t)n;
+		if (u->res)
+			u->res->reads++;
+	}
+	return 0;
+}
+
 static void
 push_mapped(struct unpacker *u)
 {
@@ -151,6 +197,16 @@ push_mapped(struct unpacker *u)
 	pipe_stable(u->pipe, u->map, u->map + u->size);
 	for (uint64_t off = 0; off < u->size && !im->err.msg;) {
 		size_t n = u->size - off < UNPACK_STEP ? (size_t)(u->size - off) : UNPACK_STEP;
+		if (u->fill) {
+			enum tm_phase was = tm_enter(im->tm, TM_READ);
+			int e = fill(u, off + n);
+			tm_leave(im->tm, was);
+			if (e < 0) {
+				res->read_err = e;
+				res->bytes_in = u->filled;	/* where the failing read began */
+				break;
+			}
+		}
 		(void)image_push(im, u->map + off, n);
 		off += n;
 		res->bytes_in = off;
@@ -186,18 +242,50 @@ run(void *ctx, uint64_t unused)
 		res->read_err = read_image(im, u->fd, u->limit, &res->bytes_in, res->reader.on ? res : NULL);
 }
 
-/* map: FD's pages, when it is a regular file (a file of rootfs, a memfd) */
+/* fill_start: a block device's image of N bytes (0: none) into memory */
+static void
+fill_start(struct unpacker *u, int fd)
+{
+	off_t base = lseek(fd, 0, SEEK_CUR), end = lseek(fd, 0, SEEK_END);
+
+	if (base < 0 || end <= base || lseek(fd, base, SEEK_SET) != base)
+		return;
+	uint64_t n = (uint64_t)(end - base);
+	if (u->limit && u->limit < n)
+		n = u->limit;
+	uint64_t span = (n + UNPACK_PAGE - 1) & ~(uint64_t)(UNPACK_PAGE - 1);
+	void *m = span <= SIZE_MAX ? mmap(NULL, (size_t)span, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0) : MAP_FAILED;
+	if (m == MAP_FAILED)
+		return;	/* (a 32-bit address space): read */
+	u->map = m;
+	u->size = n;
+	u->span = (size_t)span;
+	u->base = (uint64_t)base;
+	u->filled = 0;
+	u->fill = true;
+	u->punch = false;	/* never a device's blocks */
+	u->fd_flags = fcntl(fd, F_GETFL);
+	if (u->fd_flags < 0 || fcntl(fd, F_SETFL, u->fd_flags | O_DIRECT) < 0)
+		u->fd_flags = -1;
+}
+
+/* map: FD's pages, when it is a regular file (a file of rootfs, a memfd);
+ * memory filled from FD, when it is a block device */
 static void
 map(struct unpacker *u, int fd)
 {
 	struct stat st;
 
 	u->map = NULL;
+	u->fill = false;
 	u->fd = fd;
 	u->asked = u->given = 0;
 	u->punch = u->flags & UNPACK_RELEASE;
 	enum tm_phase was = tm_enter(&u->res->reader, TM_READ);
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+	if (fstat(fd, &st) == 0 && S_ISBLK(st.st_mode)) {
+		fill_start(u, fd);
+	} else if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
 		uint64_t n = u->limit && u->limit < (uint64_t)st.st_size ? u->limit : (uint64_t)st.st_size;
 		void *m = n <= SIZE_MAX ? mmap(NULL, (size_t)n, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
 		if (m != MAP_FAILED) {
@@ -240,7 +328,9 @@ unpacker_run_part(struct unpacker *u, int fd, uint64_t size, struct unpack_resul
 		(void)pipe_image_end(u->pipe, &im->err, &im->late);
 	}
 	if (u->map)
-		(void)munmap((void *)u->map, u->size);
+		(void)munmap((void *)u->map, u->fill ? u->span : u->size);
+	if (u->fill && u->fd_flags >= 0)
+		(void)fcntl(fd, F_SETFL, u->fd_flags);
 	res->err = im->err;
 	res->late = im->late;
 	if (timing) {
@@ -259,7 +349,9 @@ unpacker_run_part(struct unpacker *u, int fd, uint64_t size, struct unpack_resul
 		res->stats.nodes -= before.nodes;
 		res->stats.links -= before.links;
 		res->stats.bytes -= before.bytes;
-		res->mapped = u->map != NULL;
+		res->mapped = u->map != NULL && !u->fill;
+		res->filled = u->fill;
+		res->direct = u->fill && u->fd_flags >= 0;
 		res->released = u->punch ? u->given : 0;
 	}
 	return res->err.msg || res->late.msg || res->read_err ? -1 : 0;

@@ -29,6 +29,8 @@ struct unpack_result {
 	uint32_t rwaits, wwaits;	/* the reader's and the writer's waits */
 	uint64_t mem_start, mem_peak;	/* RAM in use (sysinfo), bytes */
 	bool mapped;			/* the image was mapped, not read */
+	bool filled;			/* a block device's, read into memory as mapped */
+	bool direct;			/* that with O_DIRECT */
 	uint64_t released;		/* bytes of it punched out as it was consumed */
 };
 
