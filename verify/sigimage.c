@@ -17,6 +17,7 @@
  * No decoder ever sees a byte of the image before step 5.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -154,6 +155,71 @@ hash_mapped(int fd, uint64_t n, uint8_t hash[32])
 	return 0;
 }
 
+/* copy_direct: a block device's payload read with O_DIRECT straight into
+ * the memfd's pages (no page-cache copy, no copy from a buffer), hashed
+ * there a step at a time: the memfd, -errno, or 1 when the device refuses
+ * O_DIRECT before a byte was read (then copy it the other way) */
+static int
+copy_direct(struct sig_image *si, uint8_t hash[32])
+{
+	struct stat st;
+	uint64_t n = si->m.payload_size, span = (n + 4095) & ~(uint64_t)4095;
+	int fl = fcntl(si->fd, F_GETFL);
+
+	if (!n || span > SIZE_MAX || fstat(si->fd, &st) < 0 || !S_ISBLK(st.st_mode) || fl < 0 ||
+	    fcntl(si->fd, F_SETFL, fl | O_DIRECT) < 0)
+		return 1;
+	int m = io_memfd("popinit-payload"), r = m < 0 ? m : 0;
+	uint8_t *p = MAP_FAILED;
+	if (!r && ftruncate(m, (off_t)span) < 0)
+		r = -errno;
+	if (!r && (p = mmap(NULL, (size_t)span, PROT_READ | PROT_WRITE, MAP_SHARED, m, 0)) == MAP_FAILED)
+		r = -errno;
+	struct sha256 h;
+	sha256_init(&h);
+	for (uint64_t off = 0; !r && off < n;) {
+		size_t k = span - off < 4 * CHUNK ? (size_t)(span - off) : 4 * CHUNK;
+		ssize_t got = pread(si->fd, p + off, k, (off_t)off);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0 && errno == EINVAL && off == 0) {
+			r = 1;		/* O_DIRECT after all not for this device */
+			break;
+		}
+		if (got < 0 && errno == EINVAL && (fcntl(si->fd, F_GETFL) & O_DIRECT)) {
+			/* a short read left the offset unaligned: the rest
+			 * through the page cache */
+			(void)fcntl(si->fd, F_SETFL, fl);
+			continue;
+		}
+		if (got < 0)
+			r = -errno;
+		else if (got == 0)
+			r = -EIO;	/* the device ended before its size */
+		else {
+			/* the last read may go past the payload (rounded up) */
+			size_t use = n - off < (uint64_t)got ? (size_t)(n - off) : (size_t)got;
+			sha256_update(&h, p + off, use);
+			off += use;
+		}
+	}
+	if (p != MAP_FAILED)
+		(void)munmap(p, (size_t)span);
+	(void)fcntl(si->fd, F_SETFL, fl);
+	if (!r && ftruncate(m, (off_t)n) < 0)
+		r = -errno;
+	if (!r)
+		r = io_seal(m);
+	if (r) {
+		if (m >= 0)
+			(void)io_close(m);
+		return r;
+	}
+	sha256_out(&h, hash);
+	si->direct = true;
+	return m;
+}
+
 /* copy: the payload into a sealed memfd, hashing it on the way; a pipe's
  * spool, ours already, sealed as it is and hashed in place; without SEAL
  * only hashed where it is (verify alone: no RAM for a copy; boot, a file
@@ -177,7 +243,10 @@ copy(struct sig_image *si, bool seal, uint8_t hash[32])
 	} else if (!seal && hash_mapped(si->fd, si->m.payload_size, hash) == 0) {
 		return 0;
 	}
-	int m = seal ? io_memfd("popinit-payload") : 0;
+	int m = seal ? copy_direct(si, hash) : 1;
+	if (m != 1)
+		return m;
+	m = seal ? io_memfd("popinit-payload") : 0;
 	if (m < 0)
 		return m;
 	sha256_init(&h);

@@ -33,6 +33,7 @@ struct sig_image {
 	/* where the time went (ns): the trailer found and read, the
 	 * signature checked, the payload copied and hashed */
 	uint64_t ns_trailer, ns_sig, ns_hash;
+	bool direct;			/* the copy read with O_DIRECT */
 };
 
 int sig_image_read(int fd, struct sig_image *si, struct error *why);

@@ -615,7 +615,7 @@ fi
 # ("10-modules") and the firmware image on a GPT partition, read from the
 # block device (its NUL tail skipped) by popinit.image=NAME:PARTLABEL=;
 # then the command line raises the floor above the firmware's version
-if want_s signed-builtin || want_s signed-rollback; then
+if want_s signed-builtin || want_s signed-rollback || want_s signed-device-tampered; then
 	sigkeys && sigpayload
 	make -s -C "$top" B=build/test/fwkeys TOOLS=no KEYS="$w/sig-fw.pub" FLOORS="firmware:5" > "$w/fwkeys.build" 2>&1 ||
 		echo "FAIL boot/signed-builtin: the keyed build failed: $(tail -2 "$w/fwkeys.build" | tr '\n' ' ')"
@@ -638,11 +638,23 @@ if want_s signed-builtin || want_s signed-rollback; then
 fi
 if want_s signed-builtin; then
 	fwbase signed-builtin
-	boot signed-builtin "popinit.image=firmware:PARTLABEL=fw-a rootwait=10" $(disk fw)
+	boot signed-builtin "popinit.image=firmware:PARTLABEL=fw-a rootwait=10 popinit.timing" $(disk fw)
+	# the partition's payload read with O_DIRECT into the sealed copy
 	expect signed-builtin 'popinit: signed images only: 1 trusted key, 0 revoked, 1 version floor' \
 		'popinit: /initramfs.d/10-modules.img: verified "10-modules" version 1, ecdsa-sha384 by key' \
 		'popinit: PARTLABEL=fw-a: verified "firmware" version 5, ecdsa-sha384 by key' \
+		'popinit: timing PARTLABEL=fw-a: verify: trailer [0-9]+ ms, signature [0-9]+ ms, payload hashed into a sealed copy read direct [0-9]+ ms$' \
 		'^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@FILE /etc/x=signed$'
+fi
+# one byte of the payload on the partition changed: the copy read direct
+# does not hash to the signed value: refused, nothing of it unpacked
+if want_s signed-device-tampered; then
+	cp "$w/fw.disk" "$w/fw-t.disk"
+	printf 'Z' | dd of="$w/fw-t.disk" bs=1 seek=$((start * 512 + 3000)) conv=notrunc status=none
+	fwbase signed-device-tampered
+	boot signed-device-tampered "popinit.image=firmware:PARTLABEL=fw-a rootwait=10" $(disk fw-t)
+	expect signed-device-tampered 'popinit: fatal: PARTLABEL=fw-a: refused: payload hash mismatch' \
+		'popinit: fatal: rebooting now \(panic=-1\)' '!@@PAYLOAD' '!Attempted to kill init'
 fi
 if want_s signed-rollback; then
 	fwbase signed-rollback
