@@ -55,6 +55,11 @@ struct unpacker {
 	uint64_t base;			/* fd's offset of the image's byte 0 */
 	size_t span;			/* the memory's length */
 	int fd_flags;			/* fd's, before O_DIRECT */
+	/* a filled image's consumed steps, their pages kept for the next
+	 * reads (a ring: the giver fills slots, fill() empties them) */
+	uint8_t *spare;			/* SPARES steps of address space, or NULL */
+	uint64_t moved;			/* steps below this given back */
+	unsigned spare_in, spare_out;	/* slots filled, emptied */
 	struct unpack_result *res;
 	struct image im;
 };
@@ -131,6 +136,48 @@ unpack_read_image(struct image *im, int fd, uint64_t *bytes)
 	return read_image(im, fd, 0, bytes, NULL);
 }
 
+/* The pages of a filled image's consumed step are moved, not dropped, to
+ * be moved again to the step about to be read: no page is faulted in,
+ * zeroed and freed a step (the kernel's cost of fresh memory, which under
+ * emulation is most of what a direct read costs).  MREMAP_DONTUNMAP
+ * leaves the source mapped (empty), so that no hole opens in either range
+ * for another thread's mapping to land in; without it (before 5.7), or
+ * with the ring full, the step is dropped as a mapped image's is. */
+#define SPARES 2u
+
+static bool
+move_step(uint8_t *from, uint8_t *to)
+{
+	return mremap(from, UNPACK_STEP, UNPACK_STEP, MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP,
+		      to) != MAP_FAILED;
+}
+
+/* the consumed steps below UPTO to the spares (the giver's thread) */
+static void
+give_steps(struct unpacker *u, uint64_t upto)
+{
+	for (; (u->moved + 1) * UNPACK_STEP <= upto && (u->moved + 1) * UNPACK_STEP <= u->span; u->moved++) {
+		uint8_t *step = (uint8_t *)u->map + u->moved * UNPACK_STEP;
+		unsigned in = u->spare_in, out = __atomic_load_n(&u->spare_out, __ATOMIC_ACQUIRE);
+		if (u->spare && in - out < SPARES && move_step(step, u->spare + (in % SPARES) * UNPACK_STEP))
+			__atomic_store_n(&u->spare_in, in + 1, __ATOMIC_RELEASE);
+		else
+			(void)madvise(step, UNPACK_STEP, MADV_DONTNEED);
+	}
+}
+
+/* a spare's pages to the step at OFF, about to be read (fill's thread) */
+static void
+take_step(struct unpacker *u, uint64_t off)
+{
+	unsigned out = u->spare_out, in = __atomic_load_n(&u->spare_in, __ATOMIC_ACQUIRE);
+
+	if (!u->spare || out == in || off % UNPACK_STEP || off + UNPACK_STEP > u->span)
+		return;
+	if (move_step(u->spare + (out % SPARES) * UNPACK_STEP, (uint8_t *)u->map + off))
+		__atomic_store_n(&u->spare_out, out + 1, __ATOMIC_RELEASE);
+}
+
 /* give_back: the bytes of the mapped image before UPTO will not be read
  * again: out of the mapping, and out of the file when it may be punched
  * (in the writer's thread in two-thread mode, after what came before) */
@@ -146,6 +193,12 @@ give_back(void *ctx, uint64_t upto)
 	/* the reader's clock in one thread, the writer's in two */
 	struct timing *tm = pipe_direct(u->pipe) ? &u->res->reader : NULL;
 	enum tm_phase was = tm_enter(tm, TM_GIVE);
+	if (u->fill) {
+		give_steps(u, upto);
+		u->given = upto;
+		tm_leave(tm, was);
+		return;
+	}
 	if (u->punch && fallocate(u->fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, (off_t)from,
 				  (off_t)(upto - from)) < 0)
 		u->punch = false;	/* ramfs, a sealed memfd: kept to the end */
@@ -165,6 +218,8 @@ fill(struct unpacker *u, uint64_t upto)
 
 	if (end > u->span)
 		end = u->span;
+	if (u->filled < upto)
+		take_step(u, u->filled);
 	while (u->filled < upto) {
 		ssize_t n = pread(u->fd, (uint8_t *)u->map + u->filled, (size_t)(end - u->filled),
 				  (off_t)(u->base + u->filled));
@@ -265,6 +320,12 @@ fill_start(struct unpacker *u, int fd)
 	u->filled = 0;
 	u->fill = true;
 	u->punch = false;	/* never a device's blocks */
+	u->moved = 0;
+	u->spare_in = u->spare_out = 0;
+	u->spare = mmap(NULL, SPARES * UNPACK_STEP, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (u->spare == MAP_FAILED)
+		u->spare = NULL;	/* every step dropped when consumed */
 	u->fd_flags = fcntl(fd, F_GETFL);
 	if (u->fd_flags < 0 || fcntl(fd, F_SETFL, u->fd_flags | O_DIRECT) < 0)
 		u->fd_flags = -1;
@@ -331,6 +392,8 @@ unpacker_run_part(struct unpacker *u, int fd, uint64_t size, struct unpack_resul
 		(void)munmap((void *)u->map, u->fill ? u->span : u->size);
 	if (u->fill && u->fd_flags >= 0)
 		(void)fcntl(fd, F_SETFL, u->fd_flags);
+	if (u->fill && u->spare)
+		(void)munmap(u->spare, SPARES * UNPACK_STEP);
 	res->err = im->err;
 	res->late = im->late;
 	if (timing) {
