@@ -16,7 +16,8 @@
  * the device takes it: the device writes the bytes where the decoders read
  * them and the writer writes from (no copy through the page cache, none
  * into the queue; under emulation the device's copy is the host's, not an
- * emulated one), and each step is given back as a mapped image's is.
+ * emulated one), and each step's pages, once unpacked, go under a later
+ * step (give_steps, take_step below).
  * Unlike a mapping of the device itself, a bad block is a read error
  * (EIO), never a SIGBUS that would kill PID 1.  Other files (pipes) are
  * read.
