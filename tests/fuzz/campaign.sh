@@ -92,7 +92,7 @@ tot=$out/campaign-total.md
 			if (!($2 in runs)) order[++k] = $2
 			runs[$2] += $3; cpu[$2] += $5; n[$2]++
 			cov[$2] = $6; ft[$2] = $7; corp[$2] = $8
-			if ($9 != "no crash") bad[$2]++
+			if ($9 ~ /^FAIL/) bad[$2]++
 		}
 		END { for (i = 1; i <= k; i++) { t = order[i]
 			printf "| %s | %d | %.2f | %d | %s | %s | %s | %d |\n", t, runs[t], cpu[t], n[t], cov[t], ft[t], corp[t], bad[t] } }' "$res"
