@@ -78,6 +78,37 @@ io_pread_full(int fd, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
+int
+io_direct(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	return fl >= 0 && fcntl(fd, F_SETFL, fl | O_DIRECT) == 0 ? fl : -1;
+}
+
+ssize_t
+io_pread_direct(int fd, void *buf, size_t len, uint64_t off, int *flags)
+{
+	for (;;) {
+		ssize_t r = pread(fd, buf, len, (off_t)off);
+		if (r >= 0)
+			return r;
+		if (errno == EINTR)
+			continue;
+		if (errno != EINVAL || *flags < 0)
+			return -errno;
+		io_undirect(fd, *flags);
+		*flags = -1;
+	}
+}
+
+void
+io_undirect(int fd, int flags)
+{
+	if (flags >= 0)
+		(void)fcntl(fd, F_SETFL, flags);
+}
+
 static int
 open_read(const char *path)
 {

@@ -17,6 +17,18 @@ int io_close(int fd);
  * first (a device shorter than its table says, a file that shrank). */
 int io_pread_full(int fd, void *buf, size_t len, uint64_t off);
 
+/* Reads of a block device into page-aligned memory, past its page cache:
+ * io_direct: O_DIRECT on FD; FD's flags before (for io_undirect), or -1
+ * when the device refuses it.
+ * io_pread_direct: pread at OFF, EINTR retried; an EINVAL while *FLAGS >= 0
+ * (O_DIRECT refused after all, or an offset a short read left unaligned)
+ * turns O_DIRECT off (*FLAGS becomes -1) and reads again through the page
+ * cache.  The bytes read (0 at the end), or -errno.
+ * io_undirect: FD's flags back (FLAGS from io_direct; -1: nothing to do). */
+int io_direct(int fd);
+ssize_t io_pread_direct(int fd, void *buf, size_t len, uint64_t off, int *flags);
+void io_undirect(int fd, int flags);
+
 /* io_size: the size of a regular file or a block device (BLKGETSIZE64);
  * -ESPIPE for anything else. */
 int io_size(int fd, uint64_t *size);

@@ -55,7 +55,7 @@ struct unpacker {
 	uint64_t filled;		/* that far */
 	uint64_t base;			/* fd's offset of the image's byte 0 */
 	size_t span;			/* the memory's length */
-	int fd_flags;			/* fd's, before O_DIRECT */
+	int fd_flags;			/* fd's, before O_DIRECT (-1: not direct) */
 	/* a filled image's consumed steps, their pages kept for the next
 	 * reads (a ring: the giver fills slots, fill() empties them) */
 	uint8_t *spare;			/* SPARES steps of address space, or NULL */
@@ -222,18 +222,10 @@ fill(struct unpacker *u, uint64_t upto)
 	if (u->filled < upto)
 		take_step(u, u->filled);
 	while (u->filled < upto) {
-		ssize_t n = pread(u->fd, (uint8_t *)u->map + u->filled, (size_t)(end - u->filled),
-				  (off_t)(u->base + u->filled));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0 && errno == EINVAL && u->fd_flags >= 0) {
-			/* O_DIRECT refused after all: through the page cache */
-			(void)fcntl(u->fd, F_SETFL, u->fd_flags);
-			u->fd_flags = -1;
-			continue;
-		}
+		ssize_t n = io_pread_direct(u->fd, (uint8_t *)u->map + u->filled, (size_t)(end - u->filled),
+					    u->base + u->filled, &u->fd_flags);
 		if (n < 0)
-			return -errno;
+			return (int)n;
 		if (n == 0)
 			return -EIO;	/* the device ended before its size */
 		u->filled += (uint64_t)n;
@@ -302,11 +294,12 @@ run(void *ctx, uint64_t unused)
 static void
 fill_start(struct unpacker *u, int fd)
 {
-	off_t base = lseek(fd, 0, SEEK_CUR), end = lseek(fd, 0, SEEK_END);
+	off_t base = lseek(fd, 0, SEEK_CUR);
+	uint64_t end;
 
-	if (base < 0 || end <= base || lseek(fd, base, SEEK_SET) != base)
+	if (base < 0 || io_size(fd, &end) < 0 || end <= (uint64_t)base)
 		return;
-	uint64_t n = (uint64_t)(end - base);
+	uint64_t n = end - (uint64_t)base;
 	if (u->limit && u->limit < n)
 		n = u->limit;
 	uint64_t span = (n + UNPACK_PAGE - 1) & ~(uint64_t)(UNPACK_PAGE - 1);
@@ -327,9 +320,7 @@ fill_start(struct unpacker *u, int fd)
 			MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (u->spare == MAP_FAILED)
 		u->spare = NULL;	/* every step dropped when consumed */
-	u->fd_flags = fcntl(fd, F_GETFL);
-	if (u->fd_flags < 0 || fcntl(fd, F_SETFL, u->fd_flags | O_DIRECT) < 0)
-		u->fd_flags = -1;
+	u->fd_flags = io_direct(fd);
 }
 
 /* map: FD's pages, when it is a regular file (a file of rootfs, a memfd);
@@ -345,9 +336,11 @@ map(struct unpacker *u, int fd)
 	u->asked = u->given = 0;
 	u->punch = u->flags & UNPACK_RELEASE;
 	enum tm_phase was = tm_enter(&u->res->reader, TM_READ);
-	if (fstat(fd, &st) == 0 && S_ISBLK(st.st_mode)) {
+	if (fstat(fd, &st) < 0) {
+		;	/* read */
+	} else if (S_ISBLK(st.st_mode)) {
 		fill_start(u, fd);
-	} else if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+	} else if (S_ISREG(st.st_mode) && st.st_size > 0) {
 		uint64_t n = u->limit && u->limit < (uint64_t)st.st_size ? u->limit : (uint64_t)st.st_size;
 		void *m = n <= SIZE_MAX ? mmap(NULL, (size_t)n, PROT_READ, MAP_SHARED, fd, 0) : MAP_FAILED;
 		if (m != MAP_FAILED) {
@@ -391,8 +384,8 @@ unpacker_run_part(struct unpacker *u, int fd, uint64_t size, struct unpack_resul
 	}
 	if (u->map)
 		(void)munmap((void *)u->map, u->fill ? u->span : u->size);
-	if (u->fill && u->fd_flags >= 0)
-		(void)fcntl(fd, F_SETFL, u->fd_flags);
+	if (u->fill)
+		io_undirect(fd, u->fd_flags);
 	if (u->fill && u->spare)
 		(void)munmap(u->spare, SPARES * UNPACK_STEP);
 	res->err = im->err;

@@ -17,7 +17,6 @@
  * No decoder ever sees a byte of the image before step 5.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -155,20 +154,19 @@ hash_mapped(int fd, uint64_t n, uint8_t hash[32])
 	return 0;
 }
 
-/* copy_direct: a block device's payload read with O_DIRECT straight into
- * the memfd's pages (no page-cache copy, no copy from a buffer), hashed
- * there a step at a time: the memfd, -errno, or 1 when the device refuses
- * O_DIRECT before a byte was read (then copy it the other way) */
+/* copy_device: a block device's payload read straight into the memfd's
+ * pages, with O_DIRECT where the device takes it (no page-cache copy, no
+ * copy from a buffer), hashed there a step at a time: the memfd, -errno,
+ * or 1 when FD is no block device (then copy it through the buffer) */
 static int
-copy_direct(struct sig_image *si, uint8_t hash[32])
+copy_device(struct sig_image *si, uint8_t hash[32])
 {
 	struct stat st;
 	uint64_t n = si->m.payload_size, span = (n + 4095) & ~(uint64_t)4095;
-	int fl = fcntl(si->fd, F_GETFL);
 
-	if (!n || span > SIZE_MAX || fstat(si->fd, &st) < 0 || !S_ISBLK(st.st_mode) || fl < 0 ||
-	    fcntl(si->fd, F_SETFL, fl | O_DIRECT) < 0)
+	if (!n || span > SIZE_MAX || fstat(si->fd, &st) < 0 || !S_ISBLK(st.st_mode))
 		return 1;
+	int fl = io_direct(si->fd);
 	int m = io_memfd("popinit-payload"), r = m < 0 ? m : 0;
 	uint8_t *p = MAP_FAILED;
 	if (!r && ftruncate(m, (off_t)span) < 0)
@@ -179,21 +177,9 @@ copy_direct(struct sig_image *si, uint8_t hash[32])
 	sha256_init(&h);
 	for (uint64_t off = 0; !r && off < n;) {
 		size_t k = span - off < 4 * CHUNK ? (size_t)(span - off) : 4 * CHUNK;
-		ssize_t got = pread(si->fd, p + off, k, (off_t)off);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0 && errno == EINVAL && off == 0) {
-			r = 1;		/* O_DIRECT after all not for this device */
-			break;
-		}
-		if (got < 0 && errno == EINVAL && (fcntl(si->fd, F_GETFL) & O_DIRECT)) {
-			/* a short read left the offset unaligned: the rest
-			 * through the page cache */
-			(void)fcntl(si->fd, F_SETFL, fl);
-			continue;
-		}
+		ssize_t got = io_pread_direct(si->fd, p + off, k, off, &fl);
 		if (got < 0)
-			r = -errno;
+			r = (int)got;
 		else if (got == 0)
 			r = -EIO;	/* the device ended before its size */
 		else {
@@ -205,7 +191,8 @@ copy_direct(struct sig_image *si, uint8_t hash[32])
 	}
 	if (p != MAP_FAILED)
 		(void)munmap(p, (size_t)span);
-	(void)fcntl(si->fd, F_SETFL, fl);
+	si->direct = fl >= 0;
+	io_undirect(si->fd, fl);
 	if (!r && ftruncate(m, (off_t)n) < 0)
 		r = -errno;
 	if (!r)
@@ -216,7 +203,6 @@ copy_direct(struct sig_image *si, uint8_t hash[32])
 		return r;
 	}
 	sha256_out(&h, hash);
-	si->direct = true;
 	return m;
 }
 
@@ -243,7 +229,7 @@ copy(struct sig_image *si, bool seal, uint8_t hash[32])
 	} else if (!seal && hash_mapped(si->fd, si->m.payload_size, hash) == 0) {
 		return 0;
 	}
-	int m = seal ? copy_direct(si, hash) : 1;
+	int m = seal ? copy_device(si, hash) : 1;
 	if (m != 1)
 		return m;
 	m = seal ? io_memfd("popinit-payload") : 0;
