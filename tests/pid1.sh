@@ -25,15 +25,30 @@ else echo "FAIL pid1/reaps-zombies-exit-status: rc=$rc $out"; fi
 
 # a signal to PID 1 reaches the child
 # (not INT: a background job ignores it from its shell, and sh cannot trap
-# a signal ignored on entry)
+# a signal ignored on entry).  The signal is sent only once the child says
+# "ready" (its trap set, so popinit's forwarding is set up too): before
+# that, PID 1 of a namespace would drop it (a signal from outside whose
+# action is the default is ignored by a namespace's init), and the child
+# would loop on.  A loaded machine can take seconds to get there (a
+# second was once not enough, and the signal was lost): up to 30 s, and
+# the whole test is bounded (timeout) so that a lost signal is a FAIL, not
+# a hang.
 for sig in TERM HUP USR1 USR2; do
-	unshare -pf --mount-proc "$p" run -- sh -c "trap 'echo got-$sig; exit 7' $sig; echo ready; while :; do sleep 0.05; done" \
+	timeout -s KILL 60 unshare -pf --mount-proc "$p" run -- \
+		sh -c "trap 'echo got-$sig; exit 7' $sig; echo ready; while :; do sleep 0.05; done" \
 		> "$w/$sig.out" 2>&1 &
 	u=$!
-	for i in 1 2 3 4 5 6 7 8 9 10; do grep -qs ready "$w/$sig.out" && break; sleep 0.1; done
-	# the popinit process: unshare's child, PID 1 inside
-	pp=$(pgrep -P $u -f "$p run" | head -n 1)
-	kill -s $sig "$pp" 2>/dev/null
+	i=0
+	while [ $i -lt 300 ] && ! grep -qs ready "$w/$sig.out"; do sleep 0.1; i=$((i + 1)); done
+	# the popinit process: PID 1 inside (timeout's grandchild, unshare's child)
+	pp=$(pgrep -f "^$p run -- sh -c trap 'echo got-$sig;" | head -n 1)
+	if [ -z "$pp" ] || ! grep -qs ready "$w/$sig.out"; then
+		kill -KILL $u 2>/dev/null
+		wait $u
+		echo "FAIL pid1/forwards-SIG$sig: the child never said ready in 30 s (popinit pid '${pp}'): $(cat "$w/$sig.out")"
+		continue
+	fi
+	kill -s $sig "$pp"
 	wait $u; rc=$?
 	if [ $rc -eq 7 ] && grep -q "^got-$sig$" "$w/$sig.out"; then echo "PASS pid1/forwards-SIG$sig"
 	else echo "FAIL pid1/forwards-SIG$sig: rc=$rc $(cat "$w/$sig.out")"; fi
