@@ -17,6 +17,9 @@
 #
 # A crash stops that target (libFuzzer stops at the first): its line says
 # where the input is; fixing it takes a reproducer in tests/fuzz/regress/.
+# A target stopped by SIGINT or SIGTERM (its core wanted elsewhere) is
+# recorded with the runs it made, "no crash (stopped: interrupted ...)",
+# and not counted as failed; the next campaign goes on from there.
 #
 # A campaign goes on where the last one stopped: a target runs for what it
 # lacks of FUZZ_RUNS, the runs campaign.md already records for it (every
@@ -76,6 +79,9 @@ for n in $names; do
 	chrs=$(awk -v c="$cpu" 'BEGIN { printf "%.2f", c / 3600 }')
 	if [ $rc -eq 0 ]; then
 		result="no crash"
+	elif [ "${line%% *}" = STOP ]; then	# not a failure: counted, not failed
+		result="no crash (stopped: $(echo "$line" | sed 's/^STOP [^:]*: //; s/:.*//'))"
+		status=1
 	else
 		result="FAIL: $(echo "$line" | sed 's/^FAIL [^:]*: //' | cut -c1-160)"
 		status=1

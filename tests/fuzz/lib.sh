@@ -7,6 +7,10 @@
 #   fuzz_merge BIN DIR ARG...   with FUZZ_MERGE=1: DIR/corpus merged in
 #                            place (libFuzzer -merge=1: the fewest inputs
 #                            with the same coverage), ARGs given to BIN
+#   fuzz_outcome LOG         after a run that failed: sets art (the input
+#                            this run wrote, from LOG; empty when it wrote
+#                            none) and stopped (1 when libFuzzer was
+#                            interrupted, SIGINT or SIGTERM, and wrote none)
 #   $fuzz_runs               -runs=FUZZ_RUNS when that is set (campaign.sh)
 #
 # The speed figure is runs per second of CPU time (user + system, every
@@ -40,6 +44,15 @@ fuzz_speed() {
 
 fuzz_slow() {
 	[ "$FUZZ_MIN_RATE" -gt 0 ] && [ "$cpu_rate" -lt "$FUZZ_MIN_RATE" ]
+}
+
+# the artifact directory keeps the inputs of earlier runs: only the one
+# this run's log names is this run's
+fuzz_outcome() {
+	art=$(sed -n 's/.*Test unit written to \(.*\)$/\1/p' "$1" | tail -n 1)
+	stopped=
+	[ -z "$art" ] && grep -q 'libFuzzer: run interrupted' "$1" && stopped=1
+	return 0
 }
 
 fuzz_merge() {

@@ -6,8 +6,10 @@
 #
 #   sh tests/fuzz/run.sh [SECONDS [NAME...]]     default 60 s, every target
 #
-# One line per target, "PASS fuzz/NAME: R runs in S s, X/s (Y/s of CPU) ..."
-# or "FAIL fuzz/NAME: ...".  A target slower than FUZZ_MIN_RATE runs per
+# One line per target, "PASS fuzz/NAME: R runs in S s, X/s (Y/s of CPU) ...",
+# "FAIL fuzz/NAME: ..." (the input that failed, if the run wrote one) or
+# "STOP fuzz/NAME: interrupted ..." (SIGINT or SIGTERM: no crash until then;
+# exit status 1 all the same).  A target slower than FUZZ_MIN_RATE runs per
 # second of CPU (lib.sh: default 1000) fails: the figure is this smoke's
 # own check that the target is fast enough to find anything.
 #
@@ -305,9 +307,13 @@ for n in $names; do
 		echo "FAIL fuzz/$n: $slow$speed, no new crash$regress"
 		status=1
 	else
-		art=$(ls -t "$d/artifacts/" 2>/dev/null | head -n 1)
-		why=$(grep -m 1 -E 'ERROR: |differs from|runtime error|fuzz_[a-z]*: ' "$d/fuzz.log")
-		echo "FAIL fuzz/$n: $why; input ${d#$top/}/artifacts/$art, log ${d#$top/}/fuzz.log$regress"
+		fuzz_outcome "$d/fuzz.log"
+		if [ -n "$stopped" ]; then
+			echo "STOP fuzz/$n: interrupted (libFuzzer exit $rc): $speed, no crash until then$regress"
+		else
+			why=$(grep -m 1 -E 'ERROR: |differs from|runtime error|fuzz_[a-z]*: ' "$d/fuzz.log")
+			echo "FAIL fuzz/$n: ${why:-libFuzzer exit $rc}; input ${art:+${art#$top/}}${art:-none written}, log ${d#$top/}/fuzz.log$regress"
+		fi
 		status=1
 	fi
 done

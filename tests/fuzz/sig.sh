@@ -72,6 +72,11 @@ elif [ $rc -eq 0 ] && [ -n "$runs" ]; then
 	echo "FAIL fuzz/sig: too slow: $cpu_rate runs/s of CPU, below $FUZZ_MIN_RATE; $speed, no crash"
 	exit 1
 else
-	echo "FAIL fuzz/sig: rc=$rc: $(grep -m 2 -E 'ERROR|SUMMARY|abort' "$out/run.log" | tr '\n' ' ') (log: $out/run.log)"
+	fuzz_outcome "$out/run.log"
+	if [ -n "$stopped" ]; then
+		echo "STOP fuzz/sig: interrupted (libFuzzer exit $rc): $speed, no crash until then"
+		exit 1
+	fi
+	echo "FAIL fuzz/sig: rc=$rc: $(grep -m 2 -E 'ERROR|SUMMARY|abort' "$out/run.log" | tr '\n' ' ')input ${art:-none written} (log: $out/run.log)"
 	exit 1
 fi

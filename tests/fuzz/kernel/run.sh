@@ -182,8 +182,12 @@ elif [ $rc -eq 0 ]; then
 	echo "FAIL $name: too slow: $cpu_rate runs/s of CPU, below $FUZZ_MIN_RATE; $speed, popinit = kernel"
 	exit 1
 else
-	art=$(ls -t "$out/artifacts/" 2>/dev/null | head -n 1)
+	fuzz_outcome "$out/fuzz.log"
+	if [ -n "$stopped" ]; then
+		echo "STOP $name: interrupted (libFuzzer exit $rc): $speed, popinit = kernel until then"
+		exit 1
+	fi
 	why=$(grep -m 1 -E 'differ|ERROR: |runtime error' "$out/fuzz.log")
-	echo "FAIL $name: $why; input build/fuzz/kernel/artifacts/$art (DIFF_SHOW=1 DIFF_NOABORT=1 $out/fuzz_diff FILE shows both)"
+	echo "FAIL $name: ${why:-libFuzzer exit $rc}; input ${art:+${art#$top/}}${art:-none written} (DIFF_SHOW=1 DIFF_NOABORT=1 $out/fuzz_diff FILE shows both)"
 	exit 1
 fi
