@@ -53,7 +53,7 @@ sh boot/mkkernel.sh or1k $w/builtin.list $w/kernel 2> $w/kernel.log || { say "or
 boot() {
 	n=$1; shift
 	rm -f $w/$n.log; : > $w/$n.log
-	timeout -k 5 120 qemu-system-or1k -M virt -cpu or1200 -m 128 -accel tcg -kernel $w/kernel \
+	timeout -k 5 120 qemu-system-or1k -M virt -cpu or1200 -m 128 -accel tcg -kernel ${kern:-$w/kernel} \
 		-display none -monitor none -serial file:$w/$n.log -no-reboot "$@" > /dev/null 2>&1 &
 	pid=$!
 	while kill -0 $pid 2> /dev/null; do
@@ -85,6 +85,51 @@ for r in $(seq "$reps"); do
 	fi
 done
 boot t -append "console=ttyS0 panic=-1 printk.time=1 popinit.image=main:/images/main.img popinit.timing"
+
+# Where the decode goes: tests/bench/xzpair.c, the kernel's own xz decoder
+# (lib/xz of linux-source-6.1, built for user space: not kept here)
+# against liblzma in each build variant (boot/deps.sh: the default, then
+# LZMA_SMALL=no, LZMA_OPT=-O2), decoding main.img, in user space both: in
+# the VM (one boot runs every variant, chained; REPS boots) and under
+# qemu-or1k (user mode: no MMU to emulate)
+ksrc=$w/ksrc/linux-source-6.1
+if [ ! -f $ksrc/lib/xz/xz_dec_lzma2.c ]; then
+	mkdir -p $w/ksrc
+	tar -C $w/ksrc -xJf /usr/src/linux-source-6.1.tar.xz 'linux-source-6.1/lib/xz' \
+		'linux-source-6.1/include/linux/xz.h' || { say "or1k.sh: fatal: lib/xz from /usr/src/linux-source-6.1.tar.xz"; exit 111; }
+fi
+xzvars="default: nosmall:LZMA_SMALL=no O2:LZMA_OPT=-O2"
+prev= last=
+for v in $xzvars; do
+	n=${v%%:*} set=${v#*:}
+	d=$top/$w/deps-$n
+	[ $n = default ] && d=$top/build/or1k/deps
+	# shellcheck disable=SC2086
+	env $set make -s ARCH=or1k B=build/or1k/bench-$n DEPS=$d TOOLS=no build/or1k/bench-$n/popinit >> $w/make.log 2>&1 ||
+		{ say "or1k.sh: fatal: the or1k build with $set (log: $w/make.log)"; exit 111; }
+	echo "$n $(stat -c %s build/or1k/bench-$n/popinit)" >> $w/xzsize.new
+	$cc -static -O2 -w -Itests/bench -I$ksrc/include/linux -I$ksrc/lib/xz -I$d/include -DVARIANT="\"liblzma-$n\"" \
+		${last:+-DNEXT="\"/xzpair-$last\""} -o $w/xzpair-$n tests/bench/xzpair.c \
+		$ksrc/lib/xz/xz_dec_stream.c $ksrc/lib/xz/xz_dec_lzma2.c $ksrc/lib/xz/xz_crc32.c $d/lib/liblzma.a >> $w/make.log 2>&1 ||
+		{ say "or1k.sh: fatal: xzpair with $set (log: $w/make.log)"; exit 111; }
+	prev="$prev $n" last=$n
+done
+mv $w/xzsize.new $w/xzsize
+# the chain runs the variants backwards from /init: the last built is
+# /init, its NEXT the one before, ...
+{ echo "dir /dev 0755 0 0"; echo "nod /dev/console 0600 0 0 c 5 1"; echo "file /main.img $top/$w/main.img 0644 0 0"
+  for n in $prev; do [ $n = "$(echo $prev | awk '{ print $NF }')" ] && f=/init || f=/xzpair-$n
+	echo "file $f $top/$w/xzpair-$n 0755 0 0"; done; } > $w/xzpair.list
+sh boot/mkkernel.sh or1k $w/xzpair.list $w/kernel-xz 2>> $w/kernel.log || { say "or1k.sh: fatal: the xzpair kernel (log: $w/kernel.log)"; exit 111; }
+: > $res/xz
+kern=$w/kernel-xz
+for r in $(seq "$reps"); do
+	boot x -append "console=ttyS0 panic=-1"
+	grep '^@@XZPAIR' $w/x.txt >> $res/xz
+done
+kern=
+: > $res/xzuser
+for n in $prev; do qemu-or1k $w/xzpair-$n $w/main.img 5 >> $res/xzuser; done
 load1=$(awk '{ print $1 " " $2 " " $3 }' /proc/loadavg)
 med() { grep -v NaN "$1" | sort -n | awk '{ v[++n] = $1 } END { if (!n) print "NaN"; else if (n % 2) print v[(n + 1) / 2]; else print (v[n / 2] + v[n / 2 + 1]) / 2 }'; }
 {
@@ -100,5 +145,19 @@ echo
 echo "popinit's phases (one more boot, with popinit.timing):"
 echo
 sed -n 's/^\[ *[0-9.]*\] popinit: \(timing .*\)/- \1/p; s/^\[ *[0-9.]*\] popinit: \(unpacked .*\)/- \1/p' $w/t.txt
+echo
+echo "The decoders alone (tests/bench/xzpair.c, main.img, the output discarded): the kernel's own xz decoder (lib/xz,"
+echo "built for user space with the same compiler at -O2) against liblzma as popinit links it, in each build of it,"
+echo "alternately; in the VM (medians of 5 pairs in each of $reps boots) and under qemu-or1k (user mode, 5 pairs);"
+echo "the firmware build's size (or1k, TOOLS=no) with each liblzma. In ms:"
+echo
+echo "| liblzma build | or1k firmware, bytes | VM: kernel's decoder | VM: liblzma | liblzma / kernel | user: kernel's | user: liblzma | liblzma / kernel |"
+echo "|---|---|---|---|---|---|---|---|"
+for n in $prev; do
+	grep " liblzma-$n " $res/xz | awk '{ print $3 }' > $res/xzk; grep " liblzma-$n " $res/xz | awk '{ print $5 }' > $res/xzl
+	grep " liblzma-$n " $res/xzuser | awk '{ print $3 }' > $res/xuk; grep " liblzma-$n " $res/xzuser | awk '{ print $5 }' > $res/xul
+	vk=$(med $res/xzk) vl=$(med $res/xzl) uk=$(med $res/xuk) ul=$(med $res/xul)
+	echo "| $n | $(awk -v n=$n '$1 == n { print $2 }' $w/xzsize) | $vk | $vl | $(awk -v a="$vl" -v b="$vk" 'BEGIN { printf "%.2f", a / b }') | $uk | $ul | $(awk -v a="$ul" -v b="$uk" 'BEGIN { printf "%.2f", a / b }') |"
+done
 } > $w/../or1k.md
 cat $w/../or1k.md
