@@ -14,6 +14,9 @@
 #   popinit  popinit.image=main:/images/main.img: its line "unpacked 1
 #            image ... in N ms" (verification included), and once more with
 #            popinit.timing for the phases
+#   sig      the signature check's ms (popinit.timing), the image signed
+#            with ECDSA P-256 and with RSA-2048, each with its keyed build
+#   xzpair   the decoders alone, see below
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
@@ -47,6 +50,17 @@ printf '%s\n' "dir /dev 0755 0 0" "nod /dev/console 0600 0 0 c 5 1" \
 	"file /init $top/build/or1k/bench/popinit 0755 0 0" "dir /images 0755 0 0" \
 	"file /images/main.img $top/$w/main-signed.img 0644 0 0" > $w/builtin.list
 sh boot/mkkernel.sh or1k $w/builtin.list $w/kernel 2> $w/kernel.log || { say "or1k.sh: fatal: the kernel (log: $w/kernel.log)"; exit 111; }
+# the same image signed with an RSA-2048 key, its own keyed build and kernel
+if [ ! -f $w/rsa.pub ]; then
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out $w/rsa.pem 2> /dev/null &&
+	openssl pkey -in $w/rsa.pem -pubout -out $w/rsa.pub
+fi
+make -s ARCH=or1k B=build/or1k/bench-rsa KEYS="$top/$w/rsa.pub" TOOLS=no build/or1k/bench-rsa/popinit >> $w/make.log 2>&1 ||
+	{ say "or1k.sh: fatal: the RSA-keyed or1k build (log: $w/make.log)"; exit 111; }
+build/popinit sign -k $w/rsa.pem -n main -V 1 $w/main.img $w/main-rsa.img
+sed "s|$top/build/or1k/bench/popinit|$top/build/or1k/bench-rsa/popinit|; s|$top/$w/main-signed.img|$top/$w/main-rsa.img|" \
+	$w/builtin.list > $w/builtin-rsa.list
+sh boot/mkkernel.sh or1k $w/builtin-rsa.list $w/kernel-rsa 2>> $w/kernel.log || { say "or1k.sh: fatal: the RSA kernel (log: $w/kernel.log)"; exit 111; }
 
 # boot NAME QEMU-ARGS...: the console in $w/NAME.txt; ends at the payload's
 # last line (or after 120 s)
@@ -57,7 +71,7 @@ boot() {
 		-display none -monitor none -serial file:$w/$n.log -no-reboot "$@" > /dev/null 2>&1 &
 	pid=$!
 	while kill -0 $pid 2> /dev/null; do
-		grep -q '^@@PAYLOAD-END' $w/$n.log && { sleep 0.5; kill $pid 2> /dev/null; break; }
+		grep -q '^@@PAYLOAD-END' $w/$n.log && { sleep 0.5; kill $pid 2> /dev/null || true; break; }
 		sleep 0.3
 	done
 	wait $pid 2> /dev/null || true
@@ -85,6 +99,18 @@ for r in $(seq "$reps"); do
 	fi
 done
 boot t -append "console=ttyS0 panic=-1 printk.time=1 popinit.image=main:/images/main.img popinit.timing"
+# the signature check, ECDSA P-256 against RSA-2048, REPS boots each with
+# popinit.timing, interleaved
+: > $res/sig-ec; : > $res/sig-rsa
+for r in $(seq "$reps"); do
+	for a in ec rsa; do
+		[ $a = rsa ] && kern=$w/kernel-rsa
+		boot s -append "console=ttyS0 panic=-1 printk.time=1 popinit.image=main:/images/main.img popinit.timing"
+		kern=
+		v=$(sed -n 's/.*timing .*verify: .*signature \([0-9]*\) ms.*/\1/p' $w/s.txt)
+		grep -q '^@@FILE /etc/arch=or1k$' $w/s.txt && [ -n "$v" ] && echo "$v" >> $res/sig-$a || echo NaN >> $res/sig-$a
+	done
+done
 
 # Where the decode goes: tests/bench/xzpair.c, the kernel's own xz decoder
 # (lib/xz of linux-source-6.1, built for user space: not kept here)
@@ -145,6 +171,9 @@ echo
 echo "popinit's phases (one more boot, with popinit.timing):"
 echo
 sed -n 's/^\[ *[0-9.]*\] popinit: \(timing .*\)/- \1/p; s/^\[ *[0-9.]*\] popinit: \(unpacked .*\)/- \1/p' $w/t.txt
+echo
+echo "The signature check alone (its \"signature\" ms of popinit.timing, medians of $reps boots each, interleaved):"
+echo "ECDSA P-256 (BearSSL's p256_m15) $(med $res/sig-ec) ms, RSA-2048 (i31) $(med $res/sig-rsa) ms."
 echo
 echo "The decoders alone (tests/bench/xzpair.c, main.img, the output discarded): the kernel's own xz decoder (lib/xz,"
 echo "built for user space with the same compiler at -O2) against liblzma as popinit links it, in each build of it,"
