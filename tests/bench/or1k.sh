@@ -144,7 +144,7 @@ mv $w/xzsize.new $w/xzsize
 # the chain runs the variants backwards from /init: the last built is
 # /init, its NEXT the one before, ...
 { echo "dir /dev 0755 0 0"; echo "nod /dev/console 0600 0 0 c 5 1"; echo "file /main.img $top/$w/main.img 0644 0 0"
-  for n in $prev; do [ $n = "$(echo $prev | awk '{ print $NF }')" ] && f=/init || f=/xzpair-$n
+  for n in $prev; do [ $n = "$last" ] && f=/init || f=/xzpair-$n
 	echo "file $f $top/$w/xzpair-$n 0755 0 0"; done; } > $w/xzpair.list
 sh boot/mkkernel.sh or1k $w/xzpair.list $w/kernel-xz 2>> $w/kernel.log || { say "or1k.sh: fatal: the xzpair kernel (log: $w/kernel.log)"; exit 111; }
 : > $res/xz
