@@ -6,6 +6,7 @@
 #
 # OUT            install prefix: OUT/include, OUT/lib, OUT/bin/ARCH-linux-musl-gcc;
 #                OUT/.stamp says "musl musl VERSION", the source built
+#                (and " (time64-only)" for or1k, see below)
 # ARCH           aarch64 or or1k (musl's names)
 # CROSS_COMPILE  the toolchain prefix, e.g. aarch64-linux-gnu- or or1k-elf-
 #
@@ -39,10 +40,41 @@ say "building musl $version for $arch with ${cross}gcc"
 b=$out/obj
 rm -rf "$b"; mkdir -p "$b"
 (cd "$b" && "$d/configure" --target="$arch-linux-musl" CC="${cross}gcc" CROSS_COMPILE="$cross" \
-	--prefix="$out" --disable-shared --disable-wrapper >/dev/null &&
- make -s -j"$jobs" && make -s install) > "$out/build.log" 2>&1 ||
+	--prefix="$out" --disable-shared --disable-wrapper >/dev/null) > "$out/build.log" 2>&1 ||
+	{ tail -n 20 "$out/build.log" >&2; die "configuring musl (log: $out/build.log)"; }
+# A 32-bit target (or1k) gets a "time64-only" musl: the system calls that
+# have a 64-bit-time twin (futex_time64, utimensat_time64, ...) are
+# called only by that twin, as on musl's time64-only ports.  musl as
+# released calls the old 32-bit-time ones whenever the values fit, and a
+# kernel built without COMPAT_32BIT_TIME (the y2038-clean embedded
+# configuration, and allnoconfig's) answers ENOSYS: every futex wait of
+# the threads spins instead of sleeping (on one CPU the waiting thread
+# takes half of it from the working one), and utimensat fails, so no
+# unpacked entry gets its mtime.  The twins exist from Linux 5.1 on.
+# musl's src/internal/syscall.h maps each plain name to its twin when the
+# arch's list lacks it; the list, generated as musl's Makefile generates
+# obj/include/bits/syscall.h, lacks them.
+t32='clock_gettime|clock_settime|clock_adjtime|clock_getres|clock_nanosleep|timer_gettime|timer_settime'
+t32="$t32|timerfd_gettime|timerfd_settime|utimensat|pselect6|ppoll|recvmmsg|mq_timedsend|mq_timedreceive"
+t32="$t32|rt_sigtimedwait|futex|sched_rr_get_interval"
+t64=
+if [ "$arch" = or1k ]; then
+	t64=" (time64-only)"
+	in=$d/arch/$arch/bits/syscall.h.in h=$b/obj/include/bits/syscall.h
+	mkdir -p "$b/obj/include/bits"
+	grep -Ev "^#define __NR_($t32)[[:space:]]" "$in" > "$h" &&
+	grep -Ev "^#define __NR_($t32)[[:space:]]" "$in" | sed -n -e s/__NR_/SYS_/p >> "$h" ||
+		die "the time64-only system call list from $in"
+	[ "$(grep -cE "^#define __NR_($t32)(64|_time64)[[:space:]]" "$h")" = 18 ] ||
+		die "$in: not the 18 64-bit-time twins expected"
+fi
+(cd "$b" && make -s -j"$jobs" && make -s install) >> "$out/build.log" 2>&1 ||
 	{ tail -n 20 "$out/build.log" >&2; die "building musl (log: $out/build.log)"; }
 rm -rf "$b"
+# the installed list is the one built with: no plain name of a twin left
+if [ "$arch" = or1k ] && grep -qE "^#define (__NR|SYS)_($t32)[[:space:]]" "$out/include/bits/syscall.h"; then
+	die "musl's Makefile regenerated bits/syscall.h: the time64-only list was not used"
+fi
 
 inc=$out/include lib=$out/lib
 # as musl-gcc.specs: the PIE start files, which also serve -static
@@ -98,4 +130,4 @@ EOF
 mkdir -p "$out/bin"
 printf '#!/bin/sh\nexec "${REALGCC:-%sgcc}" "$@" -specs "%s"\n' "$cross" "$lib/musl-gcc.specs" > "$wrap"
 chmod 755 "$wrap"
-echo "musl musl $version" > "$out/.stamp"
+echo "musl musl $version$t64" > "$out/.stamp"
