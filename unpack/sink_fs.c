@@ -172,15 +172,14 @@ old_dir(struct sink_fs *s, const struct cpio_entry *e, bool chmod_ok)
 
 /* own: the kernel's chown and chmod of E, through FD or by its name (a
  * symlink's own owner, no chmod: BITS 0); true when the chmod succeeded.
- * Left out when NEW (E was made just now) in a plain directory, and they
- * would change nothing: a new object there is the caller's, with the mode
- * asked for less the umask.  A chown, even to the same owner, takes
+ * Left out when FRESH (E was made just now, in a plain directory: the
+ * caller asks in_plain() once), and they would change nothing: a new
+ * object there is the caller's, with the mode asked for less the umask.  A chown, even to the same owner, takes
  * S_ISUID and S_ISGID off a file, which the chmod then puts back.  BITS:
  * the mode bits creating honours (mkdir: no S_ISUID or S_ISGID). */
 static bool
-own(struct sink_fs *s, const struct cpio_entry *e, int fd, bool new, uint32_t bits)
+own(struct sink_fs *s, const struct cpio_entry *e, int fd, bool fresh, uint32_t bits)
 {
-	bool fresh = new && in_plain(s, e->name);
 	bool chown_ = !fresh || e->uid != s->uid || e->gid != s->gid;
 	uint32_t m = e->mode & 07777;
 	const char *at = looked_up(e->name);
@@ -315,7 +314,7 @@ do_file(struct sink_fs *s, const struct cpio_entry *e, bool new)
 	s->fd_mtime = e->mtime;
 	s->fd_offset = e->offset;
 	strcpy(s->fd_name, e->name);
-	(void)own(s, e, s->fd, new && ml == 0, 07777);
+	(void)own(s, e, s->fd, new && ml == 0 && in_plain(s, e->name), 07777);
 	s->fd_size = e->filesize;
 	s->fd_done = 0;
 	/* a later link to a file made earlier holds that file's data:
@@ -359,7 +358,7 @@ entry(struct sink_fs *s, const struct cpio_entry *e)
 					  "userspace cannot make one", 0, e->name, e->offset);
 		}
 		/* a symlink's mode is 0777 whatever is asked: only the owner */
-		(void)own(s, e, -1, new, 0);
+		(void)own(s, e, -1, new && in_plain(s, e->name), 0);
 		set_mtime(s, e->name, e->mtime);
 		return 0;
 	}
@@ -373,8 +372,9 @@ entry(struct sink_fs *s, const struct cpio_entry *e)
 		else
 			new = false;
 		/* mkdir honours the sticky bit, not S_ISUID or S_ISGID */
-		bool plain = new && in_plain(s, e->name) && !(e->mode & S_ISGID);
-		bool chmod_ok = own(s, e, -1, new, 01777);
+		bool fresh = new && in_plain(s, e->name);
+		bool plain = fresh && !(e->mode & S_ISGID);
+		bool chmod_ok = own(s, e, -1, fresh, 01777);
 		if (!new)
 			plain = old_dir(s, e, chmod_ok);
 		size_t n = strlen(e->name) + 1;
