@@ -14,6 +14,8 @@
 #   popinit  popinit.image=main:/images/main.img: its line "unpacked 1
 #            image ... in N ms" (verification included), and once more with
 #            popinit.timing for the phases
+#   unsigned the same line of a build without keys, given the unsigned
+#            image (the kernel's bytes)
 #   sig      the signature check's ms (popinit.timing), the image signed
 #            with ECDSA P-256 and with RSA-2048, each with its keyed build
 #   xzpair   the decoders alone, see below
@@ -61,6 +63,13 @@ build/popinit sign -k $w/rsa.pem -n main -V 1 $w/main.img $w/main-rsa.img
 sed "s|$top/build/or1k/bench/popinit|$top/build/or1k/bench-rsa/popinit|; s|$top/$w/main-signed.img|$top/$w/main-rsa.img|" \
 	$w/builtin.list > $w/builtin-rsa.list
 sh boot/mkkernel.sh or1k $w/builtin-rsa.list $w/kernel-rsa 2>> $w/kernel.log || { say "or1k.sh: fatal: the RSA kernel (log: $w/kernel.log)"; exit 111; }
+# the unsigned image, unpacked by a build without keys: the same bytes
+# as the kernel's, the unpack alone
+make -s ARCH=or1k B=build/or1k/bench-nokey TOOLS=no build/or1k/bench-nokey/popinit >> $w/make.log 2>&1 ||
+	{ say "or1k.sh: fatal: the or1k build without keys (log: $w/make.log)"; exit 111; }
+sed "s|$top/build/or1k/bench/popinit|$top/build/or1k/bench-nokey/popinit|; s|$top/$w/main-signed.img|$top/$w/main.img|" \
+	$w/builtin.list > $w/builtin-nokey.list
+sh boot/mkkernel.sh or1k $w/builtin-nokey.list $w/kernel-nokey 2>> $w/kernel.log || { say "or1k.sh: fatal: the kernel without keys (log: $w/kernel.log)"; exit 111; }
 
 # boot NAME QEMU-ARGS...: the console in $w/NAME.txt; ends at the payload's
 # last line (or after 120 s)
@@ -91,12 +100,16 @@ for r in $(seq "$reps"); do
 	else
 		echo NaN >> $res/k
 	fi
-	boot p -append "console=ttyS0 panic=-1 printk.time=1 popinit.image=main:/images/main.img"
-	if grep -q '^@@FILE /etc/arch=or1k$' $w/p.txt; then
-		sed -n 's/.*popinit: unpacked 1 image.* in \([0-9]*\) ms.*/\1/p' $w/p.txt >> $res/p
-	else
-		echo NaN >> $res/p
-	fi
+	for v in p u; do
+		[ $v = u ] && kern=$w/kernel-nokey
+		boot $v -append "console=ttyS0 panic=-1 printk.time=1 popinit.image=main:/images/main.img"
+		kern=
+		if grep -q '^@@FILE /etc/arch=or1k$' $w/$v.txt; then
+			sed -n 's/.*popinit: unpacked 1 image.* in \([0-9]*\) ms.*/\1/p' $w/$v.txt >> $res/$v
+		else
+			echo NaN >> $res/$v
+		fi
+	done
 done
 boot t -append "console=ttyS0 panic=-1 printk.time=1 popinit.image=main:/images/main.img popinit.timing"
 # the signature check, ECDSA P-256 against RSA-2048, REPS boots each with
@@ -166,7 +179,10 @@ echo
 echo "| | ms |"
 echo "|---|---|"
 echo "| the kernel unpacks the unsigned image (its initrd) | $(med $res/k) |"
+echo "| popinit unpacks the unsigned image (a build without keys; its \"unpacked\" line) | $(med $res/u) |"
 echo "| popinit verifies and unpacks the signed image (its \"unpacked\" line) | $(med $res/p) |"
+echo
+echo "popinit / the kernel, the unsigned image: x$(awk -v a="$(med $res/u)" -v b="$(med $res/k)" 'BEGIN { printf "%.2f", a / b }')."
 echo
 echo "popinit's phases (one more boot, with popinit.timing):"
 echo
@@ -178,15 +194,18 @@ echo
 echo "The decoders alone (tests/bench/xzpair.c, main.img, the output discarded): the kernel's own xz decoder (lib/xz,"
 echo "built for user space with the same compiler at -O2) against liblzma as popinit links it, in each build of it,"
 echo "alternately; in the VM (medians of 5 pairs in each of $reps boots) and under qemu-or1k (user mode, 5 pairs);"
-echo "the firmware build's size (or1k, TOOLS=no) with each liblzma. In ms:"
+echo "the firmware build's size (or1k, TOOLS=no) with each liblzma. liblzma decodes into 128 KiB at a time, as"
+echo "popinit does (DEC_CHUNK), and once more into the kernel's 4 KiB (\"4k\"). In ms:"
 echo
-echo "| liblzma build | or1k firmware, bytes | VM: kernel's decoder | VM: liblzma | liblzma / kernel | user: kernel's | user: liblzma | liblzma / kernel |"
-echo "|---|---|---|---|---|---|---|---|"
+echo "| liblzma build | or1k firmware, bytes | VM: kernel's decoder | VM: liblzma | liblzma / kernel | VM: liblzma 4k | user: kernel's | user: liblzma | liblzma / kernel |"
+echo "|---|---|---|---|---|---|---|---|---|"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 for n in $prev; do
 	grep " liblzma-$n " $res/xz | awk '{ print $3 }' > $res/xzk; grep " liblzma-$n " $res/xz | awk '{ print $5 }' > $res/xzl
+	grep " liblzma-$n " $res/xz | awk '{ print $7 }' > $res/xz4
 	grep " liblzma-$n " $res/xzuser | awk '{ print $3 }' > $res/xuk; grep " liblzma-$n " $res/xzuser | awk '{ print $5 }' > $res/xul
-	vk=$(med $res/xzk) vl=$(med $res/xzl) uk=$(med $res/xuk) ul=$(med $res/xul)
-	echo "| $n | $(awk -v n=$n '$1 == n { print $2 }' $w/xzsize) | $vk | $vl | $(awk -v a="$vl" -v b="$vk" 'BEGIN { printf "%.2f", a / b }') | $uk | $ul | $(awk -v a="$ul" -v b="$uk" 'BEGIN { printf "%.2f", a / b }') |"
+	vk=$(med $res/xzk) vl=$(med $res/xzl) v4=$(med $res/xz4) uk=$(med $res/xuk) ul=$(med $res/xul)
+	echo "| $n | $(awk -v n=$n '$1 == n { print $2 }' $w/xzsize) | $vk | $vl | $(ratio "$vl" "$vk") | $v4 | $uk | $ul | $(ratio "$ul" "$uk") |"
 done
 } > $w/../or1k.md
 cat $w/../or1k.md
