@@ -174,9 +174,10 @@ old_dir(struct sink_fs *s, const struct cpio_entry *e, bool chmod_ok)
  * symlink's own owner, no chmod: BITS 0); true when the chmod succeeded.
  * Left out when FRESH (E was made just now, in a plain directory: the
  * caller asks in_plain() once), and they would change nothing: a new
- * object there is the caller's, with the mode asked for less the umask.  A chown, even to the same owner, takes
- * S_ISUID and S_ISGID off a file, which the chmod then puts back.  BITS:
- * the mode bits creating honours (mkdir: no S_ISUID or S_ISGID). */
+ * object there is the caller's, with the mode asked for less the umask.
+ * A chown, even to the same owner, takes S_ISUID and S_ISGID off a file,
+ * which the chmod then puts back.  BITS: the mode bits creating honours
+ * (mkdir: no S_ISUID or S_ISGID). */
 static bool
 own(struct sink_fs *s, const struct cpio_entry *e, int fd, bool fresh, uint32_t bits)
 {
