@@ -498,6 +498,7 @@ fi
 # into pages of a step already unpacked; a stale or misplaced byte is a
 # checksum error or a broken header
 if want_s partlabel-big; then
+	printf 'from the partition\n' > "$w/frompart"	# (also partlabel's: either runs alone)
 	mkdir -p "$w/big"
 	: > "$w/big.list"
 	for i in $(seq 1 48); do
