@@ -1,5 +1,6 @@
 /* pipe.c: a single-producer, single-consumer record queue to the writer;
- * or, in direct mode, the writer's thread running the reader too. */
+ * or, in direct mode, the writer's thread running the reader too; or, in
+ * direct mode where the target is the caller's own root, no thread. */
 #include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -58,6 +59,7 @@ struct pipe {
 	bool skipping;			/* writer only: skip to IMAGE_END */
 	bool image_done;
 	bool direct;			/* the reader runs in the writer's thread */
+	bool here;			/* direct, and that thread is the caller's */
 	size_t work;			/* data queued since the writer slept (locked) */
 	const uint8_t *stable_lo, *stable_hi;	/* data queued by reference */
 	uint8_t *pool;			/* PIPE_BUFS buffers lent to the decoders */
@@ -467,20 +469,27 @@ pipe_start(const char *root, int flags, struct error *e)
 		error_set(e, "allocate the writer", NULL, -ENOMEM, NULL, 0);
 		return NULL;
 	}
-	p->ring = malloc(PIPE_RING);
 	tm_start(&p->wtm, flags & PIPE_TIMING);
 	p->direct = flags & PIPE_DIRECT;
 	p->fs = sink_fs_new(&p->werr, &p->wlate, &p->wtm);
 	p->root = root;
-	if (!p->ring || !p->fs) {
-		error_set(e, "allocate the writer", NULL, -ENOMEM, NULL, 0);
-		goto fail;
-	}
+	p->sink = p->direct ? (struct cpio_sink){ d_entry, d_data, d_end, d_trailer, p }
+			    : (struct cpio_sink){ q_entry, q_data, q_end, q_trailer, p };
 	pthread_mutex_init(&p->lock, NULL);
 	pthread_cond_init(&p->can_put, NULL);
 	pthread_cond_init(&p->can_get, NULL);
 	pthread_cond_init(&p->idle, NULL);
 	pthread_cond_init(&p->can_lend, NULL);
+	/* here: no thread, no queue (every record goes to the sink at once) */
+	if ((p->here = p->direct && p->fs && sink_fs_here(p->fs, root))) {
+		p->image_done = true;	/* and stays so: pipe_call */
+		return p;
+	}
+	p->ring = malloc(PIPE_RING);
+	if (!p->ring || !p->fs) {
+		error_set(e, "allocate the writer", NULL, -ENOMEM, NULL, 0);
+		goto fail;
+	}
 	/* two threads: the decoders write into buffers the writer writes from */
 	if (!p->direct && (p->pool = malloc(PIPE_BUFS * DEC_CHUNK))) {
 		p->pool_free = (1u << PIPE_BUFS) - 1;
@@ -500,8 +509,6 @@ pipe_start(const char *root, int flags, struct error *e)
 		pthread_join(p->thread, NULL);
 		goto fail;
 	}
-	p->sink = p->direct ? (struct cpio_sink){ d_entry, d_data, d_end, d_trailer, p }
-			    : (struct cpio_sink){ q_entry, q_data, q_end, q_trailer, p };
 	return p;
 fail:
 	sink_fs_free(p->fs);
@@ -554,6 +561,14 @@ pipe_call(struct pipe *p, void (*fn)(void *ctx, uint64_t arg), void *ctx, struct
 	struct rec_call c = { fn, ctx, 0 };
 	struct rec h = { REC_CALL, sizeof c, 0, 0 };
 
+	if (p->here) {
+		/* what the writer does with REC_CALL, here (image_done stays
+		 * true; the writer's clock is not used in direct mode, and
+		 * its figures are the sink's own: pipe_stats) */
+		fn(ctx, 0);
+		sink_fs_image_end(p->fs);
+		return wait_image(p, err, late);
+	}
 	pthread_mutex_lock(&p->lock);
 	p->image_done = false;
 	pthread_mutex_unlock(&p->lock);
@@ -607,7 +622,7 @@ wait_image(struct pipe *p, struct error *err, struct error *late)
 const struct sink_stats *
 pipe_stats(struct pipe *p)
 {
-	return &p->stats;
+	return p->here ? sink_fs_stats(p->fs) : &p->stats;
 }
 
 void
@@ -627,8 +642,10 @@ pipe_stop(struct pipe *p)
 
 	if (!p)
 		return;
-	put(p, &h, NULL, 0, NULL, 0, NULL, 0);
-	pthread_join(p->thread, NULL);
+	if (!p->here) {
+		put(p, &h, NULL, 0, NULL, 0, NULL, 0);
+		pthread_join(p->thread, NULL);
+	}
 	sink_fs_free(p->fs);
 	free(p->ring);
 	free(p->pool);

@@ -10,7 +10,9 @@
  * Direct mode (PIPE_DIRECT, for one CPU, where a second thread only adds
  * wake-ups): the reader's whole work runs in the writer's thread
  * (pipe_call), and the parser's entries go to the filesystem sink with no
- * queue.
+ * queue.  Where the target is the caller's own root and working directory
+ * (sink_fs_here: the boot's rootfs), there is nothing to confine, and
+ * no thread is started: the caller is the writer, with the writer's umask.
  *
  * pipe_sink() gives the cpio_sink the parser reports to; its callbacks
  * return -1 once the writer has failed, copying the writer's error.

@@ -32,7 +32,8 @@ struct sink_stats {
 /* The filesystem sink: entry/data/end/trailer are the cpio_sink
  * callbacks; sink_fs_image_end() closes what is open and applies the
  * deferred directory mtimes, once per image, as the kernel does per
- * buffer.  Must be called from the thread that called sink_fs_enter(). */
+ * buffer.  Must be called from the thread that called sink_fs_enter()
+ * (or sink_fs_here()). */
 struct sink_fs;
 
 /* sink_fs_new: allocate the sink, errors reported into ERR, and into LATE
@@ -43,8 +44,15 @@ void sink_fs_free(struct sink_fs *s);
 /* sink_fs_set_timing: its time (write and meta) to TM from now on */
 void sink_fs_set_timing(struct sink_fs *s, struct timing *tm);
 /* sink_fs_enter: confine the calling thread to ROOT (unshare CLONE_FS,
- * chroot, chdir).  Returns 0 or a negative errno. */
+ * chroot, chdir; umask 022, as the kernel's); ROOT NULL: see
+ * sink_fs_here.  Returns 0 or a negative errno. */
 int sink_fs_enter(struct sink_fs *s, const char *root);
+/* sink_fs_here: in place of sink_fs_enter() when ROOT is "/" and the
+ * calling thread's root and working directory are it: nothing to
+ * confine, the sink works in that thread as it is, whose umask becomes
+ * 022 (PID 1's is already: the kernel's init_fs).  False, and nothing
+ * done, otherwise. */
+bool sink_fs_here(struct sink_fs *s, const char *root);
 int sink_fs_entry(void *ctx, const struct cpio_entry *e);
 int sink_fs_data(void *ctx, const void *buf, size_t len);
 int sink_fs_end(void *ctx, uint32_t sum);

@@ -118,11 +118,12 @@ looked_up(const char *name)
 int
 sink_fs_enter(struct sink_fs *s, const char *root)
 {
-	(void)s;
-	if (unshare(CLONE_FS) < 0 || chroot(root) < 0 || chdir("/") < 0)
+	/* no ROOT: the calling thread's (sink_fs_here) */
+	if (root && (unshare(CLONE_FS) < 0 || chroot(root) < 0 || chdir("/") < 0))
 		return -errno;
 	/* the kernel unpacks with init_fs's umask; every mode is then set
-	 * explicitly with chmod, as here (but see struct dir_mtime) */
+	 * explicitly with chmod, as here (but see struct dir_mtime); here,
+	 * the calling thread keeps it (at boot it has it already) */
 	umask(022);
 	struct stat st;
 	s->uid = geteuid();
@@ -132,6 +133,14 @@ sink_fs_enter(struct sink_fs *s, const char *root)
 			syscall(SYS_getxattr, ".", "system.posix_acl_default", NULL, 0) < 0 &&
 			(errno == ENODATA || errno == ENOTSUP);
 	return 0;
+}
+
+bool
+sink_fs_here(struct sink_fs *s, const char *root)
+{
+	char cwd[2];	/* room for "/" alone: fails for any other directory */
+
+	return !strcmp(root, "/") && getcwd(cwd, sizeof cwd) && !sink_fs_enter(s, NULL);
 }
 
 /* is the directory of this image named NAME (its first N bytes) plain? */
