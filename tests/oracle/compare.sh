@@ -121,9 +121,16 @@ one() {
 	fi
 }
 
+# the sanitized binary (tests/san.sh) is dynamic: it cannot run in the
+# target's chroot, which holds no loader; the static one does it in make check
+modes="pipe map1 map2 here"
+if [ -n "${POPINIT_SAN-}" ]; then
+	modes="pipe map1 map2"
+	echo "oracle/here: not run with the sanitized binary (dynamic: no loader in the target's chroot)" >&2
+fi
 for name in "$@"; do
 	why=
-	for mode in pipe map1 map2 here; do
+	for mode in $modes; do
 		one "$name" "$mode"
 		[ -z "$why" ] || { why="$mode: $why"; break; }
 	done
