@@ -93,4 +93,12 @@ if ${FUZZ_CC:-clang-14} -fsanitize=fuzzer -o "$work/crash/fuzz" "$work/crash.c" 
 else
 	bad outcome-names-this-runs-input "could not build a crashing target: $(tail -n 1 "$work/crash/build.log")"
 fi
+# the coverage of a last line that ends in a dictionary entry (libFuzzer
+# prints its bytes as octal escapes)
+printf '%s\n' '#144	REDUCE cov: 96 ft: 129 corp: 15/672Kb lim: 69633 exec/s: 0 rss: 47Mb L: 46734/69633 MS: 3 CopyPart-CMP- DE: "\206\266\000\000"-' \
+	'stat::number_of_executed_units: 156' > "$work/de.log"
+. "$top/tests/fuzz/lib.sh"
+fuzz_speed "$work/de.log" /dev/null
+[ "$runs $cov $ft" = "156 96 129" ] && ok coverage-of-a-dictionary-line ||
+	bad coverage-of-a-dictionary-line "runs, cov, ft: '$runs $cov $ft', not '156 96 129'"
 exit $status

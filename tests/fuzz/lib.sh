@@ -31,8 +31,10 @@ fuzz_time() {
 fuzz_speed() {
 	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$1" | tail -n 1)
 	_last=$(grep -E '^#[0-9]+' "$1" | tail -n 1)
-	cov=$(echo "$_last" | sed -n 's/.* cov: \([0-9]*\).*/\1/p')
-	ft=$(echo "$_last" | sed -n 's/.* ft: \([0-9]*\).*/\1/p')
+	# printf, not echo: the line may end in a dictionary entry, DE:
+	# "\206\266\000...", whose escapes dash's echo would turn into bytes
+	cov=$(printf '%s\n' "$_last" | LC_ALL=C sed -n 's/.* cov: \([0-9]*\).*/\1/p')
+	ft=$(printf '%s\n' "$_last" | LC_ALL=C sed -n 's/.* ft: \([0-9]*\).*/\1/p')
 	# the last line: "Command exited with non-zero status N" may come first
 	set -- $(tail -n 1 "$2" 2>/dev/null)
 	wall=${1:-0}
