@@ -5,6 +5,7 @@
 #   make check           the test suite (ends with "N passed, N failed")
 #   make size            the binary's size and the share of each part
 #   make TOOLS=no        without the host tools (mkimage, sign): a firmware's init
+#   make XZDEC=kernel    .xz through the kernel's own lib/xz where it can (or1k's default)
 #   make boot            boot Debian's kernel in QEMU with popinit as /init
 #                        (its timeline: build/demo/boot.svg)
 #   make install         popinit, popinit-mkinitramfs, popinit-sign-image and
@@ -105,18 +106,25 @@ ifeq ($(MUSLCC)$(SAN),)
 CFLAGS  += -fno-pie
 endif
 
+# the xz decoder: liblzma, or with XZDEC=kernel the kernel's own lib/xz
+# (boot/deps.sh, libkxz.a) for the streams it takes (checks none and
+# CRC32), liblzma for the rest (CRC64, SHA-256); kernel by default on or1k,
+# where lib/xz decodes in x0.7 of liblzma's time (bench/results.md)
+xzdec_or1k = kernel
+XZDEC   ?= $(or $(xzdec_$(T)),liblzma)
+
 # codec -> library and source
 lib_gzip  = z
 lib_bzip2 = bz2
 lib_lzma  = lzma
-lib_xz    = lzma
+lib_xz    = lzma $(if $(filter kernel,$(XZDEC)),kxz)
 lib_lzo   = minilzo
 lib_lz4   = lz4
 lib_zstd  = zstd
 dep_gzip  = zlib
 dep_bzip2 = bzip2
 dep_lzma  = xz
-dep_xz    = xz
+dep_xz    = xz $(if $(filter kernel,$(XZDEC)),kxz)
 dep_lzo   = lzo
 dep_lz4   = lz4
 dep_zstd  = zstd
@@ -128,8 +136,9 @@ src_lzo   = codec/decomp_lzo.c
 src_lz4   = codec/decomp_lz4.c
 src_zstd  = codec/decomp_zstd.c
 
-CODEC_DEFS = $(foreach c,$(CODECS),-DHAVE_$(shell echo $(c) | tr a-z A-Z))
-CODEC_LIBS = $(sort $(foreach c,$(CODECS),$(DEPS)/lib/lib$(lib_$(c)).a))
+CODEC_DEFS = $(foreach c,$(CODECS),-DHAVE_$(shell echo $(c) | tr a-z A-Z)) \
+             $(if $(filter kernel,$(XZDEC)),-DXZ_KERNEL)
+CODEC_LIBS = $(sort $(foreach c,$(CODECS),$(foreach l,$(lib_$(c)),$(DEPS)/lib/lib$(l).a)))
 DEP_NAMES  = $(sort $(foreach c,$(CODECS),$(dep_$(c))) bearssl)
 DEP_STAMPS = $(DEP_NAMES:%=$(DEPS)/.stamp-%)
 
@@ -166,6 +175,7 @@ $(DEPS)/.stamp-%: boot/deps.sh $(MUSLCC)
 	@rm -f $@
 	AR=$(AR) DEPS_SRC=$(DEPS_SRC) sh boot/deps.sh $(DEPS) "$(CC)" $(HOST) $*
 $(DEPS)/.stamp-xz: boot/lzma_crc32.c lib/crc32.c lib/crc32.h
+$(DEPS)/.stamp-kxz: boot/xz_config.h lib/crc32.h
 
 # a cross build's C library and compiler wrapper
 build/%/musl/bin/$(T)-linux-musl-gcc: boot/musl.sh
@@ -179,7 +189,7 @@ $(B)/obj/%.o: %.c $(DEP_STAMPS) $(B)/codecs
 # rebuild when the codec set changes
 $(B)/codecs: FORCE
 	@mkdir -p $(B)
-	@echo "$(CODECS) $(TOOLS)" | cmp -s - $@ || echo "$(CODECS) $(TOOLS)" > $@
+	@echo "$(CODECS) $(TOOLS) $(XZDEC)" | cmp -s - $@ || echo "$(CODECS) $(TOOLS) $(XZDEC)" > $@
 
 # the compiled-in trust, rebuilt when the values or the key files change
 $(B)/trust-args: FORCE
@@ -280,6 +290,7 @@ SECONDS = 600
 fuzz: all
 	@sh tests/fuzz/run.sh $(SECONDS)
 	@sh tests/fuzz/kernel/run.sh $(SECONDS)
+	@KXZ=1 sh tests/fuzz/kernel/run.sh $(SECONDS)
 
 # a long campaign (tests/fuzz/campaign.sh): each target until 10 M runs or
 # HOURS hours, at nice 19, its corpus merged in build/fuzz (out of git);

@@ -7,7 +7,9 @@
 # OUT   install prefix (OUT/lib/*.a, OUT/include/*), e.g. build/deps
 # CC    the compiler, e.g. musl-gcc (and $AR its archiver, default ar)
 # HOST  the configure triplet of the target, e.g. x86_64-linux-musl
-# LIB   any of: zlib xz zstd lz4 bzip2 lzo bearssl
+# LIB   any of: zlib xz kxz zstd lz4 bzip2 lzo bearssl
+#       (kxz: the kernel's own xz decoder, lib/xz of Debian's linux-source-6.1,
+#       from its /usr/src tarball, or $KSRC_TAR: make XZDEC=kernel)
 #
 # The codecs' build options trade speed for size (tests/bench/options.sh
 # measures each); the defaults are below, and the environment may
@@ -16,6 +18,8 @@
 #   LZMA_SMALL   yes: liblzma --enable-small (default), no: the fast one
 #   LZMA_OPT     liblzma's optimisation (default -Os)
 #   ZLIB_OPT     zlib's optimisation (default -Os)
+#   KXZ_OPT      the kernel's xz decoder's (default -O2, as the kernel builds
+#                it; empty: -Os)
 #   LZ4_OPT      lz4's (default -O2: x0.82 of -Os's time in QEMU, x0.92 on the
 #                host, for 448 bytes: tests/bench/options.sh; empty: -Os)
 #
@@ -49,8 +53,31 @@ pkg_of() {
 	case $1 in
 	zlib) echo zlib ;; xz) echo xz-utils ;; zstd) echo libzstd ;;
 	lz4) echo lz4 ;; bzip2) echo bzip2 ;; lzo) echo lzo2 ;;
-	bearssl) echo bearssl ;; *) die "unknown library $1" ;;
+	bearssl) echo bearssl ;; kxz) echo linux-source-6.1 ;; *) die "unknown library $1" ;;
 	esac
+}
+
+# bcj_of HOST: the BCJ filters the kernel builds for HOST's architecture
+# (lib/xz/Kconfig), in liblzma's names
+bcj_of() {
+	case $1 in
+	x86_64*|i?86*) echo x86 ;; powerpc*) echo powerpc ;; ia64*) echo ia64 ;;
+	arm*) echo arm armthumb ;; sparc*) echo sparc ;; *) ;;
+	esac
+}
+
+# fetch_kxz: lib/xz and include/linux/xz.h of linux-source-6.1 (installed
+# by boot/packages.sh), once, in $src; the tree in $d, the version in $version
+fetch_kxz() {
+	tar=${KSRC_TAR:-/usr/src/linux-source-6.1.tar.xz}
+	[ -f "$tar" ] || die "$tar missing: apt-get install linux-source-6.1 (sh boot/packages.sh)"
+	version=$(dpkg-query -W -f '${Version}' linux-source-6.1 2>/dev/null) || version=unknown
+	d=$src/kxz-$version
+	[ -f "$d/lib/xz/xz_dec_lzma2.c" ] && return 0
+	rm -rf "$d.new"; mkdir -p "$d.new"
+	tar -C "$d.new" --strip-components=1 -xJf "$tar" linux-source-6.1/lib/xz \
+		linux-source-6.1/include/linux/xz.h || die "extracting lib/xz from $tar"
+	rm -rf "$d"; mv "$d.new" "$d"
 }
 
 # fetch PKG: the Debian source tree of PKG (boot/srcpkg.sh: once, in $src,
@@ -76,7 +103,7 @@ cc_lib() {
 
 build() {
 	pkg=$(pkg_of "$1")
-	fetch "$pkg"
+	if [ "$1" = kxz ]; then fetch_kxz; else fetch "$pkg"; fi
 	case $1 in
 	zlib)	# inflate only: the gzip container is parsed by popinit itself
 		cc_lib z "${ZLIB_OPT:-}" "$d/inflate.c" "$d/inftrees.c" "$d/inffast.c" \
@@ -85,10 +112,7 @@ build() {
 	xz)	# liblzma, decoders only: LZMA1, LZMA2 and the BCJ filter the
 		# kernel builds for this architecture (lib/xz/Kconfig), so that
 		# images the kernel refuses are refused alike
-		case $host in
-		x86_64*|i?86*) bcj=,x86 ;; powerpc*) bcj=,powerpc ;; ia64*) bcj=,ia64 ;;
-		arm*) bcj=,arm,armthumb ;; sparc*) bcj=,sparc ;; *) bcj= ;;
-		esac
+		bcj=; for f in $(bcj_of "$host"); do bcj=$bcj,$f; done
 		b=$out/obj-xz; rm -rf "$b"; mkdir -p "$b"
 		small=--enable-small
 		[ "${LZMA_SMALL:-yes}" = yes ] || small=--disable-small
@@ -111,6 +135,14 @@ build() {
 			$ar rs "$out/lib/liblzma.a" "$b/lzma_crc32.o" || die "liblzma: replacing crc32_small.o"
 		fi
 		rm -rf "$b" "$out/lib/liblzma.la" "$out/lib/pkgconfig" ;;
+	kxz)	# the kernel's own xz decoder, as init/initramfs.c runs it
+		# (decompress_unxz.c: DYNALLOC, the checks none and CRC32,
+		# LZMA2 and the architecture's BCJ); boot/xz_config.h adapts it
+		# and gives it popinit's CRC-32 in place of xz_crc32.c
+		defs=; for f in $(bcj_of "$host"); do defs="$defs -DXZ_DEC_$(echo "$f" | tr a-z A-Z)"; done
+		cc_lib kxz "${KXZ_OPT--O2} -I$here -I$d/include/linux $defs" "$d/lib/xz/xz_dec_stream.c" \
+			"$d/lib/xz/xz_dec_lzma2.c" $(if [ -n "$defs" ]; then echo "$d/lib/xz/xz_dec_bcj.c"; fi)
+		cp "$d/include/linux/xz.h" "$out/include/" ;;
 	zstd)	# decompressor only, no legacy formats; -O2 with one Huffman
 		# and one sequence decoder, the single-symbol Huffman (X1) and
 		# the short-offset sequences: of every pair the smaller and the

@@ -3,6 +3,11 @@
  * The kernel's xz decoder (lib/decompress_unxz.c) takes one stream and
  * refuses integrity checks other than none and CRC32; popinit also takes
  * CRC64 and SHA-256, which change nothing in what is unpacked.
+ * Built with XZ_KERNEL (make XZDEC=kernel, or1k's default), a stream whose
+ * header names the check none or CRC32 goes through the kernel's own
+ * decoder instead (lib/xz, libkxz.a: boot/deps.sh), run as
+ * decompress_unxz.c runs it; the others still go through liblzma, so that
+ * both builds take and refuse the same streams.
  * Its lzma decoder (lib/decompress_unlzma.c) reads the 13-byte header
  * (properties, dictionary size, uncompressed size or -1) and LZMA data up
  * to the end marker or the size, whichever comes first; liblzma's raw
@@ -17,6 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <lzma.h>
+#ifdef XZ_KERNEL
+#include <xz.h>
+#endif
 
 #include "decomp.h"
 
@@ -27,9 +35,15 @@
 struct xz {
 	lzma_stream s;
 	bool alone;
-	/* alone: the header, the window size, what the window holds */
+#ifdef XZ_KERNEL
+	struct xz_dec *k;	/* the kernel's decoder, or NULL: liblzma's */
+	size_t fill;		/* its output in the buffer held */
+#endif
+	/* the header popinit reads first (head_need bytes): alone's, or
+	 * with XZ_KERNEL the stream header, to choose the decoder by */
 	uint8_t head[13];
-	size_t head_len;
+	size_t head_len, head_need;
+	/* alone: the window size, what the window holds */
 	lzma_options_lzma opt;
 	uint64_t window;
 	uint8_t *win;
@@ -50,8 +64,14 @@ xz_setup(struct dec *d, bool alone)
 	x->s = (lzma_stream)LZMA_STREAM_INIT;
 	x->alone = alone;
 	d->priv = x;
-	if (alone)
+	if (alone) {
+		x->head_need = 13;
 		return 0;	/* the decoder once the header is read */
+	}
+#ifdef XZ_KERNEL
+	x->head_need = 12;
+	return 0;
+#endif
 	r = lzma_stream_decoder(&x->s, UINT64_MAX, 0);
 	if (r != LZMA_OK) {
 		d->msg = "XZ decompressor ran out of memory";
@@ -190,26 +210,131 @@ lzma_start(struct dec *d, struct xz *x)
 	return 0;
 }
 
+#ifdef XZ_KERNEL
+/* lib/xz's answer as liblzma's, whose messages (xz_message) are
+ * decompress_unxz.c's for the same failure */
+static lzma_ret
+as_lzma(enum xz_ret r)
+{
+	switch (r) {
+	case XZ_MEM_ERROR:
+		return LZMA_MEM_ERROR;
+	case XZ_FORMAT_ERROR:
+		return LZMA_FORMAT_ERROR;
+	case XZ_OPTIONS_ERROR:
+		return LZMA_OPTIONS_ERROR;
+	case XZ_DATA_ERROR:
+	case XZ_BUF_ERROR:
+		return LZMA_DATA_ERROR;
+	default:
+		return LZMA_PROG_ERROR;
+	}
+}
+
+/* decompress_unxz.c's output buffer: lib/xz decodes at most this much
+ * output per call, and what it decoded in a call that fails is lost */
+#define XZ_IOBUF 4096
+
+static int
+kxz_code(struct dec *d, struct xz *x, const uint8_t *in, size_t len, size_t *used)
+{
+	struct xz_buf b = { .in = in, .in_pos = 0, .in_size = len };
+
+	/* lib/xz answers a second call in a row that makes no progress with
+	 * XZ_BUF_ERROR: never call it without input */
+	if (!len) {
+		*used = 0;
+		return DEC_MORE;
+	}
+	for (;;) {
+		/* the buffer is held across pushes and emitted only when full
+		 * (a multiple of 4 KiB), at the end or with an error, so each
+		 * call ends where the kernel's does: at its next 4 KiB */
+		b.out = dec_outbuf(d, x->out);
+		b.out_pos = x->fill;
+		b.out_size = x->fill + XZ_IOBUF - x->fill % XZ_IOBUF;
+		enum xz_ret r = xz_dec_run(x->k, &b);
+		x->fill = b.out_pos;
+		if (r == XZ_OK && x->fill < sizeof x->out) {
+			if (b.in_pos < b.in_size)
+				continue;
+			*used = len;
+			return DEC_MORE;
+		}
+		/* decompress_unxz.c flushes what came before an error too */
+		x->fill = 0;
+		if (dec_out(d, b.out, b.out_pos) < 0)
+			return DEC_FAIL;
+		if (r == XZ_STREAM_END) {
+			*used = b.in_pos;
+			return DEC_END;
+		}
+		if (r != XZ_OK) {
+			d->msg = xz_message(x, as_lzma(r));
+			return DEC_FAIL;
+		}
+	}
+}
+#endif
+
+static int
+code(struct dec *d, struct xz *x, const uint8_t *in, size_t len, size_t *used)
+{
+#ifdef XZ_KERNEL
+	if (x->k)
+		return kxz_code(d, x, in, len, used);
+#endif
+	return xz_code(d, x, in, len, used);
+}
+
+#ifdef XZ_KERNEL
+/* the stream header's flags (bytes 6 and 7) name the check: none and
+ * CRC32, all the kernel's lib/xz takes, go to it; the others (CRC64,
+ * SHA-256, the reserved ones) to liblzma; then the header to the decoder */
+static int
+xz_choose(struct dec *d, struct xz *x)
+{
+	size_t u;
+
+	if (x->head[6] == 0 && x->head[7] <= 1) {
+		x->k = xz_dec_init(XZ_DYNALLOC, (uint32_t)-1);
+		if (!x->k) {
+			d->msg = "XZ decompressor ran out of memory";
+			return DEC_FAIL;
+		}
+	} else if (lzma_stream_decoder(&x->s, UINT64_MAX, 0) != LZMA_OK) {
+		d->msg = "XZ decompressor ran out of memory";
+		return DEC_FAIL;
+	}
+	/* 12 bytes end no stream (a stream is at least 32) */
+	return code(d, x, x->head, 12, &u) == DEC_MORE ? 0 : DEC_FAIL;
+}
+#endif
+
 static int
 xz_push(struct dec *d, const uint8_t *in, size_t len, size_t *used)
 {
 	struct xz *x = d->priv;
 	size_t taken = 0;
 
-	if (x->alone && x->head_len < sizeof x->head) {
-		taken = sizeof x->head - x->head_len < len ? sizeof x->head - x->head_len : len;
+	if (x->head_len < x->head_need) {
+		taken = x->head_need - x->head_len < len ? x->head_need - x->head_len : len;
 		memcpy(x->head + x->head_len, in, taken);
 		x->head_len += taken;
-		if (x->head_len < sizeof x->head) {
+		if (x->head_len < x->head_need) {
 			*used = len;
 			return DEC_MORE;
 		}
-		if (lzma_start(d, x) < 0)
+#ifdef XZ_KERNEL
+		if (!x->alone && xz_choose(d, x) < 0)
+			return DEC_FAIL;
+#endif
+		if (x->alone && lzma_start(d, x) < 0)
 			return DEC_FAIL;
 		in += taken;
 		len -= taken;
 	}
-	int r = xz_code(d, x, in, len, used);
+	int r = code(d, x, in, len, used);
 	*used += taken;
 	return r;
 }
@@ -250,6 +375,15 @@ xz_finish(struct dec *d)
 {
 	struct xz *x = d->priv;
 
+#ifdef XZ_KERNEL
+	/* the kernel's decoder's output so far, as unxz() flushes it */
+	if (x->k && x->fill) {
+		size_t n = x->fill;
+		x->fill = 0;
+		if (dec_out(d, dec_outbuf(d, x->out), n) < 0)
+			return DEC_FAIL;
+	}
+#endif
 	/* the kernel's decoders run out of input here; an .lzma header cut
 	 * short is the kernel's "bad header" only for the properties byte */
 	d->msg = x->alone ? "unexpected EOF" : "XZ-compressed data is corrupt";
@@ -263,6 +397,10 @@ xz_fini(struct dec *d)
 	struct xz *x = d->priv;
 
 	if (x) {
+#ifdef XZ_KERNEL
+		if (x->k)
+			xz_dec_end(x->k);
+#endif
 		lzma_end(&x->s);
 		free(x->win);
 	}

@@ -33,6 +33,7 @@ run sh "$top/tests/boot/run.sh"
 run sh "$top/tests/port.sh"
 run sh "$top/tests/mkinitramfs.sh"
 run sh "$top/tests/oracle/compare.sh"
+run sh "$top/tests/kxz.sh"
 run sh "$top/tests/corpus/initramfs-tools.record" --compare
 
 pass=$(grep -c '^PASS ' "$log")

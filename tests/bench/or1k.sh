@@ -16,6 +16,8 @@
 #            popinit.timing for the phases
 #   unsigned the same line of a build without keys, given the unsigned
 #            image (the kernel's bytes)
+#   liblzma  the same, built with XZDEC=liblzma (or1k's default is the
+#            kernel's own lib/xz for this image's CRC32 stream)
 #   sig      the signature check's ms (popinit.timing), the image signed
 #            with ECDSA P-256 and with RSA-2048, each with its keyed build
 #   xzpair   the decoders alone, see below
@@ -70,6 +72,10 @@ make -s ARCH=or1k B=build/or1k/bench-nokey TOOLS=no build/or1k/bench-nokey/popin
 sed "s|$top/build/or1k/bench/popinit|$top/build/or1k/bench-nokey/popinit|; s|$top/$w/main-signed.img|$top/$w/main.img|" \
 	$w/builtin.list > $w/builtin-nokey.list
 sh boot/mkkernel.sh or1k $w/builtin-nokey.list $w/kernel-nokey 2>> $w/kernel.log || { say "or1k.sh: fatal: the kernel without keys (log: $w/kernel.log)"; exit 111; }
+make -s ARCH=or1k B=build/or1k/bench-nokey-lzma XZDEC=liblzma TOOLS=no build/or1k/bench-nokey-lzma/popinit >> $w/make.log 2>&1 ||
+	{ say "or1k.sh: fatal: the or1k build with XZDEC=liblzma (log: $w/make.log)"; exit 111; }
+sed "s|bench-nokey/popinit|bench-nokey-lzma/popinit|" $w/builtin-nokey.list > $w/builtin-lzma.list
+sh boot/mkkernel.sh or1k $w/builtin-lzma.list $w/kernel-lzma 2>> $w/kernel.log || { say "or1k.sh: fatal: the XZDEC=liblzma kernel (log: $w/kernel.log)"; exit 111; }
 
 # boot NAME QEMU-ARGS...: the console in $w/NAME.txt; ends at the payload's
 # last line (or after 120 s)
@@ -100,8 +106,9 @@ for r in $(seq "$reps"); do
 	else
 		echo NaN >> $res/k
 	fi
-	for v in p u; do
+	for v in p u l; do
 		[ $v = u ] && kern=$w/kernel-nokey
+		[ $v = l ] && kern=$w/kernel-lzma
 		boot $v -append "console=ttyS0 panic=-1 printk.time=1 popinit.image=main:/images/main.img"
 		kern=
 		if grep -q '^@@FILE /etc/arch=or1k$' $w/$v.txt; then
@@ -144,10 +151,10 @@ for v in $xzvars; do
 	d=$top/$w/deps-$n
 	[ $n = default ] && d=$top/build/or1k/deps
 	# shellcheck disable=SC2086
-	env $set make -s ARCH=or1k B=build/or1k/bench-$n DEPS=$d TOOLS=no build/or1k/bench-$n/popinit >> $w/make.log 2>&1 ||
+	env $set make -s ARCH=or1k B=build/or1k/bench-$n DEPS=$d XZDEC=liblzma TOOLS=no build/or1k/bench-$n/popinit >> $w/make.log 2>&1 ||
 		{ say "or1k.sh: fatal: the or1k build with $set (log: $w/make.log)"; exit 111; }
 	echo "$n $(stat -c %s build/or1k/bench-$n/popinit)" >> $w/xzsize.new
-	$cc -static -O2 -w -Itests/bench -I$ksrc/include/linux -I$ksrc/lib/xz -I$d/include -DVARIANT="\"liblzma-$n\"" \
+	$cc -static -O2 -w -Iboot -DXZ_KERNEL_CRC32 -I$ksrc/include/linux -I$ksrc/lib/xz -I$d/include -DVARIANT="\"liblzma-$n\"" \
 		${last:+-DNEXT="\"/xzpair-$last\""} -o $w/xzpair-$n tests/bench/xzpair.c \
 		$ksrc/lib/xz/xz_dec_stream.c $ksrc/lib/xz/xz_dec_lzma2.c $ksrc/lib/xz/xz_crc32.c $d/lib/liblzma.a >> $w/make.log 2>&1 ||
 		{ say "or1k.sh: fatal: xzpair with $set (log: $w/make.log)"; exit 111; }
@@ -181,8 +188,10 @@ echo "|---|---|"
 echo "| the kernel unpacks the unsigned image (its initrd) | $(med $res/k) |"
 echo "| popinit unpacks the unsigned image (a build without keys; its \"unpacked\" line) | $(med $res/u) |"
 echo "| popinit verifies and unpacks the signed image (its \"unpacked\" line) | $(med $res/p) |"
+echo "| the build without keys with XZDEC=liblzma, the unsigned image | $(med $res/l) |"
 echo
-echo "popinit / the kernel, the unsigned image: x$(awk -v a="$(med $res/u)" -v b="$(med $res/k)" 'BEGIN { printf "%.2f", a / b }')."
+echo "popinit / the kernel, the unsigned image: x$(awk -v a="$(med $res/u)" -v b="$(med $res/k)" 'BEGIN { printf "%.2f", a / b }');"
+echo "with XZDEC=liblzma: x$(awk -v a="$(med $res/l)" -v b="$(med $res/k)" 'BEGIN { printf "%.2f", a / b }')."
 echo
 echo "popinit's phases (one more boot, with popinit.timing):"
 echo

@@ -1,6 +1,6 @@
 /* xzpair.c: where an xz decode's time goes on or1k (tests/bench/or1k.sh):
  * the kernel's own decoder (lib/xz of linux-source-6.1, built for user
- * space through tests/bench/xz_config.h; its sources are not kept here)
+ * space through boot/xz_config.h; its sources are not kept here)
  * against liblzma as popinit links it, decoding the same image the way
  * each is used (the kernel's decompress_unxz: multi-call, a 4 KiB output
  * buffer; popinit: lzma_stream_decoder, the check verified, DEC_CHUNK's
