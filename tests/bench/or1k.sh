@@ -18,6 +18,8 @@
 #            image (the kernel's bytes)
 #   liblzma  the same, built with XZDEC=liblzma (or1k's default is the
 #            kernel's own lib/xz for this image's CRC32 stream)
+#   Os       the same, lib/xz built at -Os (KXZ_OPT=; boot/deps.sh's
+#            default is -O2): the trade of size and speed
 #   sig      the signature check's ms (popinit.timing), the image signed
 #            with ECDSA P-256 and with RSA-2048, each with its keyed build
 #   xzpair   the decoders alone, see below
@@ -76,6 +78,13 @@ make -s ARCH=or1k B=build/or1k/bench-nokey-lzma XZDEC=liblzma TOOLS=no build/or1
 	{ say "or1k.sh: fatal: the or1k build with XZDEC=liblzma (log: $w/make.log)"; exit 111; }
 sed "s|bench-nokey/popinit|bench-nokey-lzma/popinit|" $w/builtin-nokey.list > $w/builtin-lzma.list
 sh boot/mkkernel.sh or1k $w/builtin-lzma.list $w/kernel-lzma 2>> $w/kernel.log || { say "or1k.sh: fatal: the XZDEC=liblzma kernel (log: $w/kernel.log)"; exit 111; }
+# (a copy of the libraries with only lib/xz rebuilt)
+dos=$top/$w/deps-kxz-Os
+rm -rf $dos; cp -a build/or1k/deps $dos; rm -f $dos/.stamp-kxz $dos/lib/libkxz.a
+KXZ_OPT= make -s ARCH=or1k B=build/or1k/bench-nokey-Os DEPS=$dos TOOLS=no build/or1k/bench-nokey-Os/popinit >> $w/make.log 2>&1 ||
+	{ say "or1k.sh: fatal: the or1k build with lib/xz at -Os (log: $w/make.log)"; exit 111; }
+sed "s|bench-nokey/popinit|bench-nokey-Os/popinit|" $w/builtin-nokey.list > $w/builtin-Os.list
+sh boot/mkkernel.sh or1k $w/builtin-Os.list $w/kernel-Os 2>> $w/kernel.log || { say "or1k.sh: fatal: the -Os lib/xz kernel (log: $w/kernel.log)"; exit 111; }
 
 # boot NAME QEMU-ARGS...: the console in $w/NAME.txt; ends at the payload's
 # last line (or after 120 s)
@@ -106,9 +115,10 @@ for r in $(seq "$reps"); do
 	else
 		echo NaN >> $res/k
 	fi
-	for v in p u l; do
+	for v in p u l o; do
 		[ $v = u ] && kern=$w/kernel-nokey
 		[ $v = l ] && kern=$w/kernel-lzma
+		[ $v = o ] && kern=$w/kernel-Os
 		boot $v -append "console=ttyS0 panic=-1 printk.time=1 popinit.image=main:/images/main.img"
 		kern=
 		if grep -q '^@@FILE /etc/arch=or1k$' $w/$v.txt; then
@@ -189,9 +199,13 @@ echo "| the kernel unpacks the unsigned image (its initrd) | $(med $res/k) |"
 echo "| popinit unpacks the unsigned image (a build without keys; its \"unpacked\" line) | $(med $res/u) |"
 echo "| popinit verifies and unpacks the signed image (its \"unpacked\" line) | $(med $res/p) |"
 echo "| the build without keys with XZDEC=liblzma, the unsigned image | $(med $res/l) |"
+echo "| the build without keys with lib/xz at -Os, the unsigned image | $(med $res/o) |"
 echo
 echo "popinit / the kernel, the unsigned image: x$(awk -v a="$(med $res/u)" -v b="$(med $res/k)" 'BEGIN { printf "%.2f", a / b }');"
-echo "with XZDEC=liblzma: x$(awk -v a="$(med $res/l)" -v b="$(med $res/k)" 'BEGIN { printf "%.2f", a / b }')."
+echo "with XZDEC=liblzma: x$(awk -v a="$(med $res/l)" -v b="$(med $res/k)" 'BEGIN { printf "%.2f", a / b }');"
+echo "with lib/xz at -Os: x$(awk -v a="$(med $res/o)" -v b="$(med $res/k)" 'BEGIN { printf "%.2f", a / b }')."
+echo "The builds without keys (TOOLS=no), bytes: lib/xz at -O2 (the default) $(stat -c %s build/or1k/bench-nokey/popinit),"
+echo "at -Os $(stat -c %s build/or1k/bench-nokey-Os/popinit), XZDEC=liblzma $(stat -c %s build/or1k/bench-nokey-lzma/popinit)."
 echo
 echo "popinit's phases (one more boot, with popinit.timing):"
 echo
