@@ -27,7 +27,9 @@
 #define min(x, y) ((x) < (y) ? (x) : (y))
 #define min_t(type, x, y) min(x, y)
 #define fallthrough __attribute__((fallthrough))
+#ifndef __always_inline	/* glibc's sys/cdefs.h has one */
 #define __always_inline inline __attribute__((always_inline))
+#endif
 
 static inline uint32_t
 get_le32(const uint8_t *b)
