@@ -142,7 +142,10 @@ build() {
 		defs=; for f in $(bcj_of "$host"); do defs="$defs -DXZ_DEC_$(echo "$f" | tr a-z A-Z)"; done
 		cc_lib kxz "${KXZ_OPT--O2} -I$here -I$d/include/linux $defs" "$d/lib/xz/xz_dec_stream.c" \
 			"$d/lib/xz/xz_dec_lzma2.c" $(if [ -n "$defs" ]; then echo "$d/lib/xz/xz_dec_bcj.c"; fi)
-		cp "$d/include/linux/xz.h" "$out/include/" ;;
+		cp "$d/include/linux/xz.h" "$out/include/"
+		# the filters chosen, for a build of the same sources elsewhere
+		# (tests/kxz.sh: the unit tests with the sanitizers)
+		echo "$defs" > "$out/lib/kxz.defs" ;;
 	zstd)	# decompressor only, no legacy formats; -O2 with one Huffman
 		# and one sequence decoder, the single-symbol Huffman (X1) and
 		# the short-offset sequences: of every pair the smaller and the

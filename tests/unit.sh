@@ -1,11 +1,16 @@
 #!/bin/sh
 # unit.sh: build the unit tests for the host with glibc, ASan and UBSan
 # (static musl cannot carry the sanitizers) and run them.
+#
+# A variant build (tests/kxz.sh) gives, in the environment:
+#   UNIT_OUT    its build directory (default build/test)
+#   UNIT_FLAGS  compiler flags added to the unit tests' own
+#   UNIT_SRCS   sources added to theirs
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 # WERROR=1 (CI): warnings are errors here too
 werror=; [ "${WERROR-}" = 1 ] && werror=-Werror
-out=$top/build/test
+out=${UNIT_OUT:-$top/build/test}
 mkdir -p "$out"
 cc=${HOST_CC:-gcc}
 srcs="$top/tests/unit/*.c $top/unpack/cpio.c $top/unpack/links.c $top/unpack/image.c $top/unpack/timing.c $top/lib/clock.c
@@ -28,8 +33,8 @@ $cc -O1 -g -fsanitize=address,undefined -fno-sanitize=alignment -fno-sanitize-re
 	{ echo "FAIL unit/build: minilzo: $(head -3 "$out/minilzo.build" | tr '\n' ' ')"; exit 1; }
 if ! $cc -std=c11 -g -O1 -D_GNU_SOURCE -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-Wall $werror -Wextra -Wno-missing-prototypes \
-	-DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD \
-	-I"$lzo/include/lzo" -I"$lzo/minilzo" -I"$bz" -I"$bs/inc" -I"$bs/src" -o "$out/unit" $srcs "$out/minilzo.o" \
+	-DHAVE_GZIP -DHAVE_BZIP2 -DHAVE_LZMA -DHAVE_XZ -DHAVE_LZO -DHAVE_LZ4 -DHAVE_ZSTD ${UNIT_FLAGS-} \
+	-I"$lzo/include/lzo" -I"$lzo/minilzo" -I"$bz" -I"$bs/inc" -I"$bs/src" -o "$out/unit" $srcs ${UNIT_SRCS-} "$out/minilzo.o" \
 	-lz -llzma -lzstd -llz4 -lbz2 2> "$out/unit.build"; then
 	echo "FAIL unit/build: $(head -3 "$out/unit.build" | tr '\n' ' ')"
 	exit 1

@@ -173,7 +173,7 @@ for f in "$here"/regress/*; do
 	DIFF_MASK= "$out/fuzz_diff" $o "$f" >> "$out/regress.log" 2>&1 || bad="$bad $(basename "$f")"
 done
 [ -z "$bad" ] ||
-	{ echo "FAIL $name: regress/ still failing:$bad (build/fuzz/kernel/regress.log)"; exit 1; }
+	{ echo "FAIL $name: regress/ still failing:$bad (${out#$top/}/regress.log)"; exit 1; }
 
 # the known differences, each documented in the README and masked: each
 # file of known/ is named after its mask (MASK, or MASK.WHAT for another
@@ -184,7 +184,7 @@ for f in "$here"/known/*; do
 	k=$(basename "$f"); m=${k%%.*}
 	if [ -n "$kxz" ]; then
 		DIFF_MASK= "$out/fuzz_diff" $o "$f" >> "$out/regress.log" 2>&1 ||
-			{ echo "FAIL $name: known/$k: still differs with the kernel's lib/xz (build/fuzz/kernel-kxz/regress.log)"; exit 1; }
+			{ echo "FAIL $name: known/$k: still differs with the kernel's lib/xz (${out#$top/}/regress.log)"; exit 1; }
 		continue
 	fi
 	if DIFF_MASK= "$out/fuzz_diff" $o "$f" >> "$out/regress.log" 2>&1; then
@@ -192,7 +192,7 @@ for f in "$here"/known/*; do
 		exit 1
 	fi
 	DIFF_MASK=$m "$out/fuzz_diff" $o "$f" >> "$out/regress.log" 2>&1 ||
-		{ echo "FAIL $name: known/$k: not the difference its mask $m describes (build/fuzz/kernel/regress.log)"; exit 1; }
+		{ echo "FAIL $name: known/$k: not the difference its mask $m describes (${out#$top/}/regress.log)"; exit 1; }
 done
 
 # (the kernel's lib/xz shifts the range coder's first byte out as the kernel does)
