@@ -5,6 +5,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -43,6 +44,25 @@ io_write_full(int fd, const void *buf, size_t len)
 			return -EIO;
 		buf = (const char *)buf + r;
 		len -= (size_t)r;
+	}
+	return 0;
+}
+
+int
+io_send_full(int out, int in, uint64_t off, size_t len, size_t *done)
+{
+	off_t at = (off_t)off;
+
+	for (*done = 0; *done < len;) {
+		ssize_t r = sendfile(out, in, &at, len - *done);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (r == 0)
+			return -EIO;	/* IN ends before OFF + LEN */
+		*done += (size_t)r;
 	}
 	return 0;
 }

@@ -11,6 +11,10 @@
 ssize_t io_read_full(int fd, void *buf, size_t len);
 /* io_write_full: write all LEN bytes or fail (-ENOSPC, -EIO...). */
 int io_write_full(int fd, const void *buf, size_t len);
+/* io_send_full: LEN bytes of IN from offset OFF written to OUT, copied by
+ * the kernel (sendfile: no user mapping or buffer between); 0, or -errno
+ * with *DONE the bytes written before it. */
+int io_send_full(int out, int in, uint64_t off, size_t len, size_t *done);
 /* io_close: close FD, preserving errno; returns 0 or -errno. */
 int io_close(int fd);
 /* io_pread_full: LEN bytes at offset OFF: 0, or -EIO when the file ends

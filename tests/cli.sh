@@ -210,23 +210,56 @@ fi
 # a disk full in the middle of a file: the message names the image and
 # the entry; the file cut short keeps the kernel's length but not its
 # mtime, and is not counted as unpacked; nothing after it is created; the
-# image is not counted as unpacked
+# image is not counted as unpacked.  Decoded data is written (gzip); a
+# plain image's own bytes go by sendfile (plain)
 head -c 300000 /dev/urandom > src/big300k
 printf 'dir /d 0755 0 0\nfile /d/a %s/src/a 0644 0 0\nfile /d/big %s/src/big300k 0644 0 0\nfile /d/c %s/src/a 0644 0 0\n' \
 	"$w" "$w" "$w" > full.list
-"$p" mkimage -t 7 -c gzip -o full.gz full.list
-if mkdir -p small2 && mount -t tmpfs -o size=128k tmpfs small2 2>/dev/null; then
-	"$p" unpack -v --root small2 full.gz 2> full2.err; rc=$?
-	if [ $rc -eq 100 ] && grep -q "^popinit: fatal: full.gz: write error (d/big: No space left on device)$" full2.err &&
-	   grep -q "^popinit: unpacked 0 images, .* 1 files, 1 dirs," full2.err &&
-	   [ "$(stat -c %s small2/d/big)" = 300000 ] && [ "$(stat -c %Y small2/d/big)" != 7 ] &&
-	   [ "$(stat -c %Y small2/d/a)" = 7 ] && [ ! -e small2/d/c ]; then
-		pass unpack/full-disk-partial-file-not-done
-	else fail unpack/full-disk-partial-file-not-done "rc=$rc $(cat full2.err | tr '\n' ' ') $(ls -l --time-style=+%s small2/d | tr '\n' ' ')"; fi
-	umount small2
-else
-	fail unpack/full-disk-partial-file-not-done "cannot mount a tmpfs (not root?)"
-fi
+"$p" mkimage -t 7 -c gzip -o full.gzip full.list
+"$p" mkimage -t 7 -o full.plain full.list
+for c in gzip plain; do
+	n=unpack/full-disk-partial-file-not-done-$c
+	if mkdir -p small2 && mount -t tmpfs -o size=128k tmpfs small2 2>/dev/null; then
+		"$p" unpack -v --root small2 full.$c 2> full2.err; rc=$?
+		if [ $rc -eq 100 ] && grep -q "^popinit: fatal: full.$c: write error (d/big: No space left on device)$" full2.err &&
+		   grep -q "^popinit: unpacked 0 images, .* 1 files, 1 dirs," full2.err &&
+		   [ "$(stat -c %s small2/d/big)" = 300000 ] && [ "$(stat -c %Y small2/d/big)" != 7 ] &&
+		   [ "$(stat -c %Y small2/d/a)" = 7 ] && [ ! -e small2/d/c ]; then
+			pass $n
+		else fail $n "rc=$rc $(cat full2.err | tr '\n' ' ') $(ls -l --time-style=+%s small2/d | tr '\n' ' ')"; fi
+		umount small2
+	else
+		fail $n "cannot mount a tmpfs (not root?)"
+	fi
+done
+
+# a plain image's file data, mapped, goes to the files by sendfile from
+# the image (unpack/sink_fs.c, sink_fs_source): every byte of it, at the
+# right offsets; read from a pipe it is written; where sendfile is refused
+# (EINVAL: a file system without splice), written from the mapping: the
+# same tree each time
+san_off=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0	# (LSan stops under strace)
+for m in mapped pipe refused; do
+	rm -rf "sf-$m" && mkdir "sf-$m"
+	case $m in
+	mapped)	ASAN_OPTIONS=$san_off strace -f -qq -e trace=sendfile -o "sf-$m.st" \
+			"$p" unpack --root "sf-$m" pop.cpio 2> "sf-$m.err" ;;
+	pipe)	cat pop.cpio | ASAN_OPTIONS=$san_off strace -f -qq -e trace=sendfile -o "sf-$m.st" \
+			"$p" unpack --root "sf-$m" - 2> "sf-$m.err" ;;
+	refused) ASAN_OPTIONS=$san_off strace -f -qq -e trace=sendfile -e inject=sendfile:error=EINVAL \
+			-o "sf-$m.st" "$p" unpack --root "sf-$m" pop.cpio 2> "sf-$m.err" ;;
+	esac
+	rc=$?
+	# the bytes each sendfile moved, and the calls refused
+	sent=$(awk '/sendfile\(/ && / = [0-9]+$/ { n += $NF } END { print n + 0 }' "sf-$m.st")
+	refused=$(grep -c 'sendfile(.*= -1 EINVAL' "sf-$m.st")
+	case $m in mapped) want="70006 0" ;; pipe) want="0 0" ;; refused) want="0 1" ;; esac
+	if [ $rc -eq 0 ] && [ "$sent $refused" = "$want" ] && cmp -s "sf-$m/usr/b" src/b && cmp -s "sf-$m/bin/a" src/a &&
+	   [ "$(stat -c %s:%a:%Y "sf-$m/usr/b")" = "70000:4755:1234567" ] && [ -f "sf-$m/empty" ] &&
+	   [ "$(cd "sf-$m" && find . -printf '%p %y %m %s\n' | sort)" = "$(cd t1 && find . -printf '%p %y %m %s\n' | sort)" ]; then
+		pass "unpack/data-sendfile-$m"
+	else fail "unpack/data-sendfile-$m" "rc=$rc sent, refused: $sent $refused (want $want) $(head -c 300 "sf-$m.err")"; fi
+done
 
 # a .lzma header stating a 4 GiB dictionary: refused as the kernel's
 # failed window allocation ("decompressor failed") from the header, before

@@ -535,10 +535,14 @@ pipe_direct(const struct pipe *p)
 }
 
 void
-pipe_stable(struct pipe *p, const void *lo, const void *hi)
+pipe_stable(struct pipe *p, const void *lo, const void *hi, int fd)
 {
 	p->stable_lo = lo;
 	p->stable_hi = hi;
+	/* the writer is idle between images (pipe_image_end, pipe_call):
+	 * the first record's lock hands this over to it */
+	if (lo)
+		sink_fs_source(p->fs, fd, lo, hi);
 }
 
 void

@@ -44,8 +44,11 @@ const struct cpio_sink *pipe_sink(struct pipe *p, struct error *err, struct timi
 const struct dec_lend *pipe_lend(struct pipe *p);
 void pipe_lent_done(void *p, const uint8_t *buf);
 /* pipe_stable: data handed to the sink within [LO, HI) stays valid until
- * the image ends: it is queued by reference (NULL, NULL: none) */
-void pipe_stable(struct pipe *p, const void *lo, const void *hi);
+ * the image ends: it is queued by reference (NULL, NULL: none).  FD >= 0:
+ * the range maps that file from its start, and the sink copies from the
+ * file until the image ends (sink_fs_source).  Called at an image's start
+ * (before anything of it is queued), and with NULL at its end. */
+void pipe_stable(struct pipe *p, const void *lo, const void *hi, int fd);
 /* pipe_release: FN(CTX, ARG) in the writer once everything queued before
  * is written (direct mode: at once) */
 void pipe_release(struct pipe *p, void (*fn)(void *ctx, uint64_t arg), void *ctx, uint64_t arg);

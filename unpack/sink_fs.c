@@ -61,6 +61,8 @@ struct sink_fs {
 	bool root_plain, forget;	/* forget: no directory is known plain */
 	uid_t uid;			/* the caller's, as a new object's */
 	gid_t gid;
+	int src_fd;			/* sink_fs_source: [src_lo, src_hi) maps it */
+	const uint8_t *src_lo, *src_hi;
 	int fd;				/* the regular file being written */
 	bool fd_crc;
 	uint32_t fd_check, fd_mtime;
@@ -97,6 +99,7 @@ sink_fs_new(struct error *err, struct error *late, struct timing *tm)
 	s->late = late;
 	s->tm = tm;
 	s->fd = -1;
+	s->src_fd = -1;
 	return s;
 }
 
@@ -415,16 +418,32 @@ entry(struct sink_fs *s, const struct cpio_entry *e)
 	return 0;
 }
 
+void
+sink_fs_source(struct sink_fs *s, int fd, const void *lo, const void *hi)
+{
+	s->src_fd = fd;
+	s->src_lo = lo;
+	s->src_hi = hi;
+}
+
 int
 sink_fs_data(void *ctx, const void *buf, size_t len)
 {
 	struct sink_fs *s = ctx;
+	const uint8_t *p = buf;
+	size_t done = 0;
+	int r = -EINVAL;
 
 	if (s->fd < 0)
 		return 0;
 	enum tm_phase was = tm_enter(s->tm, TM_WRITE);
 	CALL(s, SC_WRITE);
-	int r = io_write_full(s->fd, buf, len);
+	/* the image's own bytes: the kernel copies them from its pages */
+	if (s->src_fd >= 0 && p >= s->src_lo && p + len <= s->src_hi &&
+	    (r = io_send_full(s->fd, s->src_fd, (uint64_t)(p - s->src_lo), len, &done)) == -EINVAL)
+		s->src_fd = -1;	/* no sendfile between these two: written */
+	if (r == -EINVAL)
+		r = io_write_full(s->fd, p + done, len - done);
 	tm_leave(s->tm, was);
 	if (r < 0) {
 		kernel_length(s);
@@ -486,6 +505,7 @@ sink_fs_image_end(struct sink_fs *s)
 	 * data that came, no mtime; but closed (the kernel leaks it) */
 	enum tm_phase was = tm_enter(s->tm, TM_META);
 	close_file(s);
+	s->src_fd = -1;		/* the image's file: closed after its end */
 	while (s->dirs) {
 		struct dir_mtime *d = s->dirs;
 		s->dirs = d->next;

@@ -242,7 +242,7 @@ push_mapped(struct unpacker *u)
 	struct unpack_result *res = u->res;
 
 	im->mapped = true;
-	pipe_stable(u->pipe, u->map, u->map + u->size);
+	pipe_stable(u->pipe, u->map, u->map + u->size, u->fill ? -1 : u->fd);
 	for (uint64_t off = 0; off < u->size && !im->err.msg;) {
 		size_t n = u->size - off < UNPACK_STEP ? (size_t)(u->size - off) : UNPACK_STEP;
 		if (u->fill) {
@@ -267,7 +267,7 @@ push_mapped(struct unpacker *u)
 		}
 	}
 	(void)image_finish(im);
-	pipe_stable(u->pipe, NULL, NULL);
+	pipe_stable(u->pipe, NULL, NULL, -1);
 }
 
 /* run: one image, read or mapped, to its end (in the writer's thread in
