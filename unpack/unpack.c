@@ -2,7 +2,8 @@
  *
  * An image that is a regular file (a file of rootfs, a memfd) is mapped,
  * not read: the decoders read it in place and a plain archive's data goes
- * to write(2) from the mapping, so no byte is copied in user memory.  It
+ * from the file to each file by sendfile(2) (the sink's source, named by
+ * pipe_stable), so no byte is copied in user memory.  It
  * is pushed UNPACK_STEP at a time; after each step what the image will
  * not read again is given back: dropped from the mapping (the resident
  * size stays bounded), and with UNPACK_RELEASE punched out of the file
