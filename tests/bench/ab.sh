@@ -1,0 +1,78 @@
+#!/bin/sh
+# ab.sh: a benchmark (not a test): this build of popinit against another,
+# inside one QEMU guest (Debian's kernel, TCG), the two run in turn ROUNDS
+# times by tests/bench/vmtime.c, so that the boot-to-boot noise of vm.sh
+# (a quarter of a figure on a shared machine) is not in the comparison.
+#
+#   sh tests/bench/ab.sh OTHER [ROUNDS [SMPS]]     (defaults: 9 rounds, "1 2")
+#
+# Each build, on the images of tests/bench/vm.sh (run it once first), in
+# the guest's rootfs as a boot finds them:
+#   unpack-sound, unpack-itools   popinit unpack of the sound modules (29 MB,
+#                                 367 entries) and of Debian's initrd (128 MB,
+#                                 1,175 entries), plain, into an empty dir
+#   verify-sound                  popinit verify of the sound image signed
+#                                 (ECDSA P-256): the payload's hash, in place
+# Prints a table of the medians and the fastest runs (ms, the whole
+# command) and THIS / OTHER for each: this machine's noise only adds time,
+# so the fastest of many runs is the steadier figure.
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$top"
+other=${1:?usage: ab.sh OTHER [ROUNDS [SMPS]]}
+rounds=${2:-9}
+smps=${3:-1 2}
+w=build/bench
+v=$w/ab
+p=$top/build/popinit
+say() { printf '%s\n' "$*" >&2; }
+for f in $w/boot.cpio $w/itools.cpio $w/vm/sig.pem $w/vm/sig.pub; do
+	[ -s $f ] || { say "ab.sh: fatal: $f missing: run tests/bench/vm.sh first"; exit 111; }
+done
+kernel=$(sh boot/kernel.sh build/kernel)
+t=$top/$v/tree
+rm -rf $v; mkdir -p $t/bin $t/img $t/etc $t/dev $t/keys
+musl-gcc -static -Os -o $t/init tests/bench/vmtime.c
+cp $p $t/bin/this
+cp "$other" $t/bin/other
+cp $w/boot.cpio $t/img/sound.cpio
+cp $w/itools.cpio $t/img/itools.cpio
+cp $w/vm/sig.pub $t/keys/
+"$p" sign -k $w/vm/sig.pem -n image -V 1 $w/boot.cpio $t/img/sound.signed
+for b in this other; do
+	echo "unpack-sound-$b %/x /bin/$b unpack --root /x /img/sound.cpio"
+	echo "unpack-itools-$b %/x /bin/$b unpack --root /x /img/itools.cpio"
+	echo "verify-sound-$b /bin/$b verify -k /keys/sig.pub -n image /img/sound.signed"
+done > $t/etc/vmtime
+(cd $t && find . | sed 's|^\.||' | grep . | while read -r f; do
+	if [ -d "$t$f" ]; then echo "dir $f 0755 0 0"; else echo "file $f $t$f 0755 0 0"; fi
+done; echo "nod /dev/console 0600 0 0 c 5 1") | "$p" mkimage -o $v/vm.initrd -
+load() { awk '{ print $1 " " $2 " " $3 }' /proc/loadavg; }
+least() { sort -n "$1" | head -n 1; }
+med() { sort -n "$1" | awk '{ v[++n] = $1 } END { if (!n) print "NaN"; else if (n % 2) print v[(n + 1) / 2]; else print (v[n / 2] + v[n / 2 + 1]) / 2 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "NaN" || b == "NaN" || b <= 0) print "NaN"; else printf "%.3f", a / b }'; }
+load0=$(load)
+for s in $smps; do
+	say "ab: QEMU, $s vCPU, $rounds rounds"
+	sh boot/qemu.sh "$kernel" $v/vm.initrd $v/vm.$s.log "quiet vmtime.rounds=$rounds" 3600 -m 2048 -smp $s > /dev/null 2>&1 || true
+	# a failed run (status not 0) is left out, and counted
+	tr -d '\r' < $v/vm.$s.log | awk -v d=$v -v s=$s '/^@@T / { if ($4 == 0) print $3 >> (d "/" $2 "." s); else print $2 >> (d "/failed") }'
+done
+load1=$(load)
+echo "A/B inside one guest: build/popinit (this) against $other (other), $rounds rounds each, run in turn;"
+echo "QEMU $(qemu-system-x86_64 --version | head -n 1 | sed 's/QEMU emulator version //'), TCG, 2 GiB; load average $load0 at the start, $load1 at the end. Medians, ms."
+echo
+echo "| vCPUs | command | this: median | other: median | this / other | this: fastest | other: fastest | this / other |"
+echo "|---|---|---|---|---|---|---|---|"
+for s in $smps; do
+	for c in unpack-sound unpack-itools verify-sound; do
+		a=NaN b=NaN la=NaN lb=NaN
+		[ -s $v/$c-this.$s ] && a=$(med $v/$c-this.$s) la=$(least $v/$c-this.$s)
+		[ -s $v/$c-other.$s ] && b=$(med $v/$c-other.$s) lb=$(least $v/$c-other.$s)
+		echo "| $s | $c | $a | $b | $(ratio $a $b) | $la | $lb | $(ratio $la $lb) |"
+	done
+done
+if [ -s $v/failed ]; then
+	echo
+	echo "Failed runs (left out): $(sort $v/failed | uniq -c | tr -s ' ' | tr '\n' ';')"
+fi
