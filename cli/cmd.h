@@ -21,6 +21,10 @@ int cmd_timeline(int argc, char **argv);
 int cmd_slot(int argc, char **argv);
 int cmd_bless(int argc, char **argv);
 
+/* cmd_usage: "usage: popinit NAME ARGS" logged, ARGS from the command
+ * list's line for NAME (cli/popinit.c); EXIT_USAGE */
+int cmd_usage(const char *name);
+
 /* cmd_open_image: open PATH for reading ("-": stdin); fd, or -errno after
  * logging */
 int cmd_open_image(const char *path);

@@ -11,8 +11,7 @@ cmd_bless(int argc, char **argv)
 	char *args[] = { argv[0], "-g", NULL };
 
 	if (argc > 1) {
-		log_fatal("usage: popinit bless");
-		return EXIT_USAGE;
+		return cmd_usage("bless");
 	}
 	return cmd_slot(2, args);
 }

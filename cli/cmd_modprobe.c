@@ -71,7 +71,7 @@ modprobe_args(int argc, char **argv, struct modprobe *mp)
 		}
 	}
 	if (i >= argc) {
-		log_fatal("usage: popinit modprobe [-n] [-v] [-q] [-a] [-b] [-d ROOT] [-S VERSION] NAME [PARAM...]");
+		(void)cmd_usage("modprobe");
 		return -1;
 	}
 	for (int k = i + 1; !mp->all && k < argc; k++) {

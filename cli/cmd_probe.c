@@ -20,8 +20,7 @@ cmd_probe(int argc, char **argv)
 	int code = EXIT_OK;
 
 	if (argc < 2) {
-		log_fatal("usage: popinit probe FILE...");
-		return EXIT_USAGE;
+		return cmd_usage("probe");
 	}
 	for (int i = 1; i < argc; i++) {
 		int fd = open(argv[i], O_RDONLY | O_CLOEXEC | O_NONBLOCK);

@@ -15,8 +15,7 @@ cmd_run(int argc, char **argv)
 	if (i < argc && !strcmp(argv[i], "--"))
 		i++;
 	if (i >= argc) {
-		log_fatal("usage: popinit run [--] CMD [ARGS...]");
-		return EXIT_USAGE;
+		return cmd_usage("run");
 	}
 	return run_supervise(argv + i, environ);
 }

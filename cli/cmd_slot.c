@@ -115,6 +115,5 @@ cmd_slot(int argc, char **argv)
 		show(&d, running);
 	return fflush(stdout) ? EXIT_TEMP : EXIT_OK;
 usage:
-	log_fatal("usage: popinit slot [-d DISK] [-n NAME] [-a SLOT [-t TRIES]|-u SLOT|-g|-r]");
-	return EXIT_USAGE;
+	return cmd_usage("slot");
 }

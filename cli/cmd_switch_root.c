@@ -16,8 +16,7 @@ cmd_switch_root(int argc, char **argv)
 	struct error why = { 0 };
 
 	if (argc < 2) {
-		log_fatal("usage: popinit switch-root NEWROOT [INIT [ARGS...]]");
-		return EXIT_USAGE;
+		return cmd_usage("switch-root");
 	}
 	if (getpid() != 1) {
 		log_fatal("switch-root: not PID 1");

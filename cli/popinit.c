@@ -29,7 +29,7 @@ static const struct {
 	{ "timeline", cmd_timeline, "[-o OUT] [-t TITLE] [FILE]   the boot's timings (or a log) as an SVG chart" },
 #endif
 	{ "run", cmd_run, "[--] CMD [ARGS...]           run CMD under a reaping, signal-forwarding PID 1" },
-	{ "modprobe", cmd_modprobe, "[-n] [-v] [-q] [-a] [-d ROOT] [-S VER] NAME [PARAM...]   load a module" },
+	{ "modprobe", cmd_modprobe, "[-n] [-v] [-q] [-a] [-b] [-d ROOT] [-S VERSION] NAME [PARAM...]   load a module" },
 	{ "probe", cmd_probe, "FILE...                      filesystem and partitions, as popinit sees them" },
 	{ "verify", cmd_verify, "[-k KEY]... [-r KEYID]... [-m NAME:VERSION]... [-n NAME|-N] [-K KERNEL] [-l] IMAGE...   verify signed images" },
 	{ "slot", cmd_slot, "[-d DISK] [-n NAME] [-a SLOT [-t TRIES]|-u SLOT|-g|-r]   the A/B slots; set them" },
@@ -43,6 +43,18 @@ usage(void)
 	fprintf(stderr, "usage:\n");
 	for (size_t i = 0; i < LEN(cmds); i++)
 		fprintf(stderr, "  popinit %s %s\n", cmds[i].name, cmds[i].usage);
+	return EXIT_USAGE;
+}
+
+int
+cmd_usage(const char *name)
+{
+	for (size_t i = 0; i < LEN(cmds); i++)
+		if (!strcmp(name, cmds[i].name)) {
+			const char *u = cmds[i].usage, *gap = strstr(u, "  ");
+			int n = gap ? (int)(gap - u) : (int)strlen(u);
+			log_fatal("usage: popinit %s%s%.*s", name, n ? " " : "", n, u);
+		}
 	return EXIT_USAGE;
 }
 

@@ -274,6 +274,19 @@ for m in mapped pipe refused; do
 	else fail "unpack/data-sendfile-$m" "rc=$rc sent, refused: $sent $refused (want $want) $(head -c 300 "sf-$m.err")"; fi
 done
 
+# each command's usage, from the command list's line for it (cli/popinit.c,
+# cmd_usage): the arguments before the description, exit status 100
+for u in "probe|probe FILE..." "run|run [--] CMD [ARGS...]" "switch-root|switch-root NEWROOT [INIT [ARGS...]]" \
+	 "bless x|bless" "slot -x|slot [-d DISK] [-n NAME] [-a SLOT [-t TRIES]|-u SLOT|-g|-r]" \
+	 "modprobe -v|modprobe [-n] [-v] [-q] [-a] [-b] [-d ROOT] [-S VERSION] NAME [PARAM...]"; do
+	args=${u%%|*} want="popinit: fatal: usage: popinit ${u#*|}"
+	# (word splitting of ARGS intended)
+	# shellcheck disable=SC2086
+	got=$("$p" $args 2>&1); rc=$?
+	if [ $rc -eq 100 ] && [ "$got" = "$want" ]; then pass "usage/${args%% *}"
+	else fail "usage/${args%% *}" "rc=$rc: $got"; fi
+done
+
 # a .lzma header stating a 4 GiB dictionary: refused as the kernel's
 # failed window allocation ("decompressor failed") from the header, before
 # liblzma allocates the dictionary (under a 800 MB address-space limit it
