@@ -449,3 +449,22 @@ for j in j1 j2; do
 	fi
 done
 rm -f cons.data
+
+# two threads: the image is given back by the reader while it waits for the
+# image's end (unpack/pipe.c, REC_RELEASE), not by the writer, whose time
+# a plain archive's unpack is: the punched ranges in order and complete
+# (4 MiB steps: 20 MiB of data), at least one of them by the main thread
+head -c $((20 << 20)) /dev/urandom > give.data
+printf 'dir /t 0755 0 0\nfile /t/a %s/give.data 0644 0 0\n' "$w" > give.list
+"$p" mkimage -t 1 -o give.img give.list
+rm -rf give && mkdir give
+ASAN_OPTIONS=$san_off strace -f -qq -e trace=fallocate,execve -o give.st \
+	"$p" unpack -j2 --consume --root give give.img 2> give.err; rc=$?
+main=$(awk '/execve\(/ { print $1; exit }' give.st)
+ranges=$(awk '/fallocate\(/ && / = 0$/ { sub(/,$/, "", $4); sub(/\)$/, "", $5); printf "%s+%s ", $4, $5 }' give.st)
+by_main=$(grep -c "^$main fallocate(.* = 0\$" give.st)
+if [ $rc -eq 0 ] && [ ! -e give.img ] && cmp -s give.data give/t/a && [ "$by_main" -ge 1 ] &&
+   [ "$ranges" = "0+4194304 4194304+4194304 8388608+4194304 12582912+4194304 16777216+4194304 " ]; then
+	pass unpack/consume-given-back-by-the-waiting-reader
+else fail unpack/consume-given-back-by-the-waiting-reader "rc=$rc ranges $ranges, $by_main by the reader $(cat give.err)"; fi
+rm -f give.data

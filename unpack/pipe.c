@@ -78,6 +78,8 @@ struct pipe {
 	struct timing wtm;		/* the writer's, for the image being written */
 	struct timing wtm_out;		/* the writer's, for the last image ended */
 	uint32_t rwaits, wwaits;	/* how often each side waited for the other */
+	struct rec_call rel;		/* a release not made yet (locked) */
+	bool giving, rwait;		/* one is being made; the reader waits */
 	uint8_t *ring;
 	uint8_t scratch[sizeof(struct rec_entry) + 2 * CPIO_PATH_MAX + 2];
 };
@@ -323,6 +325,25 @@ d_trailer(void *ctx)
 	return direct_said(p, sink_fs_trailer(p->fs));
 }
 
+/* gives: the release not made yet made, unless one is being made (by
+ * the other thread: it makes this one next; each covers those before it):
+ * one at a time, by either thread; the lock held, dropped meanwhile */
+static __attribute__((noinline)) void
+gives(struct pipe *p, struct timing *tm)
+{
+	while (p->rel.fn && !p->giving) {
+		struct rec_call c = p->rel;
+		p->rel.fn = NULL;
+		p->giving = true;
+		pthread_mutex_unlock(&p->lock);
+		enum tm_phase was = tm_enter(tm, TM_GIVE);
+		c.fn(c.ctx, c.arg);
+		tm_leave(tm, was);
+		pthread_mutex_lock(&p->lock);
+		p->giving = false;
+	}
+}
+
 /* apply: one record, in the writer; false when it says quit */
 static bool
 apply(struct pipe *p, const struct rec *h, const uint8_t *payload)
@@ -363,6 +384,18 @@ apply(struct pipe *p, const struct rec *h, const uint8_t *payload)
 		break;
 	}
 	case REC_RELEASE:
+		/* giving back (at boot, punching the rootfs file: an eighth
+		 * of the writer's time for a plain archive) is left to a reader
+		 * that waits for the image's end (wait_image), as a plain
+		 * archive's does most of the time */
+		pthread_mutex_lock(&p->lock);
+		memcpy(&p->rel, payload, sizeof p->rel);
+		if (p->rwait)
+			pthread_cond_broadcast(&p->idle);
+		else
+			gives(p, NULL);
+		pthread_mutex_unlock(&p->lock);
+		break;
 	case REC_CALL: {
 		struct rec_call c;
 		memcpy(&c, payload, sizeof c);
@@ -604,9 +637,13 @@ wait_image(struct pipe *p, struct error *err, struct error *late)
 
 	pthread_mutex_lock(&p->lock);
 	enum tm_phase was = tm_enter(tm, TM_QUEUE);
-	while (!p->image_done) {
+	/* the writer's releases meanwhile (see REC_RELEASE), and one left
+	 * at the end, before the image's memory goes */
+	for (gives(p, tm); !p->image_done || p->rel.fn; gives(p, tm)) {
 		p->rwaits++;
+		p->rwait = true;
 		pthread_cond_wait(&p->idle, &p->lock);
+		p->rwait = false;
 	}
 	tm_leave(tm, was);
 	int r = 0;
