@@ -453,16 +453,20 @@ rm -f cons.data
 # two threads: the image is given back by the reader while it waits for the
 # image's end (unpack/pipe.c, REC_RELEASE), not by the writer, whose time
 # a plain archive's unpack is: the punched ranges in order and complete
-# (4 MiB steps: 20 MiB of data), at least one of them by the main thread
+# (4 MiB steps: 20 MiB of data), at least one of them by the main thread.
+# Each of the writer's sendfile calls is held 0.3 s (strace), so that the
+# reader is waiting by then: on a loaded machine it may not be, and then
+# the writer makes every release itself, as it should
 head -c $((20 << 20)) /dev/urandom > give.data
 printf 'dir /t 0755 0 0\nfile /t/a %s/give.data 0644 0 0\n' "$w" > give.list
 "$p" mkimage -t 1 -o give.img give.list
-rm -rf give && mkdir give
-ASAN_OPTIONS=$san_off strace -f -qq -e trace=fallocate,execve -o give.st \
-	"$p" unpack -j2 --consume --root give give.img 2> give.err; rc=$?
-main=$(awk '/execve\(/ { print $1; exit }' give.st)
-ranges=$(awk '/fallocate\(/ && / = 0$/ { sub(/,$/, "", $4); sub(/\)$/, "", $5); printf "%s+%s ", $4, $5 }' give.st)
-by_main=$(grep -c "^$main fallocate(.* = 0\$" give.st)
+rm -rf give give.st.* && mkdir give
+ASAN_OPTIONS=$san_off strace -ff -qq -e trace=fallocate,execve,sendfile -e inject=sendfile:delay_enter=300000 \
+	-o give.st "$p" unpack -j2 --consume --root give give.img 2> give.err; rc=$?
+main=$(grep -l 'execve(' give.st.* | head -n 1)
+ranges=$(cat give.st.* | awk '/^fallocate\(/ && / = 0$/ { sub(/,$/, "", $3); sub(/\)$/, "", $4); print $3 "+" $4 }' |
+	sort -n | tr '\n' ' ')
+by_main=$(grep -c '^fallocate(.* = 0$' "$main")
 if [ $rc -eq 0 ] && [ ! -e give.img ] && cmp -s give.data give/t/a && [ "$by_main" -ge 1 ] &&
    [ "$ranges" = "0+4194304 4194304+4194304 8388608+4194304 12582912+4194304 16777216+4194304 " ]; then
 	pass unpack/consume-given-back-by-the-waiting-reader

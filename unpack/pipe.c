@@ -327,18 +327,18 @@ d_trailer(void *ctx)
 
 /* gives: the release not made yet made, unless one is being made (by
  * the other thread: it makes this one next; each covers those before it):
- * one at a time, by either thread; the lock held, dropped meanwhile */
-static __attribute__((noinline)) void
-gives(struct pipe *p, struct timing *tm)
+ * one at a time, by either thread; the lock held, dropped meanwhile.  Not
+ * timed apart, as the writer's were not: in two threads a reader's giving
+ * is in its queue phase (the firmware build's budget) */
+static void
+gives(struct pipe *p)
 {
 	while (p->rel.fn && !p->giving) {
 		struct rec_call c = p->rel;
 		p->rel.fn = NULL;
 		p->giving = true;
 		pthread_mutex_unlock(&p->lock);
-		enum tm_phase was = tm_enter(tm, TM_GIVE);
 		c.fn(c.ctx, c.arg);
-		tm_leave(tm, was);
 		pthread_mutex_lock(&p->lock);
 		p->giving = false;
 	}
@@ -383,19 +383,25 @@ apply(struct pipe *p, const struct rec *h, const uint8_t *payload)
 		pthread_mutex_unlock(&p->lock);
 		break;
 	}
-	case REC_RELEASE:
+	case REC_RELEASE: {
 		/* giving back (at boot, punching the rootfs file: an eighth
 		 * of the writer's time for a plain archive) is left to a reader
 		 * that waits for the image's end (wait_image), as a plain
-		 * archive's does most of the time */
+		 * archive's does most of the time; but one left to it that it
+		 * has not taken by the next (a busy machine) the writer makes,
+		 * with the next: at most a step more of the image is held than
+		 * if the writer made them all (a tmpfs as full as the image
+		 * allows: cli/unpack/consume-gives-image-back-j2) */
 		pthread_mutex_lock(&p->lock);
+		bool left = p->rel.fn;
 		memcpy(&p->rel, payload, sizeof p->rel);
-		if (p->rwait)
+		if (p->rwait && !left)
 			pthread_cond_broadcast(&p->idle);
 		else
-			gives(p, NULL);
+			gives(p);
 		pthread_mutex_unlock(&p->lock);
 		break;
+	}
 	case REC_CALL: {
 		struct rec_call c;
 		memcpy(&c, payload, sizeof c);
@@ -639,7 +645,7 @@ wait_image(struct pipe *p, struct error *err, struct error *late)
 	enum tm_phase was = tm_enter(tm, TM_QUEUE);
 	/* the writer's releases meanwhile (see REC_RELEASE), and one left
 	 * at the end, before the image's memory goes */
-	for (gives(p, tm); !p->image_done || p->rel.fn; gives(p, tm)) {
+	for (gives(p); !p->image_done || p->rel.fn; gives(p)) {
 		p->rwaits++;
 		p->rwait = true;
 		pthread_cond_wait(&p->idle, &p->lock);
