@@ -86,8 +86,7 @@ cmd_mkimage(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		log_fatal("usage: popinit mkimage [-o OUT] [-c CODEC] [-t EPOCH] [-C] LIST");
-		return EXIT_USAGE;
+		return cmd_usage("mkimage");
 	}
 	const char *const *cargv = NULL;
 	if (codec && strcmp(codec, "none") && strcmp(codec, "cpio")) {

@@ -81,7 +81,7 @@ sign_args(int argc, char **argv, struct sign_opts *o)
 		}
 	}
 	if (!o->n_keys || !o->name || !o->have_version) {
-		log_fatal("usage: popinit sign -k KEY [-k KEY]... -n NAME -V VERSION [-K KERNEL] [-R ROOTHASH] [-H sha256|sha384] [IN [OUT]]");
+		(void)cmd_usage("sign");
 		return -1;
 	}
 	if (!sig_name_ok(o->name, strlen(o->name))) {

@@ -65,8 +65,7 @@ cmd_timeline(int argc, char **argv)
 		}
 	}
 	if (optind < argc - 1) {
-		log_fatal("usage: popinit timeline [-o OUT] [-t TITLE] [FILE]");
-		return EXIT_USAGE;
+		return cmd_usage("timeline");
 	}
 	if (optind == argc - 1)
 		in = argv[optind];

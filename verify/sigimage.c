@@ -186,7 +186,8 @@ copy_device(struct sig_image *si, uint8_t hash[32])
  * only hashed where it is (verify alone: no RAM for a copy; boot, a file
  * of rootfs, which nothing else runs to change).  Read by pread into one
  * buffer, not mapped: a mapping's page walks cost more than the copy
- * (a third of the hash's time for a 74 MB image on a virtualised CPU) */
+ * (a fifth of the hash's time for a 74 MB image on a virtualised CPU:
+ * popinit verify 106 to 85 ms) */
 static int
 copy(struct sig_image *si, bool seal, uint8_t hash[32])
 {
@@ -194,7 +195,7 @@ copy(struct sig_image *si, bool seal, uint8_t hash[32])
 	bool write = seal && si->spool < 0;
 	int m = 0;
 
-	if (!write && seal) {
+	if (seal && !write) {
 		/* the spool holds the trailer too: cut to the payload */
 		m = ftruncate(si->spool, (off_t)si->m.payload_size) < 0 ? -errno : io_seal(si->spool);
 		if (m < 0)
