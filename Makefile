@@ -182,6 +182,13 @@ build/%/musl/bin/$(T)-linux-musl-gcc: boot/musl.sh
 	@rm -f build/$*/musl/.stamp
 	DEPS_SRC=$(DEPS_SRC) sh boot/musl.sh build/$*/musl $(T) $(CROSS_COMPILE)
 
+# what runs once a boot or a command (the commands, the boot plan, the
+# probes, the host tools): -Oz, the smallest code (GCC 12); the data paths
+# (unpack, codec, verify, lib, modload's parsers) keep $(OPT)
+ifeq ($(OPT),-Os)
+$(foreach d,cli init blkdev boot,$(B)/obj/$(d)/%.o): OPT = -Oz
+endif
+
 $(B)/obj/%.o: %.c $(DEP_STAMPS) $(B)/codecs
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) $(CODEC_DEFS) $(TOOL_DEFS) -MMD -MP -c $< -o $@

@@ -7,6 +7,7 @@
 #include <sys/mount.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "io.h"
@@ -63,6 +64,34 @@ io_send_full(int out, int in, uint64_t off, size_t len, size_t *done)
 		if (r == 0)
 			return -EIO;	/* IN ends before OFF + LEN */
 		*done += (size_t)r;
+	}
+	return 0;
+}
+
+int
+io_splice_full(int out, const int p[2], const void *buf, size_t len, size_t *done)
+{
+	struct iovec v = { .iov_base = (void *)buf, .iov_len = len };
+
+	for (*done = 0; *done < len;) {
+		ssize_t n = vmsplice(p[1], &v, 1, 0);
+		if (n <= 0) {
+			if (n < 0 && errno == EINTR)
+				continue;
+			return n < 0 ? -errno : -EIO;
+		}
+		v.iov_base = (char *)v.iov_base + n;
+		v.iov_len -= (size_t)n;
+		while (n > 0) {
+			ssize_t k = splice(p[0], NULL, out, NULL, (size_t)n, 0);
+			if (k <= 0) {
+				if (k < 0 && errno == EINTR)
+					continue;
+				return k < 0 ? -errno : -EIO;
+			}
+			n -= k;
+			*done += (size_t)k;
+		}
 	}
 	return 0;
 }

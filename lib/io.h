@@ -15,6 +15,12 @@ int io_write_full(int fd, const void *buf, size_t len);
  * the kernel (sendfile: no user mapping or buffer between); 0, or -errno
  * with *DONE the bytes written before it. */
 int io_send_full(int out, int in, uint64_t off, size_t len, size_t *done);
+/* io_splice_full: LEN bytes at BUF written to OUT through the pipe P:
+ * vmsplice lends the pages, splice copies them to OUT inside the kernel
+ * (no copy_from_user); P is empty again when it returns 0.  -errno with
+ * *DONE the bytes written before it, P perhaps not empty (close it);
+ * -EINVAL: OUT takes no splice (nothing written). */
+int io_splice_full(int out, const int p[2], const void *buf, size_t len, size_t *done);
 /* io_close: close FD, preserving errno; returns 0 or -errno. */
 int io_close(int fd);
 /* io_pread_full: LEN bytes at offset OFF: 0, or -EIO when the file ends

@@ -274,6 +274,56 @@ for m in mapped pipe refused; do
 	else fail "unpack/data-sendfile-$m" "rc=$rc sent, refused: $sent $refused (want $want) $(head -c 300 "sf-$m.err")"; fi
 done
 
+# decoded data, and a pipe's, goes to the files by vmsplice and splice
+# (unpack/sink_fs.c, lend): a piece of 16 KiB or more (usr/b, 70000 bytes)
+# spliced, a smaller one (bin/a) written; vmsplice refused (EINVAL): all
+# written; a splice that fails (ENOSPC) fails as the write would have: the
+# same message, the same file left.  The same tree each time.
+lt() {	# lt NAME INPUT STRACE-ARGS...: unpack into ld-NAME under strace
+	n=$1 in=$2; shift 2
+	rm -rf "ld-$n" && mkdir "ld-$n"
+	if [ "$in" = - ]; then
+		cat pop.cpio | ASAN_OPTIONS=$san_off strace -f -qq -e trace=vmsplice,splice,write "$@" -o "ld-$n.st" \
+			"$p" unpack -j1 --root "ld-$n" - 2> "ld-$n.err"
+	else
+		ASAN_OPTIONS=$san_off strace -f -qq -e trace=vmsplice,splice,write "$@" -o "ld-$n.st" \
+			"$p" unpack -j1 --root "ld-$n" "$in" 2> "ld-$n.err"
+	fi
+	echo $? > "ld-$n.rc"
+}
+# spliced bytes, written bytes (not to stderr), vmsplice calls refused
+lt_calls() {
+	awk '/[0-9] splice\(/ && / = [0-9]+$/ { s += $NF }
+	     /[0-9] write\([0-9]+,/ && !/ write\(2,/ && / = [0-9]+$/ { w += $NF }
+	     /vmsplice\(.*= -1 EINVAL/ { r++ }
+	     END { print s + 0, w + 0, r + 0 }' "ld-$1.st"
+}
+lt zstd pop.zstd
+lt pipe -
+lt refused pop.zstd -e inject=vmsplice:error=EINVAL
+for m in zstd pipe refused; do
+	got=$(lt_calls $m)
+	case $m in
+	zstd) ok=$([ "$got" = "70000 6 0" ] && echo y) ;;
+	refused) ok=$([ "$got" = "0 70006 1" ] && echo y) ;;
+	pipe) set -- $got; ok=$([ $(($1 + $2)) = 70006 ] && [ "$1" -ge 16384 ] && [ "$3" = 0 ] && echo y) ;;
+	esac
+	if [ "$(cat "ld-$m.rc")" = 0 ] && [ "$ok" = y ] &&
+	   [ "$(cd "ld-$m" && find . -printf '%p %y %m %s\n' | sort)" = "$(cd t1 && find . -printf '%p %y %m %s\n' | sort)" ] &&
+	   cmp -s "ld-$m/usr/b" src/b && cmp -s "ld-$m/bin/a" src/a; then
+		pass "unpack/data-lent-$m"
+	else fail "unpack/data-lent-$m" "rc=$(cat "ld-$m.rc") spliced, written, refused: $got $(head -c 300 "ld-$m.err")"; fi
+done
+lt full-splice pop.zstd -e inject=splice:error=ENOSPC
+lt full-write pop.zstd -e inject=vmsplice:error=EINVAL -e inject=write:error=ENOSPC:when=2
+want="popinit: fatal: pop.zstd: write error (usr/b: No space left on device)"
+if [ "$(cat ld-full-splice.rc)" = 100 ] && [ "$(cat ld-full-write.rc)" = 100 ] &&
+   [ "$(cat ld-full-splice.err)" = "$want" ] && [ "$(cat ld-full-write.err)" = "$want" ] &&
+   [ "$(cd ld-full-splice && find . -printf '%p %y %m %s\n' | sort)" = "$(cd ld-full-write && find . -printf '%p %y %m %s\n' | sort)" ] &&
+   cmp -s ld-full-splice/usr/b ld-full-write/usr/b; then
+	pass unpack/data-lent-full-as-written
+else fail unpack/data-lent-full-as-written "rc $(cat ld-full-splice.rc) $(cat ld-full-write.rc): $(cat ld-full-splice.err) | $(cat ld-full-write.err)"; fi
+
 # each command's usage, from the command list's line for it (cli/popinit.c,
 # cmd_usage): the arguments before the description, exit status 100
 for u in "probe|probe FILE..." "run|run [--] CMD [ARGS...]" "switch-root|switch-root NEWROOT [INIT [ARGS...]]" \

@@ -65,6 +65,8 @@ struct sink_fs {
 	gid_t gid;
 	int src_fd;			/* sink_fs_source: [src_lo, src_hi) maps it */
 	const uint8_t *src_lo, *src_hi;
+	int lend[2];			/* the pipe that lends memory to splice; -1 none yet */
+	bool no_lend;			/* the target took no splice */
 	int fd;				/* the regular file being written */
 	bool fd_crc;
 	uint32_t fd_check, fd_mtime;
@@ -102,6 +104,7 @@ sink_fs_new(struct error *err, struct error *late, struct timing *tm)
 	s->tm = tm;
 	s->fd = -1;
 	s->src_fd = -1;
+	s->lend[0] = s->lend[1] = -1;
 	return s;
 }
 
@@ -459,6 +462,50 @@ sink_fs_source(struct sink_fs *s, int fd, const void *lo, const void *hi)
 	s->src_hi = hi;
 }
 
+/* Memory of ours (decoded data, a pipe's or a device's bytes) goes to a
+ * file by vmsplice and splice, a piece of LEND_MIN bytes or more: the
+ * kernel then copies it as it copies its own pages, where write(2) copies
+ * from user memory: under QEMU (TCG) x0.6 of write's time, measured in
+ * the guest (64 MB in 128 KiB pieces: 290 against 470 ms at 1 vCPU).
+ * Smaller pieces, and a target that takes no splice, are written. */
+#define LEND_MIN (16u << 10)
+#define LEND_PIPE (256u << 10)
+
+static void
+lend_close(struct sink_fs *s)
+{
+	if (s->lend[0] >= 0) {
+		(void)io_close(s->lend[0]);
+		(void)io_close(s->lend[1]);
+	}
+	s->lend[0] = s->lend[1] = -1;
+}
+
+/* 0 or -errno as io_write_full's, *DONE written before; -EINVAL: the rest
+ * from *DONE is to be written */
+static int
+lend(struct sink_fs *s, const uint8_t *p, size_t len, size_t *done)
+{
+	*done = 0;
+	if (s->no_lend || len < LEND_MIN)
+		return -EINVAL;
+	if (s->lend[0] < 0) {
+		if (pipe2(s->lend, O_CLOEXEC) < 0) {
+			s->lend[0] = s->lend[1] = -1;
+			return -EINVAL;
+		}
+		(void)fcntl(s->lend[1], F_SETPIPE_SZ, (int)LEND_PIPE);	/* smaller: more calls */
+	}
+	int r = io_splice_full(s->fd, s->lend, p, len, done);
+	if (r < 0)
+		lend_close(s);	/* it may hold bytes that never reached the file */
+	if (r == -EINVAL || r == -ENOSYS || r == -EPERM) {
+		s->no_lend = true;	/* no splice here (or no vmsplice): write */
+		return -EINVAL;
+	}
+	return r;
+}
+
 int
 sink_fs_data(void *ctx, const void *buf, size_t len)
 {
@@ -475,6 +522,8 @@ sink_fs_data(void *ctx, const void *buf, size_t len)
 	if (s->src_fd >= 0 && p >= s->src_lo && p + len <= s->src_hi &&
 	    (r = io_send_full(s->fd, s->src_fd, (uint64_t)(p - s->src_lo), len, &done)) == -EINVAL)
 		s->src_fd = -1;	/* no sendfile between these two: written */
+	else if (r == -EINVAL)
+		r = lend(s, p, len, &done);
 	if (r == -EINVAL)
 		r = io_write_full(s->fd, p + done, len - done);
 	tm_leave(s->tm, was);
@@ -562,6 +611,7 @@ sink_fs_free(struct sink_fs *s)
 	if (!s)
 		return;
 	close_file(s);
+	lend_close(s);
 	links_reset(&s->links);
 	while (s->dirs) {
 		struct dir_mtime *d = s->dirs;

@@ -4,7 +4,7 @@
 # times by tests/bench/vmtime.c, so that the boot-to-boot noise of vm.sh
 # (a quarter of a figure on a shared machine) is not in the comparison.
 #
-#   sh tests/bench/ab.sh OTHER [ROUNDS [SMPS]]     (defaults: 9 rounds, "1 2")
+#   sh tests/bench/ab.sh OTHER [ROUNDS [SMPS [CASES]]]   (defaults: 9 rounds, "1 2", all)
 #
 # Each build, on the images of tests/bench/vm.sh (run it once first), in
 # the guest's rootfs as a boot finds them:
@@ -13,6 +13,9 @@
 #                                 initrd (128 MB, 1,175 entries), plain, into
 #                                 an empty dir, from a fresh copy in rootfs:
 #                                 given back as it is unpacked, as at boot
+#   unpack-sound-zstd, unpack-sound-lz4, unpack-itools-zstd
+#                                 the same, compressed (zstd -9, lz4 -9 -l):
+#                                 decoded data, written from our memory
 #   verify-sound                  popinit verify of the sound image signed
 #                                 (ECDSA P-256): the payload's hash, in place
 # Prints a table of the medians and the fastest runs (ms, the whole
@@ -28,11 +31,12 @@ cd "$top"
 other=${1:?usage: ab.sh OTHER [ROUNDS [SMPS]]}
 rounds=${2:-9}
 smps=${3:-1 2}
+cases=${4:-unpack-sound unpack-itools unpack-sound-zstd unpack-sound-lz4 unpack-itools-zstd verify-sound}
 w=build/bench
 v=$w/ab
 p=$top/build/popinit
 say() { printf '%s\n' "$*" >&2; }
-for f in $w/boot.cpio $w/itools.cpio $w/vm/sig.pem $w/vm/sig.pub; do
+for f in $w/boot.cpio $w/boot.cpio.zst $w/boot.cpio.lz4 $w/itools.cpio $w/itools.cpio.zst $w/vm/sig.pem $w/vm/sig.pub; do
 	[ -s $f ] || { say "ab.sh: fatal: $f missing: run tests/bench/vm.sh first"; exit 111; }
 done
 kernel=$(sh boot/kernel.sh build/kernel)
@@ -43,12 +47,20 @@ cp $p $t/bin/this
 cp "$other" $t/bin/other
 cp $w/boot.cpio $t/img/sound.cpio
 cp $w/itools.cpio $t/img/itools.cpio
+cp $w/boot.cpio.zst $t/img/sound.zstd
+cp $w/boot.cpio.lz4 $t/img/sound.lz4
+cp $w/itools.cpio.zst $t/img/itools.zstd
 cp $w/vm/sig.pub $t/keys/
 "$p" sign -k $w/vm/sig.pem -n image -V 1 $w/boot.cpio $t/img/sound.signed
 for b in this other; do
-	echo "unpack-sound-$b %/x =/img/sound.cpio:/in.cpio /bin/$b unpack --consume --root /x /in.cpio"
-	echo "unpack-itools-$b %/x =/img/itools.cpio:/in.cpio /bin/$b unpack --consume --root /x /in.cpio"
-	echo "verify-sound-$b /bin/$b verify -k /keys/sig.pub -n image /img/sound.signed"
+	for c in $cases; do
+		case $c in
+		verify-sound) echo "$c-$b /bin/$b verify -k /keys/sig.pub -n image /img/sound.signed" ;;
+		unpack-*-*) i=${c#unpack-}; echo "$c-$b %/x =/img/${i%-*}.${i#*-}:/in /bin/$b unpack --consume --root /x /in" ;;
+		unpack-*) echo "$c-$b %/x =/img/${c#unpack-}.cpio:/in /bin/$b unpack --consume --root /x /in" ;;
+		*) say "ab.sh: fatal: no case $c"; exit 111 ;;
+		esac
+	done
 done > $t/etc/vmtime
 (cd $t && find . | sed 's|^\.||' | grep . | while read -r f; do
 	if [ -d "$t$f" ]; then echo "dir $f 0755 0 0"; else echo "file $f $t$f 0755 0 0"; fi
@@ -71,7 +83,7 @@ echo
 echo "| vCPUs | command | this: median | other: median | this / other | this: fastest | other: fastest | this / other |"
 echo "|---|---|---|---|---|---|---|---|"
 for s in $smps; do
-	for c in unpack-sound unpack-itools verify-sound; do
+	for c in $cases; do
 		a=NaN b=NaN la=NaN lb=NaN
 		[ -s $v/$c-this.$s ] && a=$(med $v/$c-this.$s) la=$(least $v/$c-this.$s)
 		[ -s $v/$c-other.$s ] && b=$(med $v/$c-other.$s) lb=$(least $v/$c-other.$s)
