@@ -15,7 +15,7 @@
 #                                 given back as it is unpacked, as at boot
 #   unpack-sound-zstd, unpack-sound-lz4, unpack-itools-zstd
 #                                 the same, compressed (zstd -9, lz4 -9 -l):
-#                                 decoded data, written from our memory
+#                                 decoded data, from our memory to the files
 #   verify-sound                  popinit verify of the sound image signed
 #                                 (ECDSA P-256): the payload's hash, in place
 # Prints a table of the medians and the fastest runs (ms, the whole
@@ -28,7 +28,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top"
-other=${1:?usage: ab.sh OTHER [ROUNDS [SMPS]]}
+other=${1:?usage: ab.sh OTHER [ROUNDS [SMPS [CASES]]]}
 rounds=${2:-9}
 smps=${3:-1 2}
 cases=${4:-unpack-sound unpack-itools unpack-sound-zstd unpack-sound-lz4 unpack-itools-zstd verify-sound}
