@@ -303,8 +303,8 @@ lt() {	# lt NAME INPUT STRACE-ARGS...: unpack into ld-NAME under strace
 }
 # spliced bytes, written bytes (not to stderr), vmsplice calls refused
 lt_calls() {
-	awk '/[0-9] splice\(/ && / = [0-9]+$/ { s += $NF }
-	     /[0-9] write\([0-9]+,/ && !/ write\(2,/ && / = [0-9]+$/ { w += $NF }
+	awk '/^[0-9]+ +splice\(/ && / = [0-9]+$/ { s += $NF }
+	     /^[0-9]+ +write\([0-9]+,/ && !/ write\(2,/ && / = [0-9]+$/ { w += $NF }
 	     /vmsplice\(.*= -1 EINVAL/ { r++ }
 	     END { print s + 0, w + 0, r + 0 }' "ld-$1.st"
 }

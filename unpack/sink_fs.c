@@ -588,6 +588,7 @@ sink_fs_image_end(struct sink_fs *s)
 	enum tm_phase was = tm_enter(s->tm, TM_META);
 	close_file(s);
 	s->src_fd = -1;		/* the image's file: closed after its end */
+	lend_close(s);		/* no descriptor of ours outlives an image */
 	while (s->dirs) {
 		struct dir_mtime *d = s->dirs;
 		s->dirs = d->next;
