@@ -19,7 +19,7 @@ int io_send_full(int out, int in, uint64_t off, size_t len, size_t *done);
  * vmsplice lends the pages, splice copies them to OUT inside the kernel
  * (no copy_from_user); P is empty again when it returns 0.  -errno with
  * *DONE the bytes written before it, P perhaps not empty (close it);
- * -EINVAL: OUT takes no splice (nothing written). */
+ * -EINVAL: OUT (or vmsplice) takes no splice, *DONE written before it. */
 int io_splice_full(int out, const int p[2], const void *buf, size_t len, size_t *done);
 /* io_close: close FD, preserving errno; returns 0 or -errno. */
 int io_close(int fd);

@@ -490,10 +490,8 @@ lend(struct sink_fs *s, const uint8_t *p, size_t len, size_t *done)
 	if (s->no_lend || len < LEND_MIN)
 		return -EINVAL;
 	if (s->lend[0] < 0) {
-		if (pipe2(s->lend, O_CLOEXEC) < 0) {
-			s->lend[0] = s->lend[1] = -1;
-			return -EINVAL;
-		}
+		if (pipe2(s->lend, O_CLOEXEC) < 0)
+			return -EINVAL;	/* S->lend unchanged: -1, -1 */
 		(void)fcntl(s->lend[1], F_SETPIPE_SZ, (int)LEND_PIPE);	/* smaller: more calls */
 	}
 	int r = io_splice_full(s->fd, s->lend, p, len, done);
@@ -512,17 +510,17 @@ sink_fs_data(void *ctx, const void *buf, size_t len)
 	struct sink_fs *s = ctx;
 	const uint8_t *p = buf;
 	size_t done = 0;
-	int r = -EINVAL;
+	int r = -EINVAL;	/* -EINVAL: not sent yet, the rest from DONE */
 
 	if (s->fd < 0)
 		return 0;
 	enum tm_phase was = tm_enter(s->tm, TM_WRITE);
 	CALL(s, SC_WRITE);
 	/* the image's own bytes: the kernel copies them from its pages */
-	if (s->src_fd >= 0 && p >= s->src_lo && p + len <= s->src_hi &&
-	    (r = io_send_full(s->fd, s->src_fd, (uint64_t)(p - s->src_lo), len, &done)) == -EINVAL)
+	bool own = s->src_fd >= 0 && p >= s->src_lo && p + len <= s->src_hi;
+	if (own && (r = io_send_full(s->fd, s->src_fd, (uint64_t)(p - s->src_lo), len, &done)) == -EINVAL)
 		s->src_fd = -1;	/* no sendfile between these two: written */
-	else if (r == -EINVAL)
+	else if (!own)
 		r = lend(s, p, len, &done);
 	if (r == -EINVAL)
 		r = io_write_full(s->fd, p + done, len - done);
