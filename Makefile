@@ -183,10 +183,14 @@ build/%/musl/bin/$(T)-linux-musl-gcc: boot/musl.sh
 	DEPS_SRC=$(DEPS_SRC) sh boot/musl.sh build/$*/musl $(T) $(CROSS_COMPILE)
 
 # what runs once a boot or a command (the commands, the boot plan, the
-# probes, the host tools): -Oz, the smallest code (GCC 12); the data paths
-# (unpack, codec, verify, lib, modload's parsers) keep $(OPT)
+# probes, the host tools, the signature checks around BearSSL's, the
+# module loader but for its database's parser): -Oz, the smallest code
+# (GCC 12); the data paths (unpack, codec, the hash, lib, modload/moddb.c)
+# keep $(OPT)
 ifeq ($(OPT),-Os)
 $(foreach d,cli init blkdev boot,$(B)/obj/$(d)/%.o): OPT = -Oz
+$(foreach f,verify/sig verify/sigkey verify/sigimage $(addprefix modload/,modconf plan coldplug modload modfile scan),\
+	$(B)/obj/$(f).o): OPT = -Oz
 endif
 
 $(B)/obj/%.o: %.c $(DEP_STAMPS) $(B)/codecs

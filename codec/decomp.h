@@ -39,12 +39,20 @@ typedef int (*dec_emit_fn)(void *ctx, const uint8_t *buf, size_t len);
  * is (queued by reference) instead of copied: get() gives one of
  * DEC_CHUNK bytes (it may wait), put() takes back one that was not
  * emitted; an emitted one is the consumer's from the emit call on.
- * Decoders that write in DEC_CHUNK pieces (gzip, xz, zstd) take them;
- * the others keep their own buffers. */
+ * Decoders that write in DEC_CHUNK pieces (gzip, xz, zstd) take them.
+ * A decoder that must decode a whole block at once (lz4's legacy frame)
+ * may take a block of DEC_BLOCK bytes instead, when get_block is not NULL
+ * (get_block() may wait; NULL: out of memory):
+ * it emits pieces from anywhere in it, then gives it back by block_done()
+ * (emitted or not, after an error too), which the consumer takes as
+ * "once what was emitted from it is consumed".  The others keep their
+ * own buffers. */
 struct dec_lend {
 	uint8_t *(*get)(void *ctx);
 	void (*put)(void *ctx, uint8_t *buf);
 	void *ctx;
+	uint8_t *(*get_block)(void *ctx);
+	void (*block_done)(void *ctx, const uint8_t *block);
 };
 
 enum {
@@ -123,6 +131,8 @@ extern const struct dec_ops dec_gzip_ops, dec_bzip2_ops, dec_lzma_ops, dec_xz_op
 
 /* DEC_CHUNK: size of the output pieces handed to the emit callback */
 #define DEC_CHUNK (128 * 1024)
+/* DEC_BLOCK: a lent block (struct dec_lend), lz4's legacy block */
+#define DEC_BLOCK (8u << 20)
 
 /* dec_gather: N contiguous bytes of input, straight from IN when they are
  * all there, else assembled in BUF (capacity >= N) over several pushes.

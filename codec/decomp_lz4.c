@@ -16,14 +16,14 @@
 #include "decomp.h"
 
 #define LZ4_LEGACY_MAGIC 0x184c2102u
-#define LZ4_LEGACY_BLOCK (8u << 20)
+#define LZ4_LEGACY_BLOCK DEC_BLOCK
 
 struct lz4 {
 	bool have_magic;
 	uint32_t size;			/* of the block being gathered, 0: none */
 	struct dec_gather word, block;
 	uint8_t word_buf[4];
-	uint8_t *out;
+	uint8_t *out;			/* our own block, when none is lent */
 };
 
 static int
@@ -84,28 +84,35 @@ lz4_push(struct dec *d, const uint8_t *in, size_t len, size_t *used)
 			z->size = v;
 			continue;
 		}
-		if (!z->out) {
-			z->out = malloc(LZ4_LEGACY_BLOCK);
-			z->block.buf = malloc((size_t)LZ4_compressBound(LZ4_LEGACY_BLOCK));
-			if (!z->out || !z->block.buf) {
-				d->msg = "Could not allocate output buffer";
-				return DEC_FAIL;
-			}
+		if (!z->block.buf && !(z->block.buf = malloc((size_t)LZ4_compressBound(LZ4_LEGACY_BLOCK)))) {
+			d->msg = "Could not allocate output buffer";
+			return DEC_FAIL;
 		}
 		const uint8_t *b = dec_gather(&z->block, z->size, in, len, &i);
 		if (!b)
 			break;
-		int n = LZ4_decompress_safe((const char *)b, (char *)z->out, (int)z->size, LZ4_LEGACY_BLOCK);
-		if (n < 0) {
-			d->msg = "Decoding failed";
+		/* a lent block: the pieces go out by reference, not copied */
+		const struct dec_lend *l = d->lend && d->lend->get_block ? d->lend : NULL;
+		if (!l && !z->out)
+			z->out = malloc(LZ4_LEGACY_BLOCK);
+		uint8_t *out = l ? l->get_block(l->ctx) : z->out;
+		if (!out) {
+			d->msg = "Could not allocate output buffer";
 			return DEC_FAIL;
 		}
-		z->size = 0;
-		for (size_t off = 0; off < (size_t)n; off += DEC_CHUNK) {
+		int n = LZ4_decompress_safe((const char *)b, (char *)out, (int)z->size, LZ4_LEGACY_BLOCK);
+		int r = 0;
+		if (n < 0)
+			d->msg = "Decoding failed";
+		for (size_t off = 0; n > 0 && off < (size_t)n && r >= 0; off += DEC_CHUNK) {
 			size_t k = (size_t)n - off < DEC_CHUNK ? (size_t)n - off : DEC_CHUNK;
-			if (dec_out(d, z->out + off, k) < 0)
-				return DEC_FAIL;
+			r = dec_out(d, out + off, k);
 		}
+		if (l)
+			l->block_done(l->ctx, out);
+		if (n < 0 || r < 0)
+			return DEC_FAIL;
+		z->size = 0;
 	}
 	*used = len;
 	return DEC_MORE;

@@ -11,6 +11,8 @@
 
 #define PIPE_RING (4u << 20)		/* bytes queued at most */
 #define PIPE_BUFS 16			/* decoders' output buffers lent, DEC_CHUNK each */
+#define PIPE_BLOCKS 2			/* blocks lent, DEC_BLOCK each: one decoded
+					 * while the other is written */
 #define PIPE_DATA_MAX (256u << 10)	/* payload of one DATA record at most */
 /* the writer, once idle, is woken when this much is queued (or at a record
  * that must not wait): one wake-up per 128 KiB record cost two context
@@ -64,6 +66,8 @@ struct pipe {
 	const uint8_t *stable_lo, *stable_hi;	/* data queued by reference */
 	uint8_t *pool;			/* PIPE_BUFS buffers lent to the decoders */
 	uint32_t pool_free;		/* a bit each, set when free (locked) */
+	uint8_t *blocks;		/* PIPE_BLOCKS blocks, made at the first use */
+	uint32_t blocks_free;		/* as pool_free */
 	struct dec_lend lend;
 	int start_err;
 	const char *start_what;
@@ -179,12 +183,19 @@ in_pool(const struct pipe *p, const uint8_t *buf)
 	return p->pool && buf >= p->pool && buf < p->pool + PIPE_BUFS * DEC_CHUNK;
 }
 
+static bool
+in_blocks(const struct pipe *p, const uint8_t *buf)
+{
+	return p->blocks && buf >= p->blocks && buf < p->blocks + PIPE_BLOCKS * (size_t)DEC_BLOCK;
+}
+
 static int
 q_data(void *ctx, const void *buf, size_t len)
 {
 	struct pipe *p = ctx;
 
-	if (((const uint8_t *)buf >= p->stable_lo && (const uint8_t *)buf + len <= p->stable_hi) || in_pool(p, buf)) {
+	if (((const uint8_t *)buf >= p->stable_lo && (const uint8_t *)buf + len <= p->stable_hi) || in_pool(p, buf) ||
+	    in_blocks(p, buf)) {
 		struct rec_ref ref = { buf, len };
 		struct rec h = { REC_REF, sizeof ref, 0, 0 };
 		return put(p, &h, &ref, sizeof ref, NULL, 0, NULL, 0) ? 0 : refused(p);
@@ -221,39 +232,79 @@ q_trailer(void *ctx)
 /* the buffers lent to the decoders: taken by the reader (waiting, if all
  * are out, for the writer to finish with one), given back by the writer
  * (REC_BUFDONE, after the data in them), or by the reader for one not
- * emitted */
+ * emitted.  take: a free one of FREE (the lock held) */
+static int
+take(struct pipe *p, uint32_t *free)
+{
+	if (!*free) {
+		/* a writer asleep on a small batch has our buffers queued */
+		if (p->waiting)
+			pthread_cond_signal(&p->can_get);
+		enum tm_phase was = tm_enter(p->rtm, TM_QUEUE);
+		while (!*free) {
+			p->rwaits++;
+			pthread_cond_wait(&p->can_lend, &p->lock);
+		}
+		tm_leave(p->rtm, was);
+	}
+	int i = __builtin_ctz(*free);
+	*free &= ~(1u << i);
+	return i;
+}
+
 static uint8_t *
 lend_get(void *ctx)
 {
 	struct pipe *p = ctx;
 
 	pthread_mutex_lock(&p->lock);
-	if (!p->pool_free) {
-		/* a writer asleep on a small batch has our buffers queued */
-		if (p->waiting)
-			pthread_cond_signal(&p->can_get);
-		enum tm_phase was = tm_enter(p->rtm, TM_QUEUE);
-		while (!p->pool_free) {
-			p->rwaits++;
-			pthread_cond_wait(&p->can_lend, &p->lock);
-		}
-		tm_leave(p->rtm, was);
-	}
-	int i = __builtin_ctz(p->pool_free);
-	p->pool_free &= ~(1u << i);
+	int i = take(p, &p->pool_free);
 	pthread_mutex_unlock(&p->lock);
 	return p->pool + (size_t)i * DEC_CHUNK;
 }
 
 /* pool_back: BUF free again (the lock held); a reader waiting for one is
  * woken when half are free, not for each (all but one are queued when it
- * waits: half come back) */
+ * waits: half come back); a block at once */
 static void
 pool_back(struct pipe *p, const uint8_t *buf)
 {
+	if (in_blocks(p, buf)) {
+		p->blocks_free |= 1u << (unsigned)((size_t)(buf - p->blocks) / DEC_BLOCK);
+		pthread_cond_signal(&p->can_lend);
+		return;
+	}
 	p->pool_free |= 1u << (unsigned)((size_t)(buf - p->pool) / DEC_CHUNK);
 	if (__builtin_popcount(p->pool_free) == PIPE_BUFS / 2)
 		pthread_cond_signal(&p->can_lend);
+}
+
+/* a block: NULL if none can be made (the decoder fails, out of memory) */
+static uint8_t *
+block_get(void *ctx)
+{
+	struct pipe *p = ctx;
+	uint8_t *b = NULL;
+
+	/* made under the lock: the writer reads p->blocks (pool_back) */
+	pthread_mutex_lock(&p->lock);
+	if (!p->blocks && (p->blocks = malloc(PIPE_BLOCKS * (size_t)DEC_BLOCK)))
+		p->blocks_free = (1u << PIPE_BLOCKS) - 1;
+	if (p->blocks)
+		b = p->blocks + (size_t)take(p, &p->blocks_free) * DEC_BLOCK;
+	pthread_mutex_unlock(&p->lock);
+	return b;
+}
+
+/* a block or a buffer back once what was queued from it is written:
+ * forced through (put) */
+static void
+queue_back(void *ctx, const uint8_t *buf)
+{
+	struct rec_ref ref = { buf, 0 };
+	struct rec h = { REC_BUFDONE, sizeof ref, 0, 0 };
+
+	(void)put(ctx, &h, &ref, sizeof ref, NULL, 0, NULL, 0);
 }
 
 static void
@@ -275,12 +326,8 @@ pipe_lend(struct pipe *p)
 void
 pipe_lent_done(void *ctx, const uint8_t *buf)
 {
-	struct pipe *p = ctx;
-	struct rec_ref ref = { buf, 0 };
-	struct rec h = { REC_BUFDONE, sizeof ref, 0, 0 };
-
-	if (in_pool(p, buf))
-		(void)put(p, &h, &ref, sizeof ref, NULL, 0, NULL, 0);
+	if (in_pool(ctx, buf))
+		queue_back(ctx, buf);
 }
 
 /* the direct sink: the filesystem sink called in place, in the writer's
@@ -532,7 +579,7 @@ pipe_start(const char *root, int flags, struct error *e)
 	/* two threads: the decoders write into buffers the writer writes from */
 	if (!p->direct && (p->pool = malloc(PIPE_BUFS * DEC_CHUNK))) {
 		p->pool_free = (1u << PIPE_BUFS) - 1;
-		p->lend = (struct dec_lend){ lend_get, lend_put, p };
+		p->lend = (struct dec_lend){ lend_get, lend_put, p, block_get, queue_back };
 	}
 	int r = pthread_create(&p->thread, NULL, writer, p);
 	if (r) {
@@ -696,6 +743,7 @@ pipe_stop(struct pipe *p)
 	sink_fs_free(p->fs);
 	free(p->ring);
 	free(p->pool);
+	free(p->blocks);
 	pthread_mutex_destroy(&p->lock);
 	pthread_cond_destroy(&p->can_put);
 	pthread_cond_destroy(&p->can_get);

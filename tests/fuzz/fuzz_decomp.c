@@ -25,7 +25,9 @@
  * that every input runs one way or the other and a re-fed one both (its
  * output the same whichever lent).  A decoder that takes them must hold
  * one at a time, emit only within it, and give back every one it did not
- * emit.
+ * emit.  A lent block (lz4's, DEC_BLOCK) the same way: one at a time,
+ * poisoned as far as the cap reaches, emitted from only while lent, and
+ * every one given back; lz4, lent one, emits from nothing else.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -58,6 +60,9 @@ struct out {
 	uint64_t differs;	/* 1 + the first offset that differs, or 0 */
 	uint8_t *pool[POOL];	/* lent buffers, or NULL: none */
 	int state[POOL];
+	uint8_t *block;		/* the lent block, or NULL: none */
+	int block_state;
+	int blocks_only;	/* every piece from the block (lz4, lent) */
 };
 
 struct rec {
@@ -111,11 +116,37 @@ lend_put(void *ctx, uint8_t *buf)
 	o->state[i] = FREE;
 }
 
+static uint8_t *
+block_get(void *ctx)
+{
+	struct out *o = ctx;
+
+	check(o->block_state == FREE, "a decoder took a second block");
+	o->block_state = LENT;
+	/* what can be emitted before the cap refuses */
+	memset(o->block, 0xa5, FUZZ_OUT_CAP + DEC_CHUNK);
+	return o->block;
+}
+
+static void
+block_done(void *ctx, const uint8_t *block)
+{
+	struct out *o = ctx;
+
+	check(block == o->block && o->block_state == LENT, "gave back a block it was not lent");
+	o->block_state = FREE;
+}
+
 static int
 emit(void *ctx, const uint8_t *buf, size_t len)
 {
 	struct out *o = ctx;
 	int i = lent_at(o, buf);
+
+	if (o->block && buf >= o->block && buf < o->block + DEC_BLOCK)
+		check(buf + len <= o->block + DEC_BLOCK && o->block_state == LENT, "emitted from a block not lent");
+	else
+		check(!o->blocks_only, "lz4 emitted from its own buffer, a block lent");
 
 	if (!len) {
 		fprintf(stderr, "fuzz_decomp: emitted a piece of %zu bytes\n", len);
@@ -151,16 +182,19 @@ emit(void *ctx, const uint8_t *buf, size_t len)
 static struct rec
 decode(const struct dec_codec *c, const uint8_t *in, size_t len, size_t step, struct out *o, int lend)
 {
-	static uint8_t *pool;
+	static uint8_t *pool, *block;
 	struct dec d;
-	struct dec_lend lender = { lend_get, lend_put, o };
+	struct dec_lend lender = { lend_get, lend_put, o, block_get, block_done };
 	struct rec r = { DEC_FAIL, NULL, 0, 0, 0, 0 };
 	size_t at = 0;
 
-	if (lend && !pool && !(pool = malloc(DEC_CHUNK)))
+	if (lend && !pool && (!(pool = malloc(DEC_CHUNK)) || !(block = malloc(DEC_BLOCK))))
 		abort();
-	if (lend)
+	if (lend) {
 		o->pool[0] = pool;
+		o->block = block;
+		o->blocks_only = c == &dec_lz4;
+	}
 	if (dec_start(&d, c, emit, o) == DEC_FAIL) {
 		r.msg = d.msg;
 		dec_end(&d);
@@ -203,6 +237,7 @@ decode(const struct dec_codec *c, const uint8_t *in, size_t len, size_t step, st
 	r.trusted = st == DEC_FAIL && d.msg && c == &dec_xz ? mark : o->n;
 	dec_end(&d);
 	check(o->state[0] == FREE, "a lent buffer not given back");
+	check(o->block_state == FREE, "a lent block not given back");
 	return r;
 }
 
