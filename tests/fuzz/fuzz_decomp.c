@@ -261,7 +261,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(in, c->magic, 2);
 	memcpy(in + 2, data + 2, size - 2);
 
-	struct out ow = { 0, refuse, 0, 0, { NULL }, { FREE } }, op = { 0, refuse, 1, 0, { NULL }, { FREE } };
+	struct out ow = { .refuse_at = refuse }, op = { .refuse_at = refuse, .compare = 1 };
 	ref_len = 0;
 	struct rec whole = decode(c, in, len, 0, &ow, lend_whole);
 	if (ref_len > whole.trusted)
