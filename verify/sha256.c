@@ -3,10 +3,8 @@
 
 #include "sha256.h"
 
-#if defined(__x86_64__) && defined(__GNUC__)
-#include <cpuid.h>
-#include <immintrin.h>
-
+#if (defined(__x86_64__) || defined(__aarch64__)) && defined(__GNUC__)
+/* the round constants, four to a vector */
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
 	0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
@@ -17,6 +15,11 @@ static const uint32_t K[64] = {
 	0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
 	0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
 };
+#endif
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
 
 /* blocks: N 64-byte blocks of P into the state S, with the SHA extensions:
  * four rounds an instruction pair, the schedule four words at a time */
@@ -61,6 +64,45 @@ have_sha(void)
 
 	return __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_1) && (c & bit_SSSE3) &&
 	       __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+}
+#elif defined(__aarch64__) && defined(__GNUC__)
+#include <arm_neon.h>
+#include <sys/auxv.h>
+
+#ifndef HWCAP_SHA2
+#define HWCAP_SHA2 (1 << 6)
+#endif
+
+/* blocks: as above, with ARMv8's SHA-256 instructions: four rounds an
+ * instruction pair on ABCD and EFGH, the schedule four words at a time */
+__attribute__((target("+crypto"))) static void
+blocks(uint32_t s[8], const uint8_t *p, size_t n)
+{
+	uint32x4_t abcd = vld1q_u32(s), efgh = vld1q_u32(s + 4);
+
+	for (; n--; p += 64) {
+		uint32x4_t a0 = abcd, e0 = efgh, m[4];
+		for (int i = 0; i < 4; i++)
+			m[i] = vreinterpretq_u32_u8(vrev32q_u8(vld1q_u8(p + 16 * i)));
+		for (int i = 0; i < 16; i++) {
+			uint32x4_t w = vaddq_u32(m[i & 3], vld1q_u32(K + 4 * i)), was = abcd;
+			abcd = vsha256hq_u32(abcd, efgh, w);
+			efgh = vsha256h2q_u32(efgh, was, w);
+			if (i < 12)	/* W[t] for the group four on */
+				m[i & 3] = vsha256su1q_u32(vsha256su0q_u32(m[i & 3], m[(i + 1) & 3]),
+							   m[(i + 2) & 3], m[(i + 3) & 3]);
+		}
+		abcd = vaddq_u32(abcd, a0);
+		efgh = vaddq_u32(efgh, e0);
+	}
+	vst1q_u32(s, abcd);
+	vst1q_u32(s + 4, efgh);
+}
+
+static bool
+have_sha(void)
+{
+	return (getauxval(AT_HWCAP) & HWCAP_SHA2) != 0;
 }
 #else
 static bool have_sha(void) { return false; }
