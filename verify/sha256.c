@@ -65,7 +65,9 @@ have_sha(void)
 	return __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSE4_1) && (c & bit_SSSE3) &&
 	       __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
 }
-#elif defined(__aarch64__) && defined(__GNUC__)
+#elif defined(__aarch64__) && defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/* (little-endian only: the byte swap below assumes it; aarch64_be hashes
+ * with BearSSL's code) */
 #include <arm_neon.h>
 #include <sys/auxv.h>
 

@@ -36,8 +36,9 @@
 # direct measure = the kernel's copy of the image into rootfs plus
 # popinit's own unpack, against the kernel's own unpack, each from one
 # boot's log (steadier: two boots' difference carries both boots' noise,
-# at 1 vCPU more than a small image's unpack); the boots of one repetition run one after the other, k and p alternating, so
-# that the machine's load hits both alike.  One more boot of each p
+# at 1 vCPU more than a small image's unpack).  The boots of one
+# repetition run one after the other, k and p alternating, so that the
+# machine's load hits both alike.  One more boot of each p
 # configuration with popinit.timing gives popinit's phases.  The memory
 # floor (1 vCPU, the itools images; VM_NO_FLOOR=1 skips it): the smallest
 # -m at which the stamp runs with the whole tree.
