@@ -275,6 +275,18 @@ L
 		else
 			echo "file /init $p 0755 0 0"
 		fi
+		# aarch64: its key in the built-in initramfs, its image signed:
+		# the hash by ARMv8's instructions, found by the kernel's AT_HWCAP
+		# (QEMU's cortex-a57 has them)
+		if [ "$a" = aarch64 ]; then
+			"$host" sign -k "$key.pem" -n main -V 1 "$w/payload-$a.img" "$w/main-$a.img" || continue
+			cp "$w/main-$a.img" "$w/evil-$a.img"
+			printf '\001' | dd of="$w/evil-$a.img" bs=1 seek=200 conv=notrunc status=none
+			echo "dir /etc 0755 0 0"
+			echo "dir /etc/popinit 0755 0 0"
+			echo "dir /etc/popinit/keys 0755 0 0"
+			echo "file /etc/popinit/keys/port.pub $key.pub 0644 0 0"
+		fi
 	} > "$w/builtin-$a.list" || continue
 	t1=$(secs)
 	if ! sh boot/mkkernel.sh "$a" "$w/builtin-$a.list" "$w/kernel-$a" 2> "$w/kernel-$a.err"; then
@@ -315,14 +327,23 @@ L
 			'popinit: PARTLABEL=popinit-a: verified "main" version 1' '^@@PAYLOAD-END$' \
 			'!Trying to unpack rootfs image'
 	else
-		gptdisk "$w/disk-$a" popinit-a "$w/payload-$a.img" || { fail "$a/disk" "sfdisk"; continue; }
+		img=$w/payload-$a.img signed=
+		[ "$a" != aarch64 ] || img=$w/main-$a.img signed='popinit: PARTLABEL=popinit-a: verified "main" version 1'
+		gptdisk "$w/disk-$a" popinit-a "$img" || { fail "$a/disk" "sfdisk"; continue; }
 		case $a in x86_64) dev=virtio-blk-pci ;; *) dev=virtio-blk-device ;; esac
 		qboot "$a" "$a-builtin" "$w/kernel-$a" "popinit.image=main:PARTLABEL=popinit-a rootwait=20" \
 			-drive "file=$w/disk-$a,format=raw,if=none,id=d0" -device "$dev,drive=d0"
 		expect "$a-builtin" '^popinit: unpacked 1 image from block devices' \
 			'^@@PAYLOAD pid=1 argv0=/sbin/init ' "^@@FILE /etc/arch=$a\$" '^@@PAYLOAD-END$' \
 			"^@@STAT /etc/arch size=[0-9]+ mtime=$mtime\$" "^@@STAT /sbin/init size=[0-9]+ mtime=$mtime64\$" \
-			'!Trying to unpack rootfs image' '!Freeing initrd memory'
+			${signed:+"$signed"} '!Trying to unpack rootfs image' '!Freeing initrd memory'
+		if [ "$a" = aarch64 ]; then
+			gptdisk "$w/disk-$a-evil" popinit-a "$w/evil-$a.img" || { fail "$a/disk" "sfdisk"; continue; }
+			qboot "$a" "$a-tampered" "$w/kernel-$a" "popinit.image=main:PARTLABEL=popinit-a rootwait=20" \
+				-drive "file=$w/disk-$a-evil,format=raw,if=none,id=d0" -device "$dev,drive=d0"
+			expect "$a-tampered" 'popinit: fatal: PARTLABEL=popinit-a: refused: payload hash mismatch' \
+				'!@@PAYLOAD' '!verified'
+		fi
 	fi
 	echo "# port $a: $((t1 - t0)) s build and qemu-user tests, $((t2 - t1)) s kernel, $(($(secs) - t2)) s boots" >&2
 done
