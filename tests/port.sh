@@ -81,6 +81,14 @@ gptdisk() {
 	dd if="$3" of="$1" bs=512 seek=2048 conv=notrunc status=none
 }
 
+# signed_pair: ARCH $a's payload signed into main-$a.img, and evil-$a.img,
+# the same with one byte of the compressed payload changed
+signed_pair() {
+	"$host" sign -k "$key.pem" -n main -V 1 "$w/payload-$a.img" "$w/main-$a.img" &&
+	cp "$w/main-$a.img" "$w/evil-$a.img" &&
+	printf '\001' | dd of="$w/evil-$a.img" bs=1 seek=200 conv=notrunc status=none
+}
+
 key=$w/key
 if [ ! -f "$key.pub" ]; then
 	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$key.pem" 2>/dev/null &&
@@ -264,10 +272,7 @@ L
 		if [ "$a" = or1k ]; then
 			make -s ARCH=or1k B=build/or1k/seed KEYS="$key.pub" TOOLS=no build/or1k/seed/popinit \
 				> "$w/make-seed.log" 2>&1 || { fail "$a/seed-build" "$(tail -n 3 "$w/make-seed.log")"; continue; }
-			"$host" sign -k "$key.pem" -n main -V 1 "$w/payload-$a.img" "$w/main-$a.img" || continue
-			# one byte of the compressed payload changed
-			cp "$w/main-$a.img" "$w/evil-$a.img"
-			printf '\001' | dd of="$w/evil-$a.img" bs=1 seek=200 conv=notrunc status=none
+			signed_pair || continue
 			echo "file /init $top/build/or1k/seed/popinit 0755 0 0"
 			echo "dir /images 0755 0 0"
 			echo "file /images/main.img $w/main-$a.img 0644 0 0"
@@ -279,9 +284,7 @@ L
 		# the hash by ARMv8's instructions, found by the kernel's AT_HWCAP
 		# (QEMU's cortex-a57 has them)
 		if [ "$a" = aarch64 ]; then
-			"$host" sign -k "$key.pem" -n main -V 1 "$w/payload-$a.img" "$w/main-$a.img" || continue
-			cp "$w/main-$a.img" "$w/evil-$a.img"
-			printf '\001' | dd of="$w/evil-$a.img" bs=1 seek=200 conv=notrunc status=none
+			signed_pair || continue
 			echo "dir /etc 0755 0 0"
 			echo "dir /etc/popinit 0755 0 0"
 			echo "dir /etc/popinit/keys 0755 0 0"

@@ -248,7 +248,8 @@ for s in $smps; do
 		ke=$(med $res/k.$c.$s 3) pe=$(med $res/p.$c.$s 3) ku=$(med $res/k.$c.$s 1) pu=$(med $res/p.$c.$s 2)
 		kc=$(sub "$ke" "$b") pc=$(sub "$pe" "$b")
 		# the direct measure: each boot's copy into rootfs plus popinit's own unpack
-		pd=$(awk '{ print ($1 == "NaN" || $2 == "NaN") ? "NaN" : $1 + $2 }' $res/p.$c.$s > $res/direct.$c.$s; med $res/direct.$c.$s 1)
+		awk '{ print ($1 == "NaN" || $2 == "NaN") ? "NaN" : $1 + $2 }' $res/p.$c.$s > $res/direct.$c.$s
+		pd=$(med $res/direct.$c.$s 1)
 		echo "| $s | $c | $b | $ku | $ke | $(med $res/p.$c.$s 1) | $pu | $pe | $kc | $pc | **$(ratio "$pc" "$kc")** | $(ratio "$pe" "$ke") | **$(ratio "$pd" "$ku")** | $(ratio "$pu" "$ku") |"
 		echo "$s $c $(ratio "$pc" "$kc") $(ratio "$pe" "$ke") $(ratio "$pd" "$ku") $(ratio "$pu" "$ku")" >> $res/ratios
 	done
