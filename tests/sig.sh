@@ -223,8 +223,11 @@ no tamper/header 'malformed initsig header' "$p" verify -k ec256.pub f-header.im
 # BearSSL's code (a CPU without SHA-256 instructions: qemu-x86_64's qemu64
 # has none) hashes a file through one mapping, not pread's copy: a 3 MB
 # payload, three of the 1 MiB steps, the last one partial; a byte changed
-# in the middle or in the last one is refused
-if command -v qemu-x86_64 > /dev/null; then
+# in the middle or in the last one is refused.  Not with the sanitized
+# binary (make check-san): ASan's shadow under qemu-user takes all the RAM
+if [ -n "${POPINIT_SAN:-}" ]; then
+	:
+elif command -v qemu-x86_64 > /dev/null; then
 	head -c 3000000 /dev/urandom > big.bin
 	"$p" sign -k ec256.key -n main -V 1 big.bin big.img
 	flip big.img 1500000 big-mid.img
