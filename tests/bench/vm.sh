@@ -190,6 +190,8 @@ for r in $(seq "$reps"); do
 			boot p $c $s 1024 "" >> $res/p.$c.$s
 			[ -z "${VM_OTHER:-}" ] || boot o $c $s 1024 "" >> $res/o.$c.$s
 			[ ! -f $v/d.$c.initrd ] || boot d $c $s 1024 "" >> $res/d.$c.$s
+			boot s $c $s 1024 popinit.timing > /dev/null
+			tr -d '\r' < $v/s.$c.$s.log | sed -n 's/^@@KMSG [0-9]* popinit: timing [^:]*: //p' >> $res/signed.$c.$s
 		done
 	done
 done
@@ -197,8 +199,6 @@ for s in $smps; do
 	for c in $images; do
 		boot p $c $s 1024 popinit.timing > /dev/null
 		tr -d '\r' < $v/p.$c.$s.log | sed -n 's/^@@KMSG [0-9]* popinit: timing [^:]*: //p' > $res/timing.$c.$s
-		boot s $c $s 1024 popinit.timing > /dev/null
-		tr -d '\r' < $v/s.$c.$s.log | sed -n 's/^@@KMSG [0-9]* popinit: timing [^:]*: //p' > $res/signed.$c.$s
 	done
 done
 load1=$(load)
@@ -296,8 +296,8 @@ for s in $smps; do
 	done
 done
 echo
-echo "Signed: the same image signed, its key trusted (one boot each, popinit.timing): what verifying costs against"
-echo "the unpack that follows (TCG offers no SHA instructions: BearSSL's code hashes):"
+echo "Signed: the same image signed, its key trusted (popinit.timing, one boot in each repetition, medians of $reps):"
+echo "what verifying costs against the unpack that follows (TCG offers no SHA instructions: BearSSL's code hashes):"
 echo
 echo "| vCPUs | image | trailer ms | signature ms | payload hash ms | unpack ms | verify / unpack |"
 echo "|---|---|---|---|---|---|---|"
@@ -306,11 +306,18 @@ for s in $smps; do
 		f=$res/signed.$c.$s
 		[ -s $f ] || continue
 		awk -v s=$s -v c=$c '
-			/^verify:/ { for (i = 1; i <= NF; i++) { if ($i == "trailer") t = $(i + 1); if ($i == "signature") g = $(i + 1);
-				if ($i == "place" || $i == "copy") h = $(i + 1) } }
-			/ bytes in [0-9]* ms/ { for (i = 1; i <= NF; i++) if ($i == "in" && $(i + 2) == "ms:") u = $(i + 1) }
-			END { v = t + g + h; printf "| %s | %s | %s | %s | %s | %s | %s |\n", s, c, t, g, h, u, u ? sprintf("%.1f %%", 100 * v / u) : "-";
-				print s, c, u ? v / u : "NaN" > "/dev/stderr" }' $f 2>> $res/signed
+			function med(a, n,   i, j, x) {	# the median of a[1..n] (sorts a)
+				if (!n) return "NaN"
+				for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j > 0 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
+				return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+			}
+			/^verify:/ { nv++; for (i = 1; i <= NF; i++) { if ($i == "trailer") t[nv] = $(i + 1);
+				if ($i == "signature") g[nv] = $(i + 1); if ($i == "place" || $i == "copy") h[nv] = $(i + 1) } }
+			/ bytes in [0-9]* ms/ { for (i = 1; i <= NF; i++) if ($i == "in" && $(i + 2) == "ms:") u[++nu] = $(i + 1) }
+			END { mt = med(t, nv); mg = med(g, nv); mh = med(h, nv); mu = med(u, nu); v = mt + mg + mh
+				ok = nv && nu && mu > 0
+				printf "| %s | %s | %s | %s | %s | %s | %s |\n", s, c, mt, mg, mh, mu, ok ? sprintf("%.1f %%", 100 * v / mu) : "-"
+				print s, c, ok ? v / mu : "NaN" > "/dev/stderr" }' $f 2>> $res/signed
 	done
 done
 if [ -n "$floors" ]; then
