@@ -30,8 +30,8 @@
 #          is in d's exec, not in its unpack).  No copy of the image into
 #          rootfs comes first: what the p boots cannot avoid
 #   s      as p, the image signed (ECDSA P-256) and its key in
-#          /etc/popinit/keys: one boot with popinit.timing for each
-#          configuration, for what verifying costs
+#          /etc/popinit/keys, with popinit.timing: one in each
+#          repetition, for what verifying costs (medians)
 # Unpack cost = exec of the stamp minus base's (the measure); the
 # direct measure = the kernel's copy of the image into rootfs plus
 # popinit's own unpack, against the kernel's own unpack, each from one
