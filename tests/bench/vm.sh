@@ -305,19 +305,17 @@ for s in $smps; do
 	for c in $images; do
 		f=$res/signed.$c.$s
 		[ -s $f ] || continue
-		awk -v s=$s -v c=$c '
-			function med(a, n,   i, j, x) {	# the median of a[1..n] (sorts a)
-				if (!n) return "NaN"
-				for (i = 2; i <= n; i++) { x = a[i]; for (j = i - 1; j > 0 && a[j] > x; j--) a[j + 1] = a[j]; a[j + 1] = x }
-				return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
-			}
-			/^verify:/ { nv++; for (i = 1; i <= NF; i++) { if ($i == "trailer") t[nv] = $(i + 1);
+		# each boot's trailer, signature, hash and unpack ms, in a row
+		awk '/^verify:/ { nv++; for (i = 1; i <= NF; i++) { if ($i == "trailer") t[nv] = $(i + 1);
 				if ($i == "signature") g[nv] = $(i + 1); if ($i == "place" || $i == "copy") h[nv] = $(i + 1) } }
 			/ bytes in [0-9]* ms/ { for (i = 1; i <= NF; i++) if ($i == "in" && $(i + 2) == "ms:") u[++nu] = $(i + 1) }
-			END { mt = med(t, nv); mg = med(g, nv); mh = med(h, nv); mu = med(u, nu); v = mt + mg + mh
-				ok = nv && nu && mu > 0
-				printf "| %s | %s | %s | %s | %s | %s | %s |\n", s, c, mt, mg, mh, mu, ok ? sprintf("%.1f %%", 100 * v / mu) : "-"
-				print s, c, ok ? v / mu : "NaN" > "/dev/stderr" }' $f 2>> $res/signed
+			END { for (k = 1; k <= nv || k <= nu; k++) print (k in t) ? t[k] : "NaN", (k in g) ? g[k] : "NaN",
+				(k in h) ? h[k] : "NaN", (k in u) ? u[k] : "NaN" }' $f > $f.rows
+		mt=$(med $f.rows 1) mg=$(med $f.rows 2) mh=$(med $f.rows 3) mu=$(med $f.rows 4)
+		awk -v s=$s -v c=$c -v t="$mt" -v g="$mg" -v h="$mh" -v u="$mu" 'BEGIN {
+			ok = t != "NaN" && g != "NaN" && h != "NaN" && u != "NaN" && u > 0; v = t + g + h
+			printf "| %s | %s | %s | %s | %s | %s | %s |\n", s, c, t, g, h, u, ok ? sprintf("%.1f %%", 100 * v / u) : "-"
+			print s, c, ok ? v / u : "NaN" > "/dev/stderr" }' 2>> $res/signed
 	done
 done
 if [ -n "$floors" ]; then
