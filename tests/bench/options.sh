@@ -43,6 +43,7 @@ zstd-STRIP_ERROR_STRINGS|zstd|ZSTD_FLAGS=$zdef -DZSTD_STRIP_ERROR_STRINGS
 zstd-NO_INLINE|zstd|ZSTD_FLAGS=$zdef -DZSTD_NO_INLINE
 zstd-Os|zstd|ZSTD_FLAGS=-Os -DHUF_FORCE_DECOMPRESS_X1 -DZSTD_FORCE_DECOMPRESS_SEQUENCES_SHORT
 zstd-no-vectorize|zstd|ZSTD_FLAGS=$zdef -fno-tree-vectorize
+zstd-fse-O2|zstd|ZSTD_FSE_OPT=
 zlib-default|zlib|ZLIB_OPT=
 zlib-O2|zlib|ZLIB_OPT=-O2
 lz4-default|lz4|LZ4_OPT=-O2
