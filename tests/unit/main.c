@@ -23,5 +23,6 @@ main(void)
 	test_image();
 	test_links();
 	test_sha256();
+	test_lz4_lent();
 	return t_failed ? 1 : 0;
 }

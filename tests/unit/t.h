@@ -31,5 +31,6 @@ void test_io(void);
 void test_image(void);
 void test_links(void);
 void test_sha256(void);
+void test_lz4_lent(void);
 
 #endif
