@@ -191,6 +191,18 @@ walk(struct walk *w, size_t until)
 	return 0;
 }
 
+/* pieces: OUT's bytes FROM to TO emitted, DEC_CHUNK at most each; the
+ * first negative return of dec_out, else 0 */
+static int
+pieces(struct dec *d, const uint8_t *out, size_t from, size_t to)
+{
+	int r = 0;
+
+	for (; from < to && r >= 0; from += DEC_CHUNK)
+		r = dec_out(d, out + from, to - from < DEC_CHUNK ? to - from : DEC_CHUNK);
+	return r;
+}
+
 /* streamed: the block B of LEN bytes into OUT, each piece emitted as it
  * is decoded, if the whole keeps the rules; else 0, nothing emitted */
 static int
@@ -207,8 +219,10 @@ streamed(struct dec *d, const uint8_t *b, size_t len, uint8_t *out)
 		st = walk(&w, done + DEC_CHUNK);
 		/* whole pieces, the rest at the end */
 		size_t upto = st ? w.op : done + (w.op - done) / DEC_CHUNK * DEC_CHUNK;
-		for (; st >= 0 && done < upto && r >= 0; done += DEC_CHUNK)
-			r = dec_out(d, out + done, upto - done < DEC_CHUNK ? upto - done : DEC_CHUNK);
+		if (st >= 0) {
+			r = pieces(d, out, done, upto);
+			done = upto;
+		}
 	}
 	if (r < 0)
 		return -1;
@@ -279,10 +293,8 @@ lz4_push(struct dec *d, const uint8_t *in, size_t len, size_t *used)
 		int n = r ? 0 : LZ4_decompress_safe((const char *)b, (char *)out, (int)z->size, LZ4_LEGACY_BLOCK);
 		if (n < 0)
 			d->msg = "Decoding failed";
-		for (size_t off = 0; n > 0 && off < (size_t)n && r >= 0; off += DEC_CHUNK) {
-			size_t k = (size_t)n - off < DEC_CHUNK ? (size_t)n - off : DEC_CHUNK;
-			r = dec_out(d, out + off, k);
-		}
+		if (n > 0)
+			r = pieces(d, out, 0, (size_t)n);
 		if (l)
 			l->block_done(l->ctx, out);
 		if (n < 0 || r < 0)
