@@ -129,6 +129,10 @@ for c in $codecs; do
 	say "memory: $c"
 	fresh
 	/usr/bin/time -f %M -o "$res/$c.rss" "$p" unpack --root "$T" "$w/big.cpio$(ext $c)" || echo NaN > "$res/$c.rss"
+	# through a pipe: popinit's own memory, no page of the image mapped
+	fresh
+	cat "$w/big.cpio$(ext $c)" | /usr/bin/time -f %M -o "$res/$c.prss" "$p" unpack --root "$T" - ||
+		echo NaN > "$res/$c.prss"
 done
 rm -rf "$T"
 bigsize=$(stat -c %s "$w/big.cpio")
@@ -255,18 +259,22 @@ included vm
 echo
 echo "## 3. Memory: peak RSS of popinit unpack, $(mib "$bigsize") MiB image (three concatenated copies of the archive)"
 echo
-echo "| codec | peak RSS | codec memory | goal: 8 MiB + codec memory |"
-echo "|---|---|---|---|"
+echo "The goal is popinit's own memory: read through a pipe (\`cat IMAGE | popinit unpack -\`), nothing of the image"
+echo "is mapped. With the image as a file argument it is mapped, and the peak counts the page-cache pages of it read"
+echo "so far (memory the image takes anyway; at boot a tmpfs file, given back as it is consumed) with the rest."
+echo
+echo "| codec | peak RSS, through a pipe | peak RSS, the file mapped | codec memory | goal: 8 MiB + codec memory (the pipe) |"
+echo "|---|---|---|---|---|"
 for c in $codecs; do
 	case $c in
 	plain) win=0; wtxt="none";; gzip) win=32; wtxt="32 KiB window";;
 	xz) win=8192; wtxt="8 MiB dictionary";; zstd) win=4096; wtxt="4 MiB window (zstd -9)";;
 	lz4) win=16384; wtxt="8 MiB block + its compressed input";;
 	esac
-	rss=$(cat "$res/$c.rss")
-	printf '| %s | %s MiB | %s | %s |\n' $c "$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" "$wtxt" \
-		"$(ok "$rss" "<" $((8192 + win)))"
-	echo "$c $(ok "$rss" "<" $((8192 + win)))" >> "$res/mem"
+	rss=$(cat "$res/$c.rss") prss=$(cat "$res/$c.prss")
+	printf '| %s | %s MiB | %s MiB | %s | %s |\n' $c "$(awk -v k="$prss" 'BEGIN { printf "%.1f", k / 1024 }')" \
+		"$(awk -v k="$rss" 'BEGIN { printf "%.1f", k / 1024 }')" "$wtxt" "$(ok "$prss" "<" $((8192 + win)))"
+	echo "$c $(ok "$prss" "<" $((8192 + win)))" >> "$res/mem"
 done
 echo
 echo "## 4. Size of the static binary (stripped, x86_64)"
@@ -313,7 +321,7 @@ nb=$(awk '$2 == "wbound" && ($3 == "NaN" || $3 > 1.15) { print $1 " " $3 }' "$re
 echo "   Within 1.15x of (decode bound + write): $([ -z "$nb" ] && echo met || echo "**not met** for $nb")."
 echo "   The firmware build within 300 KiB: $([ "$size7" -le 307200 ] && echo "met ($size7 bytes, $((307200 - size7)) to spare)" || echo "**not met** ($size7 bytes)")."
 mbad=$(awk '$2 != "met" { print $1 }' "$res/mem" | tr '\n' ' ')
-echo "3. Memory: peak RSS (host) under 8 MiB + the codec's memory: $([ -z "$mbad" ] && echo met || echo "**not met** for $mbad")."
+echo "3. Memory: peak RSS (host, through a pipe) under 8 MiB + the codec's memory: $([ -z "$mbad" ] && echo met || echo "**not met** for $mbad")."
 if [ -s $vmr/floors ]; then
 	awk '{ printf "   Memory floor, %s: the kernel %d MiB, popinit %d MiB (%s).\n", $1, $2, $3, $3 < $2 - 8 ? "below" : "**not below**" }' $vmr/floors
 fi

@@ -4,11 +4,16 @@
  * pipe then splice(2) out of it (unpack/sink_fs.c, lend).  64 MB in
  * 128 KiB pieces from a ring of 16 buffers, as the decoders' output
  * comes; each also with the buffer filled (memset) before its piece goes.
+ * Then what decoding straight into the files' pages would cost: each file
+ * sized, mapped shared (MAP_POPULATE) and filled there, no copy after;
+ * against the filled vmsplice + splice of the same files: one 64 MB file,
+ * and 64 MB in files of FILE_SMALL bytes (the sound modules' mean size).
  *
  * As PID 1 (tests/bench/wcopy.sh boots it under QEMU) it mounts a tmpfs on
  * /t and powers off at the end; otherwise it works in DIR (default
  * /dev/shm/wcopy).  One line per round:
- *   WCOPY write MS sendfile MS vmsplice MS | filled: write MS vmsplice MS
+ *   WCOPY write MS sendfile MS vmsplice MS | filled: write MS vmsplice MS |
+ *         mapped MS | small files: vmsplice MS mapped MS
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +32,7 @@
 #define TOTAL (64u << 20)
 #define PIECE (128u << 10)
 #define RING 16
+#define FILE_SMALL (104u << 10)
 
 static unsigned char *ring;
 static char dir[256];
@@ -125,6 +131,77 @@ by_splice(int fill)
 	return t;
 }
 
+/* splice_into: LEN bytes of the filled ring into FD from OFF on */
+static void
+splice_into(int fd, const int p[2], unsigned off, unsigned len)
+{
+	for (unsigned end = off + len; off < end;) {
+		unsigned n0 = PIECE - off % PIECE < end - off ? PIECE - off % PIECE : end - off;
+		unsigned char *b = ring + (off / PIECE % RING) * PIECE + off % PIECE;
+		memset(b, (int)(off >> 17), n0);	/* as the decoder fills its buffer */
+		struct iovec v = { b, n0 };
+		while (v.iov_len) {
+			ssize_t n = vmsplice(p[1], &v, 1, 0);
+			if (n <= 0)
+				die("vmsplice");
+			v.iov_base = (char *)v.iov_base + n;
+			v.iov_len -= (size_t)n;
+			while (n > 0) {
+				ssize_t k = splice(p[0], NULL, fd, NULL, (size_t)n, 0);
+				if (k <= 0)
+					die("splice");
+				n -= k;
+			}
+		}
+		off += n0;
+	}
+}
+
+/* map_into: FD sized LEN, mapped, filled as the ring's pieces are */
+static void
+map_into(int fd, unsigned off, unsigned len)
+{
+	if (ftruncate(fd, len) < 0)
+		die("ftruncate");
+	unsigned char *m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_POPULATE, fd, 0);
+	if (m == MAP_FAILED)
+		die("mmap file");
+	for (unsigned at = 0; at < len;) {
+		unsigned o = off + at, n = PIECE - o % PIECE < len - at ? PIECE - o % PIECE : len - at;
+		memset(m + at, (int)(o >> 17), n);
+		at += n;
+	}
+	if (munmap(m, len) < 0)
+		die("munmap");
+}
+
+/* by_files: TOTAL bytes in files of SIZE, by map_into or splice_into */
+static double
+by_files(unsigned size, int mapped)
+{
+	int p[2];
+	if (pipe2(p, O_CLOEXEC) < 0)
+		die("pipe2");
+	(void)fcntl(p[1], F_SETPIPE_SZ, (int)PIECE);
+	char name[32];
+	double t0 = now();
+	for (unsigned off = 0, i = 0; off < TOTAL; off += size, i++) {
+		unsigned len = TOTAL - off < size ? TOTAL - off : size;
+		snprintf(name, sizeof name, "f%u", i);
+		int fd = create(name);
+		if (mapped)
+			map_into(fd, off, len);
+		else
+			splice_into(fd, p, off, len);
+		if (close(fd) < 0)
+			die("close");
+	}
+	double t = now() - t0;
+	close(p[0]);
+	close(p[1]);
+	return t;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -151,8 +228,9 @@ main(int argc, char **argv)
 	for (int r = 0; r < rounds; r++) {
 		double w = by_write(0), s = by_sendfile(src), v = by_splice(0);
 		double wf = by_write(1), vf = by_splice(1);
-		printf("WCOPY write %.1f sendfile %.1f vmsplice %.1f | filled: write %.1f vmsplice %.1f\n",
-		       w, s, v, wf, vf);
+		double m = by_files(TOTAL, 1), sv = by_files(FILE_SMALL, 0), sm = by_files(FILE_SMALL, 1);
+		printf("WCOPY write %.1f sendfile %.1f vmsplice %.1f | filled: write %.1f vmsplice %.1f | "
+		       "mapped %.1f | small files: vmsplice %.1f mapped %.1f\n", w, s, v, wf, vf, m, sv, sm);
 		fflush(stdout);
 	}
 	if (pid1)
