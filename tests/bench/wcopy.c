@@ -100,6 +100,27 @@ by_sendfile(int src)
 	return t;
 }
 
+/* lend: LEN bytes at B into FD by vmsplice into the pipe P and splice */
+static void
+lend(int fd, const int p[2], unsigned char *b, size_t len)
+{
+	struct iovec v = { b, len };
+
+	while (v.iov_len) {
+		ssize_t n = vmsplice(p[1], &v, 1, 0);
+		if (n <= 0)
+			die("vmsplice");
+		v.iov_base = (char *)v.iov_base + n;
+		v.iov_len -= (size_t)n;
+		while (n > 0) {
+			ssize_t k = splice(p[0], NULL, fd, NULL, (size_t)n, 0);
+			if (k <= 0)
+				die("splice");
+			n -= k;
+		}
+	}
+}
+
 static double
 by_splice(int fill)
 {
@@ -108,22 +129,8 @@ by_splice(int fill)
 		die("pipe2");
 	(void)fcntl(p[1], F_SETPIPE_SZ, (int)PIECE);
 	double t0 = now();
-	for (unsigned off = 0; off < TOTAL; off += PIECE) {
-		struct iovec v = { piece(off, fill), PIECE };
-		while (v.iov_len) {
-			ssize_t n = vmsplice(p[1], &v, 1, 0);
-			if (n <= 0)
-				die("vmsplice");
-			v.iov_base = (char *)v.iov_base + n;
-			v.iov_len -= (size_t)n;
-			while (n > 0) {
-				ssize_t k = splice(p[0], NULL, fd, NULL, (size_t)n, 0);
-				if (k <= 0)
-					die("splice");
-				n -= k;
-			}
-		}
-	}
+	for (unsigned off = 0; off < TOTAL; off += PIECE)
+		lend(fd, p, piece(off, fill), PIECE);
 	double t = now() - t0;
 	close(fd);
 	close(p[0]);
@@ -139,20 +146,7 @@ splice_into(int fd, const int p[2], unsigned off, unsigned len)
 		unsigned n0 = PIECE - off % PIECE < end - off ? PIECE - off % PIECE : end - off;
 		unsigned char *b = ring + (off / PIECE % RING) * PIECE + off % PIECE;
 		memset(b, (int)(off >> 17), n0);	/* as the decoder fills its buffer */
-		struct iovec v = { b, n0 };
-		while (v.iov_len) {
-			ssize_t n = vmsplice(p[1], &v, 1, 0);
-			if (n <= 0)
-				die("vmsplice");
-			v.iov_base = (char *)v.iov_base + n;
-			v.iov_len -= (size_t)n;
-			while (n > 0) {
-				ssize_t k = splice(p[0], NULL, fd, NULL, (size_t)n, 0);
-				if (k <= 0)
-					die("splice");
-				n -= k;
-			}
-		}
+		lend(fd, p, b, n0);
 		off += n0;
 	}
 }
