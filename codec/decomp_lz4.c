@@ -294,7 +294,7 @@ lz4_push(struct dec *d, const uint8_t *in, size_t len, size_t *used)
 		}
 		/* only the first: after it the writer has a block to write while
 		 * the next is decoded, and liblz4 decodes faster than the check
-		 * and this loop on a real CPU (all blocks so: x1.29 the unpack
+		 * and this loop on a real CPU (all blocks so: x1.33 the unpack
 		 * of the module tree on this host, bench/history.md 2j) */
 		int r = l && !z->started ? streamed(d, b, z->size, out) : 0;
 		z->started = true;

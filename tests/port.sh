@@ -73,12 +73,7 @@ expect() {
 cc_of() { if [ "$1" = x86_64 ]; then echo musl-gcc; else echo "$top/build/$1/musl/bin/$1-linux-musl-gcc"; fi; }
 pop_of() { if [ "$1" = x86_64 ]; then echo "$host"; else echo "$top/build/$1/popinit"; fi; }
 
-# flip FILE OFFSET: the byte at OFFSET xor 0xff, a change whatever it was
-# (a constant written there is no change once in 256 builds)
-flip() {
-	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
-	printf "$(printf '\\%03o' $((b ^ 255)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
-}
+. "$top/tests/flip.sh"
 
 # gptdisk OUT LABEL IMAGE: a disk with one GPT partition named LABEL holding IMAGE
 gptdisk() {

@@ -194,11 +194,9 @@ no refuse/moved-payload 'payload size|payload hash' "$p" verify -k ec256.pub mov
 
 # one changed byte in each region
 size=$(stat -c %s ec256.img)
-flip() { # flip IN OFFSET OUT: OUT is IN with the byte at OFFSET xor 0x01
-	cp "$1" "$3"
-	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
-	printf "$(printf '\\%03o' $((b ^ 1)))" | dd of="$3" bs=1 seek="$2" conv=notrunc status=none
-}
+. "$top/tests/flip.sh"
+# flipped IN OFFSET OUT: OUT is IN with one bit of the byte at OFFSET changed
+flipped() { cp "$1" "$3" && flip "$3" "$2" 1; }
 eval "$(python3 - ec256.img <<'PY'
 import sys
 d = open(sys.argv[1], 'rb').read()
@@ -209,15 +207,15 @@ print('hdr=%d man=%d rec=%d foot=%d' % (man - 124, man, foot - s, foot))
 PY
 )"
 plen=$(stat -c %s pay.zst)
-flip ec256.img 1000 f-payload.img
+flipped ec256.img 1000 f-payload.img
 no tamper/payload 'payload hash mismatch' "$p" verify -k ec256.pub f-payload.img
-flip ec256.img $((man + 20)) f-manifest.img
+flipped ec256.img $((man + 20)) f-manifest.img
 no tamper/manifest 'does not verify|manifest' "$p" verify -k ec256.pub f-manifest.img
-flip ec256.img $((rec + 100)) f-sig.img
+flipped ec256.img $((rec + 100)) f-sig.img
 no tamper/signature 'does not verify' "$p" verify -k ec256.pub f-sig.img
-flip ec256.img $((foot + 15)) f-footer.img
+flipped ec256.img $((foot + 15)) f-footer.img
 no tamper/footer 'footer|header|truncated|record|out of range' "$p" verify -k ec256.pub f-footer.img
-flip ec256.img $((hdr + 60)) f-header.img
+flipped ec256.img $((hdr + 60)) f-header.img
 no tamper/header 'malformed initsig header' "$p" verify -k ec256.pub f-header.img
 
 # BearSSL's code (a CPU without SHA-256 instructions: qemu-x86_64's qemu64
@@ -230,8 +228,8 @@ if [ -n "${POPINIT_SAN:-}" ]; then
 elif command -v qemu-x86_64 > /dev/null; then
 	head -c 3000000 /dev/urandom > big.bin
 	"$p" sign -k ec256.key -n main -V 1 big.bin big.img
-	flip big.img 1500000 big-mid.img
-	flip big.img 2999999 big-last.img
+	flipped big.img 1500000 big-mid.img
+	flipped big.img 2999999 big-last.img
 	qemu-x86_64 -cpu qemu64 -strace "$p" verify -k ec256.pub big.img > big.out 2>&1; rc=$?
 	if [ $rc -ne 0 ] || ! grep -q 'verified' big.out; then
 		fail nosha/mapped-accepts "rc=$rc: $(grep -o 'big.img: .*' big.out | head -2 | tr '\n' ' ')"

@@ -269,7 +269,7 @@ for c in $codecs; do
 	case $c in
 	plain) win=0; wtxt="none";; gzip) win=32; wtxt="32 KiB window";;
 	xz) win=8192; wtxt="8 MiB dictionary";; zstd) win=4096; wtxt="4 MiB window (zstd -9)";;
-	lz4) win=16384; wtxt="8 MiB block + its compressed input";;
+	lz4) win=24576; wtxt="two 8 MiB blocks (one decoded while the writer writes the other) + a block's compressed input";;
 	esac
 	rss=$(cat "$res/$c.rss") prss=$(cat "$res/$c.prss")
 	printf '| %s | %s MiB | %s MiB | %s | %s |\n' $c "$(awk -v k="$prss" 'BEGIN { printf "%.1f", k / 1024 }')" \

@@ -64,12 +64,7 @@ expect() {
 
 want() { [ $# -eq 0 ] && return 0; for s in $sel; do [ "$s" = "$1" ] && return 0; done; return 1; }
 sel=${*:-all}
-# flip FILE OFFSET: the byte at OFFSET xor 0xff, a change whatever it was
-# (a constant written there is no change once in 256 builds)
-flip() {
-	b=$(od -An -tu1 -j "$2" -N1 "$1" | tr -d ' ')
-	printf "$(printf '\\%03o' $((b ^ 255)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
-}
+. "$top/tests/flip.sh"
 
 want_s() { [ "$sel" = all ] || want "$1"; }
 
