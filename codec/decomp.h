@@ -74,6 +74,12 @@ struct dec {
 	uint64_t out_total;	/* decompressed bytes emitted so far */
 	const struct dec_lend *lend;	/* the consumer's buffers, or NULL */
 	uint8_t *lent;		/* the buffer lent and not emitted yet */
+	/* set by the caller before each push: how many bytes after the
+	 * input's end may be read there, being what the next pushes bring,
+	 * unchanged (a mapped image); 0: none.  A decoder that must have a
+	 * whole block (lz4) reads it in place then, instead of gathering a
+	 * copy, and skips those bytes when they are pushed. */
+	size_t ahead;
 	void *priv;
 };
 

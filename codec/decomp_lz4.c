@@ -24,6 +24,11 @@
  * decoder (the kernel's, liblz4's).  It is checked whole first, as the
  * kernel's decoder fails a block before a byte of it is written; any
  * other block goes to liblz4, as the kernel's to its own decoder.
+ *
+ * A block is decoded from the input where it lies when it is all there:
+ * in this push, or beyond it as far as the caller allows (d->ahead, a
+ * mapped image); its bytes are skipped when they are pushed.  Only a
+ * block that is not is gathered, into a copy.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -43,6 +48,7 @@ struct lz4 {
 	uint8_t word_buf[4];
 	uint8_t *out;			/* our own block, when none is lent */
 	bool started;			/* a block was decoded: the writer has work */
+	size_t skip;			/* bytes still to come that were read ahead */
 };
 
 static int
@@ -245,6 +251,12 @@ lz4_push(struct dec *d, const uint8_t *in, size_t len, size_t *used)
 	size_t i = 0;
 
 	while (i < len) {
+		if (z->skip) {
+			size_t k = z->skip < len - i ? z->skip : len - i;
+			z->skip -= k;
+			i += k;
+			continue;
+		}
 		if (!z->size) {
 			const uint8_t *w = dec_gather(&z->word, 4, in, len, &i);
 			if (!w)
@@ -276,13 +288,21 @@ lz4_push(struct dec *d, const uint8_t *in, size_t len, size_t *used)
 			z->size = v;
 			continue;
 		}
-		if (!z->block.buf && !(z->block.buf = malloc((size_t)LZ4_compressBound(LZ4_LEGACY_BLOCK)))) {
-			d->msg = "Could not allocate output buffer";
-			return DEC_FAIL;
+		const uint8_t *b;
+		if (!z->block.have && z->size > len - i && z->size - (len - i) <= d->ahead) {
+			/* all there, past this input: read in place, and its
+			 * bytes skipped as they come (no copy, no 8 MiB) */
+			b = in + i;
+			z->skip = z->size - (len - i);
+			i = len;
+		} else {
+			if (!z->block.buf && !(z->block.buf = malloc((size_t)LZ4_compressBound(LZ4_LEGACY_BLOCK)))) {
+				d->msg = "Could not allocate output buffer";
+				return DEC_FAIL;
+			}
+			if (!(b = dec_gather(&z->block, z->size, in, len, &i)))
+				break;
 		}
-		const uint8_t *b = dec_gather(&z->block, z->size, in, len, &i);
-		if (!b)
-			break;
 		/* a lent block: the pieces go out by reference, not copied */
 		const struct dec_lend *l = d->lend && d->lend->get_block ? d->lend : NULL;
 		if (!l && !z->out)
@@ -322,9 +342,10 @@ lz4_finish(struct dec *d)
 		d->msg = "invalid header";
 		return DEC_FAIL;
 	}
-	if (z->size) {
+	if (z->size || z->skip) {
 		/* the kernel decodes a block that runs past the end of its
-		 * buffer, into what follows (page padding): that fails */
+		 * buffer, into what follows (page padding): that fails (a
+		 * skip left: the caller's ahead was more than it pushed) */
 		d->msg = "Decoding failed";
 		d->why = "the compressed data is truncated";
 		return DEC_FAIL;

@@ -103,6 +103,11 @@ decode(struct image *im, const uint8_t *buf, size_t len)
 {
 	size_t used;
 	enum tm_phase was = tm_enter(im->tm, TM_DECODE);
+
+	/* what follows BUF in the caller's buffer (not a copy of its bytes,
+	 * as the tail image_finish pushes again is) */
+	im->d.ahead = im->mapped && im->map && buf >= im->map && buf + len <= im->map_end
+			      ? (size_t)(im->map_end - (buf + len)) : 0;
 	int r = dec_push(&im->d, buf, len, &used);
 
 	tm_leave(im->tm, was);

@@ -14,7 +14,9 @@
  * alone, never on how they arrived.  The blocks are assembled in a
  * staging copy, unless the caller sets im->mapped: its pieces are then
  * consecutive parts of one buffer that stays valid (a mapped image), and
- * the blocks are read where they are, with no copy.  The first error stops everything, and its
+ * the blocks are read where they are, with no copy; with im->map set, a
+ * decoder may read further ahead in that buffer (lz4's whole blocks) and
+ * skip those bytes when they come, the same bytes either way.  The first error stops everything, and its
  * message is the kernel's.  Problems the kernel does not report (a
  * truncated archive, a bad gzip CRC) do not stop the unpack: they are kept
  * in im->late and reported at the end, so the tree stays the kernel's.
@@ -41,6 +43,10 @@ struct image {
 	bool mapped;		/* the pieces are one buffer: no staging copy */
 	uint8_t *stage;		/* compressed bytes waiting for a full block */
 	const uint8_t *stage_at;	/* mapped: where those bytes are */
+	/* mapped: the buffer the pieces are part of, as far as its bytes
+	 * are there (the caller's; NULL: none), which the decoders may read
+	 * ahead in (struct dec's ahead) */
+	const uint8_t *map, *map_end;
 	size_t stage_len;
 	uint64_t raw;		/* bytes of the image taken so far */
 	uint64_t saved;		/* the kernel's saved_offset at a segment start */

@@ -1,9 +1,10 @@
 /* unpack.c: images in, one writer thread out.  See unpack.h.
  *
  * An image that is a regular file (a file of rootfs, a memfd) is mapped,
- * not read: the decoders read it in place and a plain archive's data goes
- * from the file to each file by sendfile(2) (the sink's source, named by
- * pipe_stable), so no byte is copied in user memory.  It
+ * not read: the decoders read it in place (lz4 a whole block, ahead of
+ * the pushes) and a plain archive's data goes from the file to each file
+ * by sendfile(2) (the sink's source, named by pipe_stable), so no byte is
+ * copied in user memory.  It
  * is pushed UNPACK_STEP at a time; after each step what the image will
  * not read again is given back: dropped from the mapping (the resident
  * size stays bounded), and with UNPACK_RELEASE punched out of the file
@@ -243,6 +244,11 @@ push_mapped(struct unpacker *u)
 	struct unpack_result *res = u->res;
 
 	im->mapped = true;
+	/* the decoders may read ahead what is there: the whole mapping, or
+	 * what is read of the device (never past the image: a signed
+	 * image's payload ends there) */
+	im->map = u->map;
+	im->map_end = u->fill ? u->map : u->map + u->size;
 	pipe_stable(u->pipe, u->map, u->map + u->size, u->fill ? -1 : u->fd);
 	for (uint64_t off = 0; off < u->size && !im->err.msg;) {
 		size_t n = u->size - off < UNPACK_STEP ? (size_t)(u->size - off) : UNPACK_STEP;
@@ -255,6 +261,7 @@ push_mapped(struct unpacker *u)
 				res->bytes_in = u->filled;	/* where the failing read began */
 				break;
 			}
+			im->map_end = u->map + (u->filled < u->size ? u->filled : u->size);
 		}
 		(void)image_push(im, u->map + off, n);
 		off += n;

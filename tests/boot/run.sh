@@ -530,6 +530,39 @@ if want_s partlabel-big; then
 			'; read direct, 0 MB given back as consumed$' '!popinit: (fatal|error|warning)' "$waits"
 	done
 fi
+# the same from the device as lz4 (lz4 -l -9: 8 MiB blocks, here 1 to 3
+# MiB compressed): a block that lies whole in what is read of the device
+# is decoded where it lies, one that runs past it is gathered; a byte read
+# from memory not yet read (or past the image) breaks a block or a
+# checksum (mkimage -C)
+if want_s partlabel-big-lz4; then
+	printf 'from the partition\n' > "$w/frompart"
+	mkdir -p "$w/bigz"
+	: > "$w/bigz.list"
+	for i in $(seq 1 40); do
+		if [ $((i % 10)) = 0 ]; then head -c 524288 /dev/urandom
+		else seq $((i * 100000)) $((i * 100000 + 90000)) | head -c 524288; fi > "$w/bigz/f$i"
+		echo "file /data/f$i $w/bigz/f$i 0644 0 0" >> "$w/bigz.list"
+	done
+	{ echo "dir /sbin 0755 0 0"; echo "file /sbin/init $w/payload 0755 0 0"; echo "dir /data 0755 0 0"
+	  cat "$w/bigz.list"; echo "dir /etc 0755 0 0"; echo "file /etc/x $w/frompart 0644 0 0"
+	  echo "file /etc/payload.files $w/files 0644 0 0"; } | "$p" mkimage -C -t 100000 - |
+		lz4 -l -9 -q -c > "$w/bigz.img"
+	rm -f "$w/bigz.disk"
+	truncate -s 48M "$w/bigz.disk"
+	printf 'label: gpt\nsize=40M, name="popinit-a"\n' | sfdisk -q "$w/bigz.disk"
+	start=$(sfdisk -J "$w/bigz.disk" | python3 -c 'import json,sys; print(json.load(sys.stdin)["partitiontable"]["partitions"][0]["start"])')
+	dd if="$w/bigz.img" of="$w/bigz.disk" bs=512 seek="$start" conv=notrunc status=none
+	base partlabel-big-lz4 "file /initramfs.d/10-modules.img $w/m-plain.img 0644 0 0"
+	cp "$w/partlabel-big-lz4.initrd" "$w/partlabel-big-lz4-smp2.initrd"
+	for n in partlabel-big-lz4 partlabel-big-lz4-smp2; do
+		smp=1; [ $n = partlabel-big-lz4 ] || smp=2
+		boot $n "popinit.image=PARTLABEL=popinit-a rootwait=10 popinit.timing" $(disk bigz) -smp $smp
+		expect $n '^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@FILE /etc/x=from the partition$' \
+			' popinit: timing PARTLABEL=popinit-a: 41943040 bytes in [0-9]+ ms: 43 files, 3 dirs, 0 others, 2[0-9]{7} bytes out;' \
+			'; read direct, 0 MB given back as consumed$' '!popinit: (fatal|error|warning)'
+	done
+fi
 # a bad block in the image's partition (QEMU's blkdebug: the reads of its
 # sector fail with EIO): the image cannot be read, said with the device and
 # the offset, the failure policy follows; never a SIGBUS (the image is read,

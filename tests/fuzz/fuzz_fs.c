@@ -152,6 +152,8 @@ over_cap(const uint8_t *data, size_t size)
 	spent = 0;
 	image_init(&im, &count);
 	im.mapped = true;
+	im.map = data;
+	im.map_end = data + size;
 	(void)image_push(&im, data, size);
 	(void)image_finish(&im);
 	return spent > FUZZ_OUT_CAP;

@@ -6,7 +6,8 @@
  * The image is fed to image_push() whole; one input in FUZZ_REFEED
  * (fuzz.h) again in chunks whose sizes cycle through sizes[] (each + 1;
  * 4093 when there are none), then the same chunks as one buffer read in
- * place (im->mapped, as a mapped image is); one in FUZZ_REFEED_BYTES (if
+ * place (im->mapped and im->map, as a mapped image is, which lz4 reads
+ * ahead in); one in FUZZ_REFEED_BYTES (if
  * small) 1 byte at a time.  The whole run is mapped too for half the
  * inputs (by a bit of the input's hash: every input is read in place or
  * copied, the same one always the same way), the byte-at-a-time run the
@@ -132,6 +133,10 @@ run(struct run *r, const uint8_t *img, size_t len, const size_t *cuts, size_t nc
 	r->capped = false;
 	image_init(&im, &sink);
 	im.mapped = mapped;
+	if (mapped) {
+		im.map = img;	/* read ahead in, as a mapped image is */
+		im.map_end = img + len;
+	}
 	r->m.err = &im.err;
 	for (size_t at = 0, ci = 0; at < len;) {
 		size_t end = step ? (at + step < len ? at + step : len) : ci < ncuts ? cuts[ci++] : len;

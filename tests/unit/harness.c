@@ -131,6 +131,10 @@ run_image(const uint8_t *buf, size_t len, const struct split *sp, unsigned opts)
 	sink_mem_sink(&m, &sink);
 	image_init(&im, &sink);
 	im.mapped = opts & RUN_MAPPED;
+	if (im.mapped) {
+		im.map = buf;	/* read ahead in, as a mapped image is */
+		im.map_end = buf + len;
+	}
 	m.err = &im.err;
 	while (at < len) {
 		size_t off = at;

@@ -19,7 +19,8 @@ enum {
 	RUN_WRITE = 4,		/* cpio: drive cpio_write() as the kernel's top loop
 				 * drives write_buffer() (else cpio_flush()) */
 	RUN_MAPPED = 8,		/* image: the pieces are parts of one buffer
-				 * (im->mapped: decoders read it in place) */
+				 * (im->mapped and im->map: decoders read it
+				 * in place, and ahead) */
 };
 
 /* a split: the input is fed in pieces ending at CUTS[0..N-1] (ascending,

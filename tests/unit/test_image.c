@@ -889,6 +889,90 @@ test_segments(void)
 }
 
 
+static int
+count_entry(void *c, const struct cpio_entry *e)
+{
+	(void)e;
+	++*(int *)c;
+	return 0;
+}
+
+/* entries_after_first: the entries out after the first push of FIRST
+ * bytes of B, read in place (with the rest there to read ahead, or not) */
+static int
+entries_after_first(const struct mk_buf *b, size_t first, bool ahead)
+{
+	static struct image im;
+	int n = 0;
+	struct cpio_sink sink = { count_entry, nodata, noend, notrailer, &n };
+
+	image_init(&im, &sink);
+	im.mapped = true;
+	if (ahead) {
+		im.map = b->p;
+		im.map_end = b->p + b->len;
+	}
+	(void)image_push(&im, b->p, first);
+	int at_first = n;
+	(void)image_push(&im, b->p + first, b->len - first);
+	(void)image_finish(&im);
+	return im.err.msg || n != 2 ? -1 : at_first;
+}
+
+/* an lz4 block longer than the 256 KiB the top loop feeds the decoder at
+ * a time (incompressible data): a mapped image's is read where it lies, at
+ * the feed it starts in; the same record as gathered into a copy, whole,
+ * however cut, cut short inside it (an error; cut by a byte, the mapped
+ * run would read past the end if ahead were one too many), or with a
+ * byte of it changed (a literal, a length byte of the first literals) */
+static void
+test_lz4_ahead(void)
+{
+	static char noise[700000];
+	struct mk_buf a = { 0 }, z = { 0 }, b = { 0 };
+	uint32_t s = 5;
+
+	for (size_t i = 0; i < sizeof noise; i++) {
+		s = s * 1103515245 + 12345;
+		noise[i] = (char)(s >> 24);
+	}
+	mk_add(&a, &(struct mk_entry){ .mode = 0100644, .nlink = 1, .name = "noise", .data = noise,
+				       .datalen = sizeof noise });
+	small(&a, "after", "after the noise");
+	if (squeeze(codec("lz4"), &a, &z))
+		return;
+	char *plain = whole(&a, 0);
+	char *r = split("unit/image/split-lz4-block-past-feeds", &z, 0, 40);
+	T_CHECK("unit/image/lz4-block-past-feeds-same-as-plain", z.len > 2 * IMAGE_STAGE && !strcmp(r, plain),
+		"%zu bytes of lz4; record:\n%.900s\nplain:\n%.900s", z.len, r, plain);
+	free(r);
+	int in_place = entries_after_first(&z, IMAGE_STAGE + 100, true);
+	int gathered = entries_after_first(&z, IMAGE_STAGE + 100, false);
+	T_CHECK("unit/image/lz4-block-read-ahead-at-first-feed", in_place == 2 && gathered == 0,
+		"entries out after the first %u bytes: %d read ahead, %d gathered (want 2 and 0; -1: not both)",
+		IMAGE_STAGE + 100, in_place, gathered);
+
+	const size_t cut[] = { z.len - 1, z.len / 2 };
+	for (int i = 0; i < 4; i++) {
+		b.len = 0;
+		mk_bytes(&b, z.p, i < 2 ? cut[i] : z.len);
+		if (i >= 2)
+			b.p[i == 2 ? z.len / 2 : 20] ^= 0x5a;
+		char *copied = whole(&b, 0), *mapped = whole(&b, RUN_MAPPED);
+		char name[80];
+		snprintf(name, sizeof name, "unit/image/lz4-block-%s-mapped-as-copied",
+			 i == 0 ? "cut-by-a-byte" : i == 1 ? "cut-in-half" : i == 2 ? "byte-changed" : "length-byte-changed");
+		T_CHECK(name, !strcmp(copied, mapped) && (i >= 2 || has(copied, "error: \"")),
+			"copied:\n%.900s\nmapped:\n%.900s", copied, mapped);
+		free(copied);
+		free(mapped);
+	}
+	free(plain);
+	mk_free(&a);
+	mk_free(&b);
+	mk_free(&z);
+}
+
 /* where popinit and the kernel's decoders part: what the kernel refuses
  * or reports differently */
 static void
@@ -1081,6 +1165,7 @@ test_image(void)
 	test_truncated();
 	test_gzip();
 	test_lz4();
+	test_lz4_ahead();
 	test_segments();
 	test_kernel_decoders();
 }

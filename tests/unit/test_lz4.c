@@ -105,6 +105,38 @@ run(const uint8_t *in, size_t len, int lend, struct lender *l, const char **msg)
 	return st;
 }
 
+/* ahead: the frame IN pushed PIECE bytes at a time, each push told that
+ * the rest may be read ahead (SHORT bytes less at the first push), as a
+ * mapped image's are; what was out after the first push into *FIRST */
+static int
+ahead(const uint8_t *in, size_t len, size_t piece, size_t short_by, struct lender *l, size_t *first,
+      const char **msg)
+{
+	struct dec d;
+	size_t used = 0;
+	int st = DEC_MORE;
+
+	l->block = NULL;
+	l->n = 0;
+	*first = 0;
+	if (dec_start(&d, &dec_lz4, emit, l) == DEC_FAIL)
+		return DEC_FAIL;
+	for (size_t at = 0; at < len && st == DEC_MORE; at += piece) {
+		size_t n = len - at < piece ? len - at : piece;
+		d.ahead = len - at - n;
+		if (!at)
+			d.ahead = d.ahead > short_by ? d.ahead - short_by : 0;
+		st = dec_push(&d, in + at, n, &used);
+		if (!at)
+			*first = l->n;
+	}
+	if (st == DEC_MORE)
+		st = dec_finish(&d);
+	*msg = d.msg;
+	dec_end(&d);
+	return st;
+}
+
 /* frame: the legacy magic, then each block with its size */
 static size_t
 frame(uint8_t *out, const uint8_t *const *blocks, const size_t *sizes, int n)
@@ -245,6 +277,27 @@ test_lz4_lent(void)
 	size_t len = frame(in, zb, zs, 3);
 	check("liblz4-blocks", in, len, data, total, DEC_BLOCK, 1);
 
+	/* pushed 256 KiB at a time (image.c's blocks) with the rest there to
+	 * read ahead: each block decoded where it lies, at the push it starts
+	 * in; one byte short of the first block's end, it is gathered (no
+	 * read past what the caller allows): the same bytes either way */
+	{
+		struct lender l = { .got = malloc(total + 1), .cap = total + 1 };
+		const char *msg = NULL;
+		size_t first, piece = 256u << 10;
+		if (!l.got)
+			abort();
+		int st = ahead(in, len, piece, 0, &l, &first, &msg);
+		T_CHECK("unit/lz4/read-ahead-in-place", st == DEC_END && l.n == total && !memcmp(l.got, data, total) &&
+			first == DEC_BLOCK, "status %d (%s), %zu bytes of %zu, %zu out at the first push (want %u)", st,
+			msg ? msg : "-", l.n, total, first, DEC_BLOCK);
+		st = ahead(in, len, piece, len - (8 + zs[0]) + 1, &l, &first, &msg);
+		T_CHECK("unit/lz4/read-ahead-never-past-ahead", st == DEC_END && l.n == total &&
+			!memcmp(l.got, data, total) && first == 0, "status %d (%s), %zu bytes of %zu, %zu out at the first push (want 0)",
+			st, msg ? msg : "-", l.n, total, first);
+		free(l.got);
+	}
+
 	/* the second block cut by a byte: the first block's bytes and none
 	 * of the second's, as the kernel's decoder fails a block whole */
 	zs[1]--;
@@ -256,6 +309,11 @@ test_lz4_lent(void)
 			abort();
 		int st = run(in, len, 1, &l, &msg);
 		T_CHECK("unit/lz4/broken-block-none-of-it-out", st == DEC_FAIL && l.n == DEC_BLOCK &&
+			msg && !strcmp(msg, "Decoding failed") && !memcmp(l.got, data, DEC_BLOCK),
+			"status %d (%s), %zu bytes out, want the first block's %u", st, msg ? msg : "-", l.n, DEC_BLOCK);
+		size_t first;
+		st = ahead(in, len, 256u << 10, 0, &l, &first, &msg);
+		T_CHECK("unit/lz4/read-ahead-broken-block-none-of-it-out", st == DEC_FAIL && l.n == DEC_BLOCK &&
 			msg && !strcmp(msg, "Decoding failed") && !memcmp(l.got, data, DEC_BLOCK),
 			"status %d (%s), %zu bytes out, want the first block's %u", st, msg ? msg : "-", l.n, DEC_BLOCK);
 		free(l.got);
