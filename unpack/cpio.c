@@ -167,11 +167,29 @@ do_skip(struct cpio_parser *p, struct cursor *c)
 	return 0;
 }
 
+size_t
+cpio_nuls(const uint8_t *p, size_t len)
+{
+	size_t n = 0;
+
+	for (; n < len && ((uintptr_t)(p + n) & 7); n++)
+		if (p[n])
+			return n;
+	for (; n + 32 <= len; n += 32) {
+		uint64_t w[4];
+		memcpy(w, p + n, sizeof w);
+		if (w[0] | w[1] | w[2] | w[3])
+			break;
+	}
+	while (n < len && !p[n])
+		n++;
+	return n;
+}
+
 static int
 do_reset(struct cpio_parser *p, struct cursor *c)
 {
-	while (c->left && *c->at == 0)
-		eat(p, c, 1);
+	eat(p, c, cpio_nuls(c->at, c->left));
 	if (c->left && (p->this_header & 3))
 		error_set(p->error, "broken padding", "an archive must start at a multiple of 4", 0, NULL, p->this_header);
 	return 1;

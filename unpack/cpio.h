@@ -98,5 +98,9 @@ int cpio_flush(struct cpio_parser *p, const uint8_t *buf, size_t len);
 
 /* cpio_mid_entry: true when the input ended inside an entry (truncated). */
 bool cpio_mid_entry(const struct cpio_parser *p);
+/* cpio_nuls: how many of the LEN bytes at P are NUL before the first that
+ * is not (the padding between members, a partition's tail after its
+ * image: megabytes of them, taken 32 bytes a step) */
+size_t cpio_nuls(const uint8_t *p, size_t len);
 
 #endif

@@ -194,8 +194,9 @@ image_push(struct image *im, const uint8_t *buf, size_t len)
 				break;
 			}
 			if (buf[0] == 0) {
-				im->cpio.this_header++;
-				n = 1;
+				/* the kernel skips them one by one: the same */
+				n = cpio_nuls(buf, len);
+				im->cpio.this_header += n;
 				break;
 			}
 			if (len < 2) {

@@ -919,6 +919,56 @@ entries_after_first(const struct mk_buf *b, size_t first, bool ahead)
 	return im.err.msg || n != 2 ? -1 : at_first;
 }
 
+/* runs of NULs between two members, skipped many at a time (a
+ * partition's tail): each length, fed whole, cut anywhere, a byte at a
+ * time (so from every alignment).  After a plain member the parser eats
+ * them (its Reset): a run of a multiple of 4 leaves the next member
+ * aligned, any other is "broken padding"; after a compressed one the top
+ * loop skips them, with no alignment rule before another compressed one */
+static void
+test_nul_runs(void)
+{
+	static const size_t runs[] = { 1, 3, 4, 7, 8, 12, 31, 32, 33, 36, 63, 64, 65, 100, 1000, 4100, 70001, 70004 };
+	struct mk_buf a = { 0 }, b = { 0 }, z = { 0 };
+	char name[64];
+
+	for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+		b.len = 0;
+		a.len = 0;
+		small(&a, "g", "gzip before");
+		if (squeeze(codec("gzip"), &a, &z))
+			break;
+		mk_bytes(&b, z.p, z.len);
+		mk_fill(&b, 0, runs[i]);
+		mk_bytes(&b, z.p, z.len);
+		snprintf(name, sizeof name, "unit/image/split-gzip-nul-run-%zu-gzip", runs[i]);
+		char *r = split(name, &b, 0, runs[i] > 1000 ? 60 : 300);
+		snprintf(name, sizeof name, "unit/image/gzip-nul-run-%zu-gzip", runs[i]);
+		T_CHECK(name, count(r, "name=\"g\"") == 2 && has(r, "error: none"), "%s", r);
+		free(r);
+		b.len = 0;
+		a.len = 0;
+		small(&a, "a", "before");
+		mk_bytes(&b, a.p, a.len);
+		mk_fill(&b, 0, runs[i]);
+		a.len = 0;
+		small(&a, "z", "after");
+		mk_bytes(&b, a.p, a.len);
+		snprintf(name, sizeof name, "unit/image/split-nul-run-%zu", runs[i]);
+		r = split(name, &b, 0, runs[i] > 1000 ? 60 : 300);
+		snprintf(name, sizeof name, "unit/image/nul-run-%zu", runs[i]);
+		if (runs[i] % 4 == 0)
+			T_CHECK(name, has(r, "name=\"a\"") && has(r, "name=\"z\"") && has(r, "error: none"), "%s", r);
+		else
+			T_CHECK(name, has(r, "name=\"a\"") && !has(r, "name=\"z\"") && has(r, "error: \"broken padding\""),
+				"%s", r);
+		free(r);
+	}
+	mk_free(&a);
+	mk_free(&b);
+	mk_free(&z);
+}
+
 /* an lz4 block longer than the 256 KiB the top loop feeds the decoder at
  * a time (incompressible data): a mapped image's is read where it lies, at
  * the feed it starts in; the same record as gathered into a copy, whole,
@@ -1166,6 +1216,7 @@ test_image(void)
 	test_gzip();
 	test_lz4();
 	test_lz4_ahead();
+	test_nul_runs();
 	test_segments();
 	test_kernel_decoders();
 }
