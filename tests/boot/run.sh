@@ -499,6 +499,15 @@ fi
 # partition: more steps than the ring of recycled pages holds, each read
 # into pages of a step already unpacked; a stale or misplaced byte is a
 # checksum error or a broken header
+# bigdisk NAME: NAME.disk, 48 MiB, whose 40 MiB GPT partition popinit-a
+# holds NAME.img, NULs after it to the partition's end
+bigdisk() {
+	rm -f "$w/$1.disk"
+	truncate -s 48M "$w/$1.disk"
+	printf 'label: gpt\nsize=40M, name="popinit-a"\n' | sfdisk -q "$w/$1.disk"
+	start=$(sfdisk -J "$w/$1.disk" | python3 -c 'import json,sys; print(json.load(sys.stdin)["partitiontable"]["partitions"][0]["start"])')
+	dd if="$w/$1.img" of="$w/$1.disk" bs=512 seek="$start" conv=notrunc status=none
+}
 if want_s partlabel-big; then
 	printf 'from the partition\n' > "$w/frompart"	# (also partlabel's: either runs alone)
 	mkdir -p "$w/big"
@@ -510,11 +519,7 @@ if want_s partlabel-big; then
 	{ echo "dir /sbin 0755 0 0"; echo "file /sbin/init $w/payload 0755 0 0"; echo "dir /data 0755 0 0"
 	  cat "$w/big.list"; echo "dir /etc 0755 0 0"; echo "file /etc/x $w/frompart 0644 0 0"
 	  echo "file /etc/payload.files $w/files 0644 0 0"; } | "$p" mkimage -C -t 100000 -o "$w/big.img" -
-	rm -f "$w/big.disk"
-	truncate -s 48M "$w/big.disk"
-	printf 'label: gpt\nsize=40M, name="popinit-a"\n' | sfdisk -q "$w/big.disk"
-	start=$(sfdisk -J "$w/big.disk" | python3 -c 'import json,sys; print(json.load(sys.stdin)["partitiontable"]["partitions"][0]["start"])')
-	dd if="$w/big.img" of="$w/big.disk" bs=512 seek="$start" conv=notrunc status=none
+	bigdisk big
 	base partlabel-big "file /initramfs.d/10-modules.img $w/m-plain.img 0644 0 0"
 	# one vCPU (the unpack in one thread), then two (pages given back by
 	# the writer's thread, taken by the reader's)
@@ -548,11 +553,7 @@ if want_s partlabel-big-lz4; then
 	  cat "$w/bigz.list"; echo "dir /etc 0755 0 0"; echo "file /etc/x $w/frompart 0644 0 0"
 	  echo "file /etc/payload.files $w/files 0644 0 0"; } | "$p" mkimage -C -t 100000 - |
 		lz4 -l -9 -q -c > "$w/bigz.img"
-	rm -f "$w/bigz.disk"
-	truncate -s 48M "$w/bigz.disk"
-	printf 'label: gpt\nsize=40M, name="popinit-a"\n' | sfdisk -q "$w/bigz.disk"
-	start=$(sfdisk -J "$w/bigz.disk" | python3 -c 'import json,sys; print(json.load(sys.stdin)["partitiontable"]["partitions"][0]["start"])')
-	dd if="$w/bigz.img" of="$w/bigz.disk" bs=512 seek="$start" conv=notrunc status=none
+	bigdisk bigz
 	base partlabel-big-lz4 "file /initramfs.d/10-modules.img $w/m-plain.img 0644 0 0"
 	cp "$w/partlabel-big-lz4.initrd" "$w/partlabel-big-lz4-smp2.initrd"
 	for n in partlabel-big-lz4 partlabel-big-lz4-smp2; do
