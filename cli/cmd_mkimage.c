@@ -72,7 +72,7 @@ cmd_mkimage(int argc, char **argv)
 	}
 	while ((opt = getopt(argc, argv, "o:c:t:C")) != -1) {
 		switch (opt) {
-		case 'o': out_path = optarg; break;
+		case 'o': out_path = strcmp(optarg, "-") ? optarg : NULL; break;	/* -: standard output */
 		case 'c': codec = optarg; break;
 		case 'C': o.crc = true; break;
 		case 't':

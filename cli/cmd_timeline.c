@@ -57,7 +57,7 @@ cmd_timeline(int argc, char **argv)
 	opterr = 0;	/* one line, ours */
 	while ((opt = getopt(argc, argv, "o:t:")) != -1) {
 		switch (opt) {
-		case 'o': out_path = optarg; break;
+		case 'o': out_path = strcmp(optarg, "-") ? optarg : NULL; break;	/* -: standard output */
 		case 't': title = optarg; break;
 		default:
 			log_fatal("bad option -%c; usage: popinit timeline [-o OUT] [-t TITLE] [FILE]", optopt);

@@ -56,6 +56,11 @@ fi
 SOURCE_DATE_EPOCH=1234567 "$p" mkimage -o sde.cpio list
 if cmp -s sde.cpio pop.cpio; then pass mkimage/source-date-epoch
 else fail mkimage/source-date-epoch "SOURCE_DATE_EPOCH output differs from -t"; fi
+# -o - is standard output (as LIST's -), not a file named "-"
+rm -f ./-
+"$p" mkimage -t 1234567 -o - list > dash.cpio
+if cmp -s dash.cpio pop.cpio && [ ! -e ./- ]; then pass mkimage/dash-o-is-stdout
+else fail mkimage/dash-o-is-stdout "$([ -e ./- ] && echo 'wrote a file named -' || cmp dash.cpio pop.cpio)"; fi
 
 # each codec: the tool's own decompressor gives back the plain archive
 for c in gzip:"gzip -dc" bzip2:"bzip2 -dc" lzma:"xz -dc --format=lzma" xz:"xz -dc" \

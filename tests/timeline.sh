@@ -33,6 +33,10 @@ if [ $rc1 -eq 0 ] && [ $rc2 -eq 0 ] && [ ! -s "$w/file.err" ] && cmp -s "$w/file
 else
 	fail file-and-stdin "rc $rc1 $rc2, $(cat "$w/file.err" "$w/stdin.err" | head -n 2 | tr '\n' ' ')"
 fi
+# -o - is standard output (as the input's -), not a file named "-"
+(cd "$w" && rm -f ./- && "$p" timeline -o - t > dash.svg 2> dash.err); rc=$?
+if [ $rc -eq 0 ] && cmp -s "$w/file.svg" "$w/dash.svg" && [ ! -e "$w/-" ]; then pass dash-o-is-stdout
+else fail dash-o-is-stdout "rc $rc, $(head -n 1 "$w/dash.err")$([ -e "$w/-" ] && echo ', wrote a file named -')"; fi
 
 # malformed lines: each skipped and counted, the good ones drawn
 { cat "$w/t"; printf 'module 5 4 1 ends-before-it-starts\nModule 1 2 1 upper-case\nmodule 1 2 1000 lane\nmodule x 2 1 x\nmodule 1 2 1\n# a comment\n\n'; } > "$w/bad"
