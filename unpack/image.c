@@ -105,9 +105,10 @@ decode(struct image *im, const uint8_t *buf, size_t len)
 	enum tm_phase was = tm_enter(im->tm, TM_DECODE);
 
 	/* what follows BUF in the caller's buffer (not a copy of its bytes,
-	 * as the tail image_finish pushes again is) */
-	im->d.ahead = im->mapped && im->map && buf >= im->map && buf + len <= im->map_end
-			      ? (size_t)(im->map_end - (buf + len)) : 0;
+	 * as the tail image_finish pushes again is: addresses compared as
+	 * numbers, the two may be unrelated objects) */
+	uintptr_t at = (uintptr_t)buf, lo = (uintptr_t)im->map, hi = (uintptr_t)im->map_end;
+	im->d.ahead = im->mapped && im->map && at >= lo && at + len <= hi ? (size_t)(hi - (at + len)) : 0;
 	int r = dec_push(&im->d, buf, len, &used);
 
 	tm_leave(im->tm, was);

@@ -16,10 +16,11 @@
  * consecutive parts of one buffer that stays valid (a mapped image), and
  * the blocks are read where they are, with no copy; with im->map set, a
  * decoder may read further ahead in that buffer (lz4's whole blocks) and
- * skip those bytes when they come, the same bytes either way.  The first error stops everything, and its
- * message is the kernel's.  Problems the kernel does not report (a
- * truncated archive, a bad gzip CRC) do not stop the unpack: they are kept
- * in im->late and reported at the end, so the tree stays the kernel's.
+ * skip those bytes when they come, the same bytes either way.  The first
+ * error stops everything, and its message is the kernel's.  Problems the
+ * kernel does not report (a truncated archive, a bad gzip CRC) do not stop
+ * the unpack: they are kept in im->late and reported at the end, so the
+ * tree stays the kernel's.
  */
 #ifndef POPINIT_IMAGE_H
 #define POPINIT_IMAGE_H
