@@ -931,21 +931,22 @@ test_nul_runs(void)
 	static const size_t runs[] = { 1, 3, 4, 7, 8, 12, 31, 32, 33, 36, 63, 64, 65, 100, 1000, 4100, 70001, 70004 };
 	struct mk_buf a = { 0 }, b = { 0 }, z = { 0 };
 	char name[64];
+	char *r;
 
+	small(&a, "g", "gzip before");
+	bool gz = squeeze(codec("gzip"), &a, &z) == 0; /* a failure is reported */
 	for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
 		b.len = 0;
-		a.len = 0;
-		small(&a, "g", "gzip before");
-		if (squeeze(codec("gzip"), &a, &z))
-			break;
-		mk_bytes(&b, z.p, z.len);
-		mk_fill(&b, 0, runs[i]);
-		mk_bytes(&b, z.p, z.len);
-		snprintf(name, sizeof name, "unit/image/split-gzip-nul-run-%zu-gzip", runs[i]);
-		char *r = split(name, &b, 0, runs[i] > 1000 ? 60 : 300);
-		snprintf(name, sizeof name, "unit/image/gzip-nul-run-%zu-gzip", runs[i]);
-		T_CHECK(name, count(r, "name=\"g\"") == 2 && has(r, "error: none"), "%s", r);
-		free(r);
+		if (gz) {
+			mk_bytes(&b, z.p, z.len);
+			mk_fill(&b, 0, runs[i]);
+			mk_bytes(&b, z.p, z.len);
+			snprintf(name, sizeof name, "unit/image/split-gzip-nul-run-%zu-gzip", runs[i]);
+			r = split(name, &b, 0, runs[i] > 1000 ? 60 : 300);
+			snprintf(name, sizeof name, "unit/image/gzip-nul-run-%zu-gzip", runs[i]);
+			T_CHECK(name, count(r, "name=\"g\"") == 2 && has(r, "error: none"), "%s", r);
+			free(r);
+		}
 		b.len = 0;
 		a.len = 0;
 		small(&a, "a", "before");
