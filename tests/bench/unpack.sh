@@ -315,12 +315,12 @@ if [ -s $vmr/ratios ]; then
 else
 	echo "1. QEMU: not run."
 fi
-fast=$(awk '$3 == "NaN" || $3 <= 1 { print $1 }' "$res/best" | tr '\n' ' ')
-echo "2. Host: faster than every peer on every codec: $([ -z "$fast" ] && echo met || echo "**not met** for: $fast")."
+fast=$(awk '$3 == "NaN" || $3 <= 1 { print $1 " " $3 }' "$res/best" | tr '\n' ',' | sed 's/,$//; s/,/, /g')
+echo "2. Host: faster than every peer on every codec: $([ -z "$fast" ] && echo met || echo "**not met** for $fast (the fastest peer / popinit)")."
 nb=$(awk '$2 == "wbound" && ($3 == "NaN" || $3 > 1.15) { print $1 " " $3 }' "$res/bound" | tr '\n' ',' | sed 's/,$//; s/,/, /g')
 echo "   Within 1.15x of (decode bound + write): $([ -z "$nb" ] && echo met || echo "**not met** for $nb")."
 echo "   The firmware build within 300 KiB: $([ "$size7" -le 307200 ] && echo "met ($size7 bytes, $((307200 - size7)) to spare)" || echo "**not met** ($size7 bytes)")."
-mbad=$(awk '$2 != "met" { print $1 }' "$res/mem" | tr '\n' ' ')
+mbad=$(awk '$2 != "met" { print $1 }' "$res/mem" | tr '\n' ',' | sed 's/,$//; s/,/, /g')
 echo "3. Memory: peak RSS (host, through a pipe) under 8 MiB + the codec's memory: $([ -z "$mbad" ] && echo met || echo "**not met** for $mbad")."
 if [ -s $vmr/floors ]; then
 	awk '{ printf "   Memory floor, %s: the kernel %d MiB, popinit %d MiB (%s).\n", $1, $2, $3, $3 < $2 - 8 ? "below" : "**not below**" }' $vmr/floors
