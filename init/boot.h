@@ -52,6 +52,9 @@ struct boot {
 	char old_helper[256];		/* the kernel's modprobe helper, restored */
 	struct slots *slots;		/* popinit.slots=: the A/B slots (slots.c) */
 	bool root_may_fail;		/* a root that fails is not the end (another slot) */
+	bool room_tried;		/* boot_room_raise ran: */
+	uint64_t room_was;		/* rootfs's size limit before the unpack, */
+	uint64_t room_raised;		/* and during it (bytes; 0: not raised) */
 };
 
 /* a failure of the root: fatal, unless another slot may follow */
@@ -65,6 +68,13 @@ int boot_main(int argc, char **argv, char **envp);
 void boot_console(void);
 int boot_mounts(struct boot *b);
 void boot_umounts(struct boot *b);
+/* boot_room_raise: rootfs's size limit raised for the images (the RAM free
+ * less a reserve), once, before the first; boot_room_restore: back to what
+ * it was, or to what the tree holds; boot_room_size: the raised limit in
+ * bytes, 0: none */
+void boot_room_raise(struct boot *b);
+void boot_room_restore(struct boot *b);
+uint64_t boot_room_size(uint64_t used, uint64_t limit, uint64_t freeram, uint64_t totalram);
 /* boot_ms: milliseconds since popinit started */
 uint64_t boot_ms(const struct boot *b);
 

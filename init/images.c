@@ -299,6 +299,7 @@ boot_images(struct boot *b, bool devices, struct image_stats *st)
 		free(names);
 		return 0;
 	}
+	boot_room_raise(b);
 	struct error why = { 0 };
 	/* the files of rootfs are consumed: their RAM back as they are */
 	struct unpacker *u = unpacker_new(b->target, (b->o.timing ? UNPACK_TIMING : 0) | (devices ? 0 : UNPACK_RELEASE),

@@ -219,6 +219,7 @@ boot_main(int argc, char **argv, char **envp)
 		log_warn("going on without modules");
 	boot_slots(b);
 	boot_unpack(b, true);
+	boot_room_restore(b);
 	sync();
 
 	if (init_replaced(b))

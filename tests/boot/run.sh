@@ -117,6 +117,52 @@ L
 		'!@@MOUNT /run ' '!@@MOUNT /sys ' '!@@MOUNT /dev '
 fi
 
+# rootfs's size limit (tmpfs's default: half the RAM managed when the
+# kernel mounts it) raised for the unpack, then put back: at 256 MiB a tree
+# of 140 MB (zeros, zstd: the initrd stays small) is above the kernel's
+# limit (its own unpack of the same image fails, the scenario's oracle) and
+# below the RAM; popinit unpacks it and leaves the limit at what it holds.
+# 250 MB is above the RAM less popinit's reserve: "No space left on
+# device", said, never the OOM killer's panic.  A small tree: the old
+# limit back, as /proc/self/mounts shows it to the payload.
+if want_s rootfs-room; then
+	head -c 10000000 /dev/zero > "$w/zeros"
+	printf 'one\n' > "$w/x1"
+	for t in 14 25; do
+		{ echo "dir /sbin 0755 0 0"; echo "file /sbin/init $w/payload 0755 0 0"; echo "dir /etc 0755 0 0"
+		  echo "file /etc/x $w/x1 0644 0 0"; echo "file /etc/payload.files $w/files 0644 0 0"; echo "dir /data 0755 0 0"
+		  for i in $(seq 1 $t); do echo "file /data/z$i $w/zeros 0644 0 0"; done; } > "$w/room$t.list"
+		"$p" mkimage -t 100000 -c zstd -o "$w/room$t.img" - < "$w/room$t.list"
+	done
+	# the kernel's own unpack of the 140 MB tree at 256 MiB
+	cp "$w/room14.img" "$w/rootfs-room-kernel.initrd"
+	boot rootfs-room-kernel "" -m 256
+	expect rootfs-room-kernel 'Initramfs unpacking failed: write error' '!@@FILE /etc/x=one$'
+	base rootfs-room "file /initramfs.d/10-room.img $w/room14.img 0644 0 0"
+	boot rootfs-room "" -m 256
+	expect rootfs-room '^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@FILE /etc/x=one$' \
+		'popinit: rootfs: size limit 13[6-9][0-9]{3} KB, what the images left in it \(the kernel.s: [0-9]+ KB\)$' \
+		'!popinit: (fatal|error|warning)'
+	k=$(sed -n 's/.*popinit: rootfs: size limit \([0-9]*\) KB, what the images left.*/\1/p' "$w/rootfs-room.txt")
+	cp "$w/rootfs-room.txt" "$w/rootfs-room-mountopt.txt"
+	expect rootfs-room-mountopt "^@@MOUNTOPT / rw,size=${k:-none}k"
+	base rootfs-room-full "file /initramfs.d/10-room.img $w/room25.img 0644 0 0"
+	boot rootfs-room-full "" -m 256
+	expect rootfs-room-full 'popinit: fatal: /initramfs.d/10-room.img: write error \(data/z[0-9]+: No space left on device\)' \
+		'!Out of memory' '!@@PAYLOAD'
+	img payload-room.img <<L
+dir /sbin 0755 0 0
+file /sbin/init $w/payload 0755 0 0
+L
+	base rootfs-room-back "file /initramfs.d/10-payload.img $w/payload-room.img 0644 0 0"
+	boot rootfs-room-back ""
+	expect rootfs-room-back '^@@PAYLOAD pid=1 argv0=/sbin/init ' \
+		'popinit: rootfs: size limit back to [0-9]+ KB \([0-9]+ KB for the unpack\)$'
+	k=$(sed -n 's/.*popinit: rootfs: size limit back to \([0-9]*\) KB.*/\1/p' "$w/rootfs-room-back.txt")
+	cp "$w/rootfs-room-back.txt" "$w/rootfs-room-back-mountopt.txt"
+	expect rootfs-room-back-mountopt "^@@MOUNTOPT / rw,size=${k:-none}k"
+fi
+
 # 2. an image replaces /init: exec'd with popinit's own argv and envp
 if want_s replaced-init; then
 	img init.img <<L
