@@ -4,6 +4,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -102,7 +103,8 @@ boot_umounts(struct boot *b)
  * a codec that needs more than the reserve, may meet the OOM killer
  * instead of "No space left on device".  A ramfs (root= given) has no
  * limit, a target other than rootfs (root=tmpfs) the size its rootflags
- * give. */
+ * give, a / that is not the kernel's rootfs (a container's) the size
+ * someone chose. */
 #define ROOM_RESERVE_MIN (32ull << 20)
 
 uint64_t
@@ -129,6 +131,28 @@ room_get(uint64_t *limit, uint64_t *used)
 	return 0;
 }
 
+/* / is the kernel's rootfs (type "rootfs" in /proc/self/mounts), not a
+ * tmpfs someone chose the size of (a container's root) */
+static bool
+is_rootfs(void)
+{
+	char *buf, *type = NULL;
+	size_t len;
+
+	if (io_slurp("/proc/self/mounts", 1u << 20, &buf, &len) < 0)
+		return false;
+	for (char *line = buf, *next; line < buf + len; line = next) {
+		next = memchr(line, '\n', (size_t)(buf + len - line));
+		next = next ? next + 1 : buf + len;
+		char *sp = memchr(line, ' ', (size_t)(next - line));	/* SOURCE DIR TYPE ... */
+		if (sp && next - sp > 3 && sp[1] == '/' && sp[2] == ' ')
+			type = sp + 3;	/* the last one on / is what is seen there */
+	}
+	bool r = type && !strncmp(type, "rootfs ", 7);
+	free(buf);
+	return r;
+}
+
 static int
 room_set(uint64_t bytes)
 {
@@ -147,7 +171,7 @@ boot_room_raise(struct boot *b)
 	if (b->room_tried)
 		return;
 	b->room_tried = true;
-	if (strcmp(b->target, "/") || room_get(&limit, &used) < 0 || sysinfo(&si) < 0)
+	if (strcmp(b->target, "/") || room_get(&limit, &used) < 0 || !is_rootfs() || sysinfo(&si) < 0)
 		return;
 	uint64_t unit = si.mem_unit ? si.mem_unit : 1;
 	uint64_t want = boot_room_size(used, limit, (uint64_t)si.freeram * unit, (uint64_t)si.totalram * unit);
