@@ -69,7 +69,7 @@ case $row in
 *"| no crash (stopped: interrupted"*) ok stop-is-recorded ;;
 *)	bad stop-is-recorded "campaign.md's row: '$row'" ;;
 esac
-probe=$(grep '^| probe |' "$work/campaign-total.md" | awk -F'|' '{ gsub(/ /, "", $3); gsub(/ /, "", $5); gsub(/ /, "", $9); print ($3 > 12), $5, $9 }')
+probe=$(grep '^| probe |' "$work/campaign-total.md" | awk -F'|' '{ gsub(/ /, "", $3); gsub(/ /, "", $5); gsub(/ /, "", $9); print ($3 + 0 > 12), $5, $9 }')
 [ "$probe" = "1 3 1" ] && ok stop-counts-its-runs ||
 	bad stop-counts-its-runs "campaign-total.md says '$probe' for probe (more than 12 runs, campaign runs, failed), not '1 3 1'"
 
