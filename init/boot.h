@@ -57,6 +57,10 @@ struct boot {
 	uint64_t room_raised;		/* and during it (bytes; 0: not raised) */
 };
 
+/* statfs(2)'s f_type of rootfs's two kinds (linux/magic.h) */
+#define RAMFS_MAGIC 0x858458f6
+#define TMPFS_MAGIC 0x01021994
+
 /* a failure of the root: fatal, unless another slot may follow */
 #define root_fail(b, ...) log_msg((b)->root_may_fail ? LOG_WARN : LOG_FATAL, __VA_ARGS__)
 
@@ -70,11 +74,9 @@ int boot_mounts(struct boot *b);
 void boot_umounts(struct boot *b);
 /* boot_room_raise: rootfs's size limit raised for the images (the RAM free
  * less a reserve), once, before the first; boot_room_restore: back to what
- * it was, or to what the tree holds; boot_room_size: the raised limit in
- * bytes, 0: none */
+ * it was, or to what the tree holds */
 void boot_room_raise(struct boot *b);
 void boot_room_restore(struct boot *b);
-uint64_t boot_room_size(uint64_t used, uint64_t limit, uint64_t freeram, uint64_t totalram);
 /* boot_ms: milliseconds since popinit started */
 uint64_t boot_ms(const struct boot *b);
 

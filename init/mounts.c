@@ -16,10 +16,6 @@
 #include "../lib/log.h"
 #include "boot.h"
 
-#ifndef TMPFS_MAGIC
-#define TMPFS_MAGIC 0x01021994
-#endif
-
 static const struct {
 	const char *src, *dst, *type;
 	unsigned long flags;
@@ -107,8 +103,9 @@ boot_umounts(struct boot *b)
  * someone chose. */
 #define ROOM_RESERVE_MIN (32ull << 20)
 
-uint64_t
-boot_room_size(uint64_t used, uint64_t limit, uint64_t freeram, uint64_t totalram)
+/* the raised limit in bytes, 0: none above LIMIT */
+static uint64_t
+room_size(uint64_t used, uint64_t limit, uint64_t freeram, uint64_t totalram)
 {
 	uint64_t reserve = totalram / 8 > ROOM_RESERVE_MIN ? totalram / 8 : ROOM_RESERVE_MIN;
 
@@ -174,7 +171,7 @@ boot_room_raise(struct boot *b)
 	if (strcmp(b->target, "/") || room_get(&limit, &used) < 0 || !is_rootfs() || sysinfo(&si) < 0)
 		return;
 	uint64_t unit = si.mem_unit ? si.mem_unit : 1;
-	uint64_t want = boot_room_size(used, limit, (uint64_t)si.freeram * unit, (uint64_t)si.totalram * unit);
+	uint64_t want = room_size(used, limit, (uint64_t)si.freeram * unit, (uint64_t)si.totalram * unit);
 	if (!want)
 		return;
 	if (room_set(want) < 0) {

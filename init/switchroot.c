@@ -20,9 +20,6 @@
 #include "../lib/log.h"
 #include "boot.h"
 
-#define RAMFS_MAGIC 0x858458f6
-#define TMPFS_MAGIC 0x01021994
-
 /* the kernel's list when init= is absent or fails */
 static const char *const fallback[] = { "/sbin/init", "/etc/init", "/bin/init", "/bin/sh" };
 
