@@ -312,7 +312,7 @@ for n in $names; do
 			echo "STOP fuzz/$n: interrupted (libFuzzer exit $rc): $speed, no crash until then$regress"
 		else
 			why=$(grep -m 1 -E 'ERROR: |differs from|runtime error|fuzz_[a-z]*: ' "$d/fuzz.log")
-			echo "FAIL fuzz/$n: ${why:-libFuzzer exit $rc}; input ${art:+${art#$top/}}${art:-none written}, log ${d#$top/}/fuzz.log$regress"
+			echo "FAIL fuzz/$n: ${why:-libFuzzer exit $rc}; input ${art:-none written}, log ${d#$top/}/fuzz.log$regress"
 		fi
 		status=1
 	fi
