@@ -162,6 +162,16 @@ L
 	k=$(sed -n 's/.*popinit: rootfs: size limit back to \([0-9]*\) KB.*/\1/p' "$w/rootfs-room-back.txt")
 	cp "$w/rootfs-room-back.txt" "$w/rootfs-room-back-mountopt.txt"
 	expect rootfs-room-back-mountopt "^@@MOUNTOPT / rw,size=${k:-none}k"
+	# only the kernel's rootfs: a tmpfs of 16m moved onto / before popinit
+	# runs (switch_root's way, tests/boot/totmpfs.c) keeps its size
+	musl-gcc -static -Os -Wall $werror -o "$w/totmpfs" "$top/tests/boot/totmpfs.c" || exit 1
+	{ echo "dir /dev 0755 0 0"; echo "nod /dev/console 0600 0 0 c 5 1"; echo "file /init $w/totmpfs 0755 0 0"
+	  echo "file /popinit $p 0755 0 0"; echo "dir /initramfs.d 0755 0 0"
+	  echo "file /initramfs.d/10-payload.img $w/payload-room.img 0644 0 0"; } |
+		"$p" mkimage -t 100000 -o "$w/rootfs-room-not-rootfs.initrd" -
+	boot rootfs-room-not-rootfs ""
+	expect rootfs-room-not-rootfs '^@@TOTMPFS / is a tmpfs of 16m$' '^@@PAYLOAD pid=1 argv0=/sbin/init ' \
+		'^@@MOUNT / tmpfs$' '^@@MOUNTOPT / rw,.*size=16384k' '!popinit: rootfs: size limit' '!@@TOTMPFS failed'
 fi
 
 # 2. an image replaces /init: exec'd with popinit's own argv and envp
