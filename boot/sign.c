@@ -196,15 +196,19 @@ sign_spki(const struct sign_key *k, uint8_t *out)
 
 int
 sign_manifest(char *out, const char *name, uint64_t version, uint64_t size, const uint8_t sha256[32],
-	      const char *kernel, const char *roothash, struct error *why)
+	      const uint8_t *sha384, const char *kernel, const char *roothash, struct error *why)
 {
-	char hex[65];
+	char hex[97];
 	struct sig_manifest m;
 
 	sig_hex(sha256, 32, hex);
 	int n = snprintf(out, SIG_MANIFEST_MAX + 1,
 			 "initsig=1\nname=%s\nversion=%llu\npayload-size=%llu\npayload-sha256=%s\n", name,
 			 (unsigned long long)version, (unsigned long long)size, hex);
+	if (sha384 && n > 0 && n <= SIG_MANIFEST_MAX) {
+		sig_hex(sha384, 48, hex);
+		n += snprintf(out + n, SIG_MANIFEST_MAX + 1 - (size_t)n, "payload-sha384=%s\n", hex);
+	}
 	if (kernel && n > 0 && n <= SIG_MANIFEST_MAX)
 		n += snprintf(out + n, SIG_MANIFEST_MAX + 1 - (size_t)n, "kernel=%s\n", kernel);
 	if (roothash && n > 0 && n <= SIG_MANIFEST_MAX)

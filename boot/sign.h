@@ -29,10 +29,11 @@ struct sign_key {
  * with WHY. */
 int sign_key_load(struct sign_key *k, const uint8_t *data, size_t len, int hash, struct error *why);
 /* sign_manifest: the manifest text into OUT (SIG_MANIFEST_MAX + 1), with
- * KERNEL and ROOTHASH when not NULL; its length, or -1 if a field is
- * invalid (WHY) */
+ * the payload's SHA384, KERNEL and ROOTHASH when not NULL; its length, or
+ * -1 if a field is invalid (WHY) */
 int sign_manifest(char *out, const char *name, uint64_t version, uint64_t size,
-		  const uint8_t sha256[32], const char *kernel, const char *roothash, struct error *why);
+		  const uint8_t sha256[32], const uint8_t *sha384, const char *kernel, const char *roothash,
+		  struct error *why);
 /* sign_record: append K's record for manifest M to OUT (CAP bytes);
  * its length, or -1 */
 int sign_record(const struct sign_key *k, const uint8_t *m, size_t mlen, uint8_t *out, size_t cap,

@@ -1,9 +1,11 @@
 /* cmd_sign.c: popinit sign -k KEY.pem [-k KEY2.pem]... -n NAME -V VERSION
  *                          [-K KERNEL] [-R|--roothash HEX] [-H sha256|sha384]
- *                          [IN [OUT]]
+ *                          [-P sha384] [IN [OUT]]
  *
  * Appends the trailer of a signed image (verify/sig.h) to IN, streaming:
- * the payload is copied and hashed in one pass.  A host tool: left out of
+ * the payload is copied and hashed in one pass.  -P sha384: the manifest
+ * also carries the payload's SHA-384, which a 64-bit CPU without SHA-256
+ * instructions checks instead (verify/sigimage.c).  A host tool: left out of
  * a firmware build (make TOOLS=no).  boot/sign-image does the same with
  * openssl alone, for keys in an HSM or behind PKCS#11.
  */
@@ -29,6 +31,7 @@
 struct sign_opts {
 	const char *keys[SIGN_KEYS_MAX];
 	int n_keys, hash;
+	bool sha384;		/* -P sha384 */
 	const char *name, *kernel, *roothash, *in, *out;
 	uint64_t version;
 	bool have_version;
@@ -50,8 +53,8 @@ sign_args(int argc, char **argv, struct sign_opts *o)
 			i++;
 			break;
 		}
-		if (!strchr("knVKHR", c) || !(v = cmd_optarg(argc, argv, &i))) {
-			if (!strchr("knVKHR", c))
+		if (!strchr("knVKHRP", c) || !(v = cmd_optarg(argc, argv, &i))) {
+			if (!strchr("knVKHRP", c))
 				log_fatal("unknown option: %s", argv[i]);
 			return -1;
 		}
@@ -73,6 +76,12 @@ sign_args(int argc, char **argv, struct sign_opts *o)
 				log_fatal("-H takes sha256 or sha384");
 				return -1;
 			}
+		} else if (c == 'P') {
+			if (strcmp(v, "sha384")) {
+				log_fatal("-P takes sha384");
+				return -1;
+			}
+			o->sha384 = true;
 		} else if (sig_parse_u64(v, strlen(v), &o->version) < 0) {
 			log_fatal("not a version (a decimal number): %s", v);
 			return -1;
@@ -118,13 +127,15 @@ sign_stream(const struct sign_opts *o, struct sign_key *keys, int in, int out)
 	static uint8_t buf[1u << 20];
 	static char manifest[SIG_MANIFEST_MAX + 1];
 	static uint8_t recs[SIG_RECORDS_MAX * SIG_RECORD_MAX];
-	uint8_t hash[32], hdr[SIG_HDR_LEN], foot[SIG_FOOTER_LEN], pad[3] = { 0 };
+	uint8_t hash[32], hash384[48], hdr[SIG_HDR_LEN], foot[SIG_FOOTER_LEN], pad[3] = { 0 };
 	br_sha256_context h;
+	br_sha384_context h384;
 	uint64_t size = 0;
 	struct error why;
 	int r;
 
 	br_sha256_init(&h);
+	br_sha384_init(&h384);
 	for (;;) {
 		ssize_t n = io_read_full(in, buf, sizeof buf);
 		if (n < 0) {
@@ -134,12 +145,16 @@ sign_stream(const struct sign_opts *o, struct sign_key *keys, int in, int out)
 		if (n == 0)
 			break;
 		br_sha256_update(&h, buf, (size_t)n);
+		if (o->sha384)
+			br_sha384_update(&h384, buf, (size_t)n);
 		size += (uint64_t)n;
 		if ((r = io_write_full(out, buf, (size_t)n)) < 0)
 			goto write_err;
 	}
 	br_sha256_out(&h, hash);
-	int mlen = sign_manifest(manifest, o->name, o->version, size, hash, o->kernel, o->roothash, &why);
+	br_sha384_out(&h384, hash384);
+	int mlen = sign_manifest(manifest, o->name, o->version, size, hash, o->sha384 ? hash384 : NULL, o->kernel,
+				 o->roothash, &why);
 	if (mlen < 0) {
 		log_fatal("%s", why.what);
 		return EXIT_USAGE;

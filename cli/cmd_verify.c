@@ -100,9 +100,10 @@ cmd_verify(int argc, char **argv)
 				if (!memcmp(t.key[j].keyid, r->keyid, 32))
 					k = &t.key[j];
 			sig_hex(r->keyid, 8, id);
-			printf("%s: verified: name=%s version=%llu payload %llu bytes%s%s, %s by key %s (%s)\n",
+			printf("%s: verified: name=%s version=%llu payload %llu bytes (%s)%s%s, %s by key %s (%s)\n",
 			       argv[i], si.m.name, (unsigned long long)si.m.version,
-			       (unsigned long long)si.m.payload_size, si.m.kernel[0] ? " kernel=" : "",
+			       (unsigned long long)si.m.payload_size, si.sha384 ? "sha384" : "sha256",
+			       si.m.kernel[0] ? " kernel=" : "",
 			       si.m.kernel, sig_alg_name(r->alg), id, k ? k->src : "?");
 		}
 		sig_image_done(&si);

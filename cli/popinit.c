@@ -25,7 +25,7 @@ static const struct {
 	{ "list", cmd_list, "[-v] IMAGE...                 list what the kernel would create" },
 #ifdef HAVE_TOOLS
 	{ "mkimage", cmd_mkimage, "[-o OUT] [-c CODEC] [-t EPOCH] [-C] LIST   gen_init_cpio list to newc" },
-	{ "sign", cmd_sign, "-k KEY [-k KEY]... -n NAME -V VERSION [-K KERNEL] [-R ROOTHASH] [-H sha256|sha384] [IN [OUT]]   sign an image" },
+	{ "sign", cmd_sign, "-k KEY [-k KEY]... -n NAME -V VERSION [-K KERNEL] [-R ROOTHASH] [-H sha256|sha384] [-P sha384] [IN [OUT]]   sign an image" },
 	{ "timeline", cmd_timeline, "[-o OUT] [-t TITLE] [FILE]   the boot's timings (or a log) as an SVG chart" },
 #endif
 	{ "run", cmd_run, "[--] CMD [ARGS...]           run CMD under a reaping, signal-forwarding PID 1" },

@@ -93,8 +93,8 @@ open_verified(struct boot *b, int fd, const char *label, const char *name, bool 
 		}
 	}
 	if (b->o.timing)
-		log_info("timing %s: verify: trailer %llu ms, signature %llu ms, payload hashed %s %llu ms", label,
-			 ms(si.ns_trailer), ms(si.ns_sig),
+		log_info("timing %s: verify: trailer %llu ms, signature %llu ms, payload hashed (%s) %s %llu ms", label,
+			 ms(si.ns_trailer), ms(si.ns_sig), si.sha384 ? "sha384" : "sha256",
 			 seal ? si.direct ? "into a sealed copy read direct" : "into a sealed copy" : "in place", ms(si.ns_hash));
 	sig_image_done(&si);
 	return m < 0 ? -1 : m;

@@ -400,7 +400,7 @@ for u in "probe|probe FILE..." "run|run [--] CMD [ARGS...]" "switch-root|switch-
 	 "bless x|bless" "slot -x|slot [-d DISK] [-n NAME] [-a SLOT [-t TRIES]|-u SLOT|-g|-r]" \
 	 "modprobe -v|modprobe [-n] [-v] [-q] [-a] [-b] [-d ROOT] [-S VERSION] NAME [PARAM...]" \
 	 "mkimage|mkimage [-o OUT] [-c CODEC] [-t EPOCH] [-C] LIST" \
-	 "sign -n x|sign -k KEY [-k KEY]... -n NAME -V VERSION [-K KERNEL] [-R ROOTHASH] [-H sha256|sha384] [IN [OUT]]"; do
+	 "sign -n x|sign -k KEY [-k KEY]... -n NAME -V VERSION [-K KERNEL] [-R ROOTHASH] [-H sha256|sha384] [-P sha384] [IN [OUT]]"; do
 	args=${u%%|*} want="popinit: fatal: usage: popinit ${u#*|}"
 	# (word splitting of ARGS intended)
 	# shellcheck disable=SC2086

@@ -125,6 +125,26 @@ if "$p" list rh-rsa.img | grep -q "^#   roothash=$rh\$"; then pass list/shows-ro
 else fail list/shows-roothash "$("$p" list rh-rsa.img | grep '^#' | tr '\n' ' ')"; fi
 no sign/roothash-upper-case-refused 'bad roothash' "$p" sign -k rsa2048.key -n main -V 7 -R "$(echo "$rh" | tr a-f A-F)" pay.zst rh-bad.img
 no sign/roothash-odd-refused 'bad roothash' "$p" sign -k rsa2048.key -n main -V 7 -R "${rh}0" pay.zst rh-bad.img
+# the payload's SHA-384 too (-P sha384), after its SHA-256: the same
+# bytes from popinit sign and sign-image, the digest openssl's
+"$p" sign -k rsa2048.key -n main -V 7 -P sha384 pay.zst p384.img
+"$si" -k rsa2048.key -n main -V 7 -P sha384 pay.zst p384-sh.img
+if cmp -s p384.img p384-sh.img; then pass format/sha384-sign-image-identical
+else fail format/sha384-sign-image-identical "$(cmp p384.img p384-sh.img 2>&1)"; fi
+d384=$(openssl dgst -sha384 -r pay.zst | cut -c1-96)
+if "$p" list p384.img | grep -A1 '^#   payload-sha256=' | grep -q "^#   payload-sha384=$d384\$"; then
+	pass format/sha384-openssl-digest
+else fail format/sha384-openssl-digest "$("$p" list p384.img | grep '^#' | tr '\n' ' ')"; fi
+no sign/sha384-only-P 'P takes sha384' "$p" sign -k rsa2048.key -n main -V 7 -P sha512 pay.zst p512.img
+# which one is checked: SHA-256 where the CPU has its instructions (this
+# host's SHA-NI), else SHA-384 (64-bit); the verifier says which
+grep -qw sha_ni /proc/cpuinfo && native=sha256 || native=sha384
+if "$p" verify -k rsa2048.pub p384.img 2>&1 | grep -q "bytes ($native), rsa-sha256 by key"; then
+	pass verify/sha384-where-faster
+else fail verify/sha384-where-faster "wanted $native: $("$p" verify -k rsa2048.pub p384.img 2>&1)"; fi
+if "$p" verify -k rsa2048.pub rsa2048.img 2>&1 | grep -q 'bytes (sha256), rsa-sha256 by key'; then
+	pass verify/sha256-without-sha384
+else fail verify/sha256-without-sha384 "$("$p" verify -k rsa2048.pub rsa2048.img 2>&1)"; fi
 "$si" -k ec384.key -k ec256.trad.key -n main -V 7 -K 6.1.0-test pay.zst sh-ec.img
 ok format/sign-image-ecdsa "$p" verify -k ec384.crt -K 6.1.0-test sh-ec.img
 ok format/sign-image-ecdsa-second "$p" verify -k ec256.pub -K 6.1.0-test sh-ec.img
@@ -322,6 +342,19 @@ if kind == 'missing-hash': lines.pop()
 if kind == 'dot-name': lines[1] = 'name=..'
 if kind == 'space': lines[2] = 'version= 7'
 if kind == 'after-kernel': lines += ['kernel=6.1', 'name=x']
+h384 = hashlib.sha384(pay).hexdigest()
+if kind == 'sha384': lines += ['payload-sha384=' + h384]
+if kind == 'sha384-wrong': lines += ['payload-sha384=' + hashlib.sha384(pay + b'x').hexdigest()]
+if kind == 'sha384-tail-wrong': lines += ['payload-sha384=' + h384[:64] + hashlib.sha384(pay + b'x').hexdigest()[64:]]
+if kind == 'sha256-wrong': lines[4] = 'payload-sha256=' + hashlib.sha256(pay + b'x').hexdigest(); lines += ['payload-sha384=' + h384]
+if kind == 'sha384-kernel-roothash': lines += ['payload-sha384=' + h384, 'kernel=6.1.0-test', 'roothash=' + hashlib.sha256(b'a root').hexdigest()]
+if kind == 'sha384-upper': lines += ['payload-sha384=' + h384.upper()]
+if kind == 'sha384-short': lines += ['payload-sha384=' + h384[:94]]
+if kind == 'sha384-long': lines += ['payload-sha384=' + h384 + '00']
+if kind == 'sha384-first': lines[4:5] = ['payload-sha384=' + h384, lines[4]]
+if kind == 'sha384-alone': lines[4] = 'payload-sha384=' + h384
+if kind == 'sha384-twice': lines += ['payload-sha384=' + h384] * 2
+if kind == 'sha384-after-kernel': lines += ['kernel=6.1.0-test', 'payload-sha384=' + h384]
 rh = hashlib.sha256(b'a root').hexdigest()
 if kind == 'roothash': lines += ['roothash=' + rh]
 if kind == 'kernel-roothash': lines += ['kernel=6.1.0-test', 'roothash=' + rh]
@@ -343,15 +376,48 @@ open(out, 'wb').write(pay + b'\0' * ((-len(pay)) % 4) + hdr + b'popinit.sig\0\0\
 PY
 python3 craft.py pay.zst ec256.key crafted-ok.img ok
 ok manifest/crafted-accepted "$p" verify -k ec256.pub crafted-ok.img
-for kind in roothash kernel-roothash; do
+for kind in roothash kernel-roothash sha384 sha384-kernel-roothash; do
 	python3 craft.py pay.zst ec256.key "crafted-$kind.img" "$kind"
 	ok "manifest/crafted-$kind-accepted" "$p" verify -k ec256.pub -K 6.1.0-test "crafted-$kind.img"
 done
 for kind in upper-hex leading-zero unknown-key repeated-name missing-hash dot-name space after-kernel crlf wrong-size \
-	roothash-kernel roothash-upper roothash-odd roothash-long roothash-empty roothash-twice; do
+	roothash-kernel roothash-upper roothash-odd roothash-long roothash-empty roothash-twice \
+	sha384-upper sha384-short sha384-long sha384-first sha384-alone sha384-twice sha384-after-kernel; do
 	python3 craft.py pay.zst ec256.key "crafted-$kind.img" "$kind"
 	no "manifest/strict-$kind" 'manifest|payload size' "$p" verify -k ec256.pub "crafted-$kind.img"
 done
+
+# each digest checked where it is the one chosen: one of the two wrong
+# (the signer's fault, still signed) is refused where that one is checked
+python3 craft.py pay.zst ec256.key crafted-sha384-wrong.img sha384-wrong
+python3 craft.py pay.zst ec256.key crafted-sha256-wrong.img sha256-wrong
+if [ $native = sha256 ]; then
+	ok verify/native-checks-sha256-only "$p" verify -k ec256.pub crafted-sha384-wrong.img
+	no verify/native-refuses-sha256-wrong 'payload hash mismatch \(sha256, ' "$p" verify -k ec256.pub crafted-sha256-wrong.img
+else
+	ok verify/native-checks-sha384-only "$p" verify -k ec256.pub crafted-sha256-wrong.img
+	no verify/native-refuses-sha384-wrong 'payload hash mismatch \(sha384, ' "$p" verify -k ec256.pub crafted-sha384-wrong.img
+fi
+if [ -z "${POPINIT_SAN:-}" ] && command -v qemu-x86_64 > /dev/null; then
+	# qemu64: no SHA-256 instructions, so the SHA-384, through the
+	# mapping (verify), into the sealed copy (unpack -k)
+	no nosha/refuses-sha384-wrong 'payload hash mismatch \(sha384, ' qemu-x86_64 -cpu qemu64 "$p" verify -k ec256.pub crafted-sha384-wrong.img
+	# all 48 bytes compared: the first 32 right, the last 16 not
+	python3 craft.py pay.zst ec256.key crafted-sha384-tail.img sha384-tail-wrong
+	no nosha/refuses-sha384-tail-wrong 'payload hash mismatch \(sha384, ' qemu-x86_64 -cpu qemu64 "$p" verify -k ec256.pub crafted-sha384-tail.img
+	ok nosha/checks-sha384-only qemu-x86_64 -cpu qemu64 "$p" verify -k ec256.pub crafted-sha256-wrong.img
+	if qemu-x86_64 -cpu qemu64 "$p" verify -k rsa2048.pub p384.img 2>&1 | grep -q 'bytes (sha384), rsa-sha256 by key'; then
+		pass nosha/sha384-chosen
+	else fail nosha/sha384-chosen "$(qemu-x86_64 -cpu qemu64 "$p" verify -k rsa2048.pub p384.img 2>&1)"; fi
+	mkdir -p u-384 u-384-ref
+	ok nosha/unpack-sha384 qemu-x86_64 -cpu qemu64 "$p" unpack -k ec256.pub --root u-384 crafted-sha256-wrong.img
+	if cmp -s u-384/blob tree/blob && cmp -s u-384/etc/hello tree/hello; then pass nosha/unpack-sha384-tree
+	else fail nosha/unpack-sha384-tree "$(ls -lR u-384 | tr '\n' ' ')"; fi
+	no nosha/unpack-refuses-sha384-wrong 'payload hash mismatch \(sha384, ' \
+		qemu-x86_64 -cpu qemu64 "$p" unpack -k ec256.pub --root u-384-ref crafted-sha384-wrong.img
+	if [ -z "$(ls -A u-384-ref)" ]; then pass nosha/refused-sha384-tree-empty
+	else fail nosha/refused-sha384-tree-empty "$(ls u-384-ref)"; fi
+fi
 
 # a refused image: nothing written by unpack -k
 mkdir -p u-ref

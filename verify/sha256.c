@@ -111,6 +111,12 @@ static bool have_sha(void) { return false; }
 static void blocks(uint32_t s[8], const uint8_t *p, size_t n) { (void)s; (void)p; (void)n; }
 #endif
 
+bool
+sha256_hw(void)
+{
+	return have_sha();
+}
+
 void
 sha256_init(struct sha256 *h)
 {

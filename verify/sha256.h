@@ -21,6 +21,8 @@ struct sha256 {
 	br_sha256_context br;		/* or BearSSL's */
 };
 
+/* the CPU has SHA-256 instructions, and this build uses them */
+bool sha256_hw(void);
 void sha256_init(struct sha256 *h);
 void sha256_update(struct sha256 *h, const void *data, size_t n);
 void sha256_out(struct sha256 *h, uint8_t out[32]);

@@ -247,9 +247,9 @@ sig_parse_trailer(const uint8_t *tail, size_t len, uint64_t end, struct sig_trai
 	return parse_records(t->manifest + m, s, t->header_off + SIG_HDR_LEN + m, t, why);
 }
 
-/* the manifest's lines, in this order; the last two are optional */
+/* the manifest's lines, in this order; the last three are optional */
 static const char *const mkeys[] = { "initsig", "name", "version", "payload-size", "payload-sha256",
-				     "kernel", "roothash" };
+				     "payload-sha384", "kernel", "roothash" };
 #define MKEYS_REQUIRED 5
 
 int
@@ -296,13 +296,17 @@ sig_parse_manifest(const uint8_t *p, size_t len, struct sig_manifest *m, struct 
 			bad = vl != 64 || sig_unhex(v, 32, m->sha256) < 0;
 			break;
 		case 5:
+			bad = vl != 96 || sig_unhex(v, 48, m->sha384) < 0;
+			m->has_sha384 = !bad;
+			break;
+		case 6:
 			bad = vl == 0 || vl > SIG_NAME_MAX;
 			for (size_t j = 0; !bad && j < vl; j++)
 				bad = v[j] <= ' ' || v[j] > '~';
 			if (!bad)
 				memcpy(m->kernel, v, vl);
 			break;
-		case 6:
+		case 7:
 			bad = vl < 2 || vl > SIG_ROOTHASH_MAX || vl % 2 || strspn(v, "0123456789abcdef") < vl;
 			if (!bad)
 				memcpy(m->roothash, v, vl);

@@ -18,6 +18,9 @@
  *                 version=N            decimal u64, no leading zero
  *                 payload-size=P       decimal, no leading zero
  *                 payload-sha256=H     64 lower-case hex digits
+ *                 payload-sha384=H     optional: 96 lower-case hex digits,
+ *                                      checked instead of the SHA-256 where
+ *                                      it is the faster (sigimage.c)
  *                 kernel=RELEASE       optional: binds to uname -r
  *                 roothash=HEX         optional: the dm-verity root hash the
  *                                      root file system must have (2-128
@@ -71,6 +74,8 @@ struct sig_manifest {
 	uint64_t version;
 	uint64_t payload_size;
 	uint8_t sha256[32];
+	uint8_t sha384[48];
+	bool has_sha384;
 	char kernel[SIG_NAME_MAX + 1];	/* "" when not bound */
 	char roothash[SIG_ROOTHASH_MAX + 1];	/* "" when none */
 };

@@ -34,6 +34,7 @@ struct sig_image {
 	 * signature checked, the payload copied and hashed */
 	uint64_t ns_trailer, ns_sig, ns_hash;
 	bool direct;			/* the copy read with O_DIRECT */
+	bool sha384;			/* the manifest's SHA-384 checked, not its SHA-256 */
 };
 
 int sig_image_read(int fd, struct sig_image *si, struct error *why);

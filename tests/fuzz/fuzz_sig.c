@@ -6,7 +6,8 @@
  * intake (sig_image_open: NUL tail, pad, sealed copy, hash) from a memfd;
  * then through the key and list parsers as if it were a key file.
  * Invariant checked: an accepted image's sealed copy holds exactly
- * payload-size bytes whose SHA-256 is the manifest's.
+ * payload-size bytes whose SHA-256 (or SHA-384, the one checked) is the
+ * manifest's.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,12 +67,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (s >= 0) {
 			static uint8_t copy[1 << 16];
 			ssize_t n = pread(s, copy, sizeof copy, 0);
-			uint8_t h[32];
-			br_sha256_context c;
-			br_sha256_init(&c);
-			br_sha256_update(&c, copy, n > 0 ? (size_t)n : 0);
-			br_sha256_out(&c, h);
-			if (n < 0 || (uint64_t)n != si.m.payload_size || memcmp(h, si.m.sha256, 32))
+			/* the digest checked: SHA-384 where it was chosen */
+			uint8_t h[48];
+			const br_hash_class *hc = si.sha384 ? &br_sha384_vtable : &br_sha256_vtable;
+			br_hash_compat_context c;
+			hc->init(&c.vtable);
+			hc->update(&c.vtable, copy, n > 0 ? (size_t)n : 0);
+			hc->out(&c.vtable, h);
+			if (n < 0 || (uint64_t)n != si.m.payload_size ||
+			    memcmp(h, si.sha384 ? si.m.sha384 : si.m.sha256, si.sha384 ? 48 : 32))
 				abort();
 			close(s);
 		}

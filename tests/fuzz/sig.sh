@@ -38,7 +38,7 @@ if ! $cc -std=c11 -g -O1 -D_GNU_SOURCE -Wall $werror -Wextra -Wno-missing-protot
 fi
 
 # seeds: signed images (EC and RSA records, a kernel binding, a root
-# hash, a NUL tail)
+# hash, the payload's SHA-384, a NUL tail)
 # and their trailers alone; the trusted key is the EC one
 if [ ! -f "$out/ec.pub" ]; then
 	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$out/ec.key" 2>/dev/null &&
@@ -51,7 +51,8 @@ printf 'dir /etc 0755 0 0\n' > "$out/list"
 "$p" mkimage -t 1 -c gzip -o "$out/pay.gz" "$out/list" &&
 "$p" sign -k "$out/ec.key" -n main -V 1 "$out/pay.gz" "$out/seeds/ec" &&
 "$p" sign -k "$out/rsa.key" -k "$out/ec.key" -n fw -V 99 -K 6.1.0 "$out/pay.gz" "$out/seeds/two" &&
-"$p" sign -k "$out/ec.key" -n main -V 2 -K 6.1.0 -R "$(printf r | sha256sum | cut -c1-64)" "$out/pay.gz" "$out/seeds/roothash" ||
+"$p" sign -k "$out/ec.key" -n main -V 2 -K 6.1.0 -R "$(printf r | sha256sum | cut -c1-64)" "$out/pay.gz" "$out/seeds/roothash" &&
+"$p" sign -k "$out/ec.key" -n main -V 3 -P sha384 "$out/pay.gz" "$out/seeds/sha384" ||
 	{ echo "FAIL fuzz/sig: could not sign the seeds"; exit 1; }
 { cat "$out/seeds/ec"; head -c 100 /dev/zero; } > "$out/seeds/tail"
 tail -c 600 "$out/seeds/two" > "$out/seeds/trailer"
