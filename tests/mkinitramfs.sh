@@ -234,6 +234,17 @@ check signed "$(cat "$w/verify.out" "$w/signed.err" | head -n 2)" \
 	cmp -s "$w/k.pub" "$w/xs/etc/popinit/keys/k.pub"
 grep -q 'verified: name=10-modules version=1700000000 ' "$w/verify.out" && pass signed-verifies ||
 	fail signed-verifies "$(head -n 1 "$w/verify.out")"
+# -P sha384: the images' manifests carry the payload's SHA-384 too
+"$G" -M -m virtio_blk -c gzip -k "$w/k.pem" -P sha384 -b "$top/build/kernel" -o "$w/signed384.img" "$kver" 2> "$w/signed384.err"
+rm -rf "$w/xs384"; mkdir -p "$w/xs384"
+"$p" unpack --root "$w/xs384" "$w/signed384.img"
+m=$w/xs384/initramfs.d/10-modules.img
+size=$("$p" list "$m" 2> /dev/null | sed -n 's/^#   payload-size=//p')
+want=$(head -c "${size:-0}" "$m" 2> /dev/null | openssl dgst -sha384 -r | cut -c1-96)
+if [ -n "$size" ] && "$p" list "$m" | grep -q "^#   payload-sha384=$want\$" &&
+   "$p" verify -k "$w/k.pub" -N "$m" > /dev/null 2>&1; then
+	pass signed-sha384
+else fail signed-sha384 "$(cat "$w/signed384.err" | head -n 2)"; fi
 
 # builtin: the list form in the small kernel (no modules: -N), an image
 # bringing the payload as /sbin/init; the kernel execs popinit from its
