@@ -229,18 +229,15 @@ sign_record(const struct sign_key *k, const uint8_t *m, size_t mlen, uint8_t *ou
 	size_t slen;
 	bool sha384 = k->alg == SIG_ECDSA_SHA384 || k->alg == SIG_RSA_SHA384;
 	const br_hash_class *hc = sha384 ? &br_sha384_vtable : &br_sha256_vtable;
-	br_hash_compat_context hctx;
+	size_t hlen = sig_digest(sha384, m, mlen, hash);
 
-	hc->init(&hctx.vtable);
-	hc->update(&hctx.vtable, m, mlen);
-	hc->out(&hctx.vtable, hash);
 	if (k->type == SIG_KEY_EC) {
 		slen = br_ecdsa_i31_sign_asn1(&br_ec_prime_i31, hc, hash, br_skey_decoder_get_ec(&k->dc), sig);
 	} else {
 		const br_rsa_private_key *sk = br_skey_decoder_get_rsa(&k->dc);
 		slen = (sk->n_bitlen + 7) / 8;
-		if (!br_rsa_i31_pkcs1_sign(sha384 ? BR_HASH_OID_SHA384 : BR_HASH_OID_SHA256, hash,
-					   sha384 ? 48 : 32, sk, sig))
+		if (!br_rsa_i31_pkcs1_sign(sha384 ? BR_HASH_OID_SHA384 : BR_HASH_OID_SHA256, hash, hlen, sk,
+					   sig))
 			slen = 0;
 	}
 	if (slen == 0)

@@ -135,7 +135,8 @@ sign_stream(const struct sign_opts *o, struct sign_key *keys, int in, int out)
 	int r;
 
 	br_sha256_init(&h);
-	br_sha384_init(&h384);
+	if (o->sha384)
+		br_sha384_init(&h384);
 	for (;;) {
 		ssize_t n = io_read_full(in, buf, sizeof buf);
 		if (n < 0) {
@@ -152,7 +153,8 @@ sign_stream(const struct sign_opts *o, struct sign_key *keys, int in, int out)
 			goto write_err;
 	}
 	br_sha256_out(&h, hash);
-	br_sha384_out(&h384, hash384);
+	if (o->sha384)
+		br_sha384_out(&h384, hash384);
 	int mlen = sign_manifest(manifest, o->name, o->version, size, hash, o->sha384 ? hash384 : NULL, o->kernel,
 				 o->roothash, &why);
 	if (mlen < 0) {

@@ -67,6 +67,18 @@ hexval(char c)
 	return -1;
 }
 
+size_t
+sig_digest(bool sha384, const void *m, size_t mlen, uint8_t out[48])
+{
+	const br_hash_class *hc = sha384 ? &br_sha384_vtable : &br_sha256_vtable;
+	br_hash_compat_context c;
+
+	hc->init(&c.vtable);
+	hc->update(&c.vtable, m, mlen);
+	hc->out(&c.vtable, out);
+	return sha384 ? 48 : 32;
+}
+
 int
 sig_unhex(const char *s, size_t n, uint8_t *out)
 {
@@ -348,19 +360,7 @@ check(const struct sig_key *k, const struct sig_record *r, const uint8_t *m, siz
 	size_t hlen;
 	bool sha384 = r->alg == SIG_ECDSA_SHA384 || r->alg == SIG_RSA_SHA384;
 
-	if (sha384) {
-		br_sha384_context c;
-		br_sha384_init(&c);
-		br_sha384_update(&c, m, mlen);
-		br_sha384_out(&c, hash);
-		hlen = 48;
-	} else {
-		br_sha256_context c;
-		br_sha256_init(&c);
-		br_sha256_update(&c, m, mlen);
-		br_sha256_out(&c, hash);
-		hlen = 32;
-	}
+	hlen = sig_digest(sha384, m, mlen, hash);
 	if (k->type == SIG_KEY_EC) {
 		br_ec_public_key pk = { k->curve, (unsigned char *)k->q, k->qlen };
 		/* P-256 on a 32-bit CPU: BearSSL's code for that curve in

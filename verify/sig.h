@@ -128,6 +128,8 @@ int sig_fail(struct error *why, uint64_t offset, const char *fmt, ...)
 const char *sig_alg_name(enum sig_alg alg);
 void sig_hex(const uint8_t *b, size_t n, char *out);	/* OUT gets 2n+1 */
 int sig_unhex(const char *s, size_t n, uint8_t *out);	/* lower case only */
+/* sig_digest: M's SHA-384 (SHA384) or SHA-256 into OUT; its length */
+size_t sig_digest(bool sha384, const void *m, size_t mlen, uint8_t out[48]);
 
 /* sig_make_header: the 124-byte cpio header for a body of BODY bytes */
 void sig_make_header(uint8_t hdr[SIG_HDR_LEN], uint32_t body);
