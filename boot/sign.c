@@ -227,7 +227,7 @@ sign_record(const struct sign_key *k, const uint8_t *m, size_t mlen, uint8_t *ou
 {
 	uint8_t hash[48], sig[SIG_LEN_MAX];
 	size_t slen;
-	bool sha384 = k->alg == SIG_ECDSA_SHA384 || k->alg == SIG_RSA_SHA384;
+	bool sha384 = sig_alg_sha384(k->alg);
 	const br_hash_class *hc = sha384 ? &br_sha384_vtable : &br_sha256_vtable;
 	size_t hlen = sig_digest(sha384, m, mlen, hash);
 

@@ -357,10 +357,9 @@ static bool
 check(const struct sig_key *k, const struct sig_record *r, const uint8_t *m, size_t mlen)
 {
 	uint8_t hash[48], rhash[48];
-	size_t hlen;
-	bool sha384 = r->alg == SIG_ECDSA_SHA384 || r->alg == SIG_RSA_SHA384;
+	bool sha384 = sig_alg_sha384(r->alg);
+	size_t hlen = sig_digest(sha384, m, mlen, hash);
 
-	hlen = sig_digest(sha384, m, mlen, hash);
 	if (k->type == SIG_KEY_EC) {
 		br_ec_public_key pk = { k->curve, (unsigned char *)k->q, k->qlen };
 		/* P-256 on a 32-bit CPU: BearSSL's code for that curve in

@@ -126,6 +126,12 @@ struct sig_trailer {
 int sig_fail(struct error *why, uint64_t offset, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 const char *sig_alg_name(enum sig_alg alg);
+/* sig_alg_sha384: does ALG sign the manifest's SHA-384 (else its SHA-256)? */
+static inline bool
+sig_alg_sha384(enum sig_alg alg)
+{
+	return alg == SIG_ECDSA_SHA384 || alg == SIG_RSA_SHA384;
+}
 void sig_hex(const uint8_t *b, size_t n, char *out);	/* OUT gets 2n+1 */
 int sig_unhex(const char *s, size_t n, uint8_t *out);	/* lower case only */
 /* sig_digest: M's SHA-384 (SHA384) or SHA-256 into OUT; its length */
