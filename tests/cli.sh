@@ -201,6 +201,33 @@ for r in acl sgid pre; do
 	if [ $rc -eq 0 ] && [ "$got" = "$want" ] && [ "$lg" = "0 0" ]; then pass "unpack/owner-mode-$r-root"
 	else fail "unpack/owner-mode-$r-root" "rc=$rc got '$got' symlink '$lg', want '$want' and '0 0'"; fi
 done
+# a usrmerge image over an earlier image's lib/: its lib -> usr/lib finds
+# a directory, whose rmdir fails when it is not empty (kept, the symlink
+# not made, as in the kernel): nothing changed, the new objects after it
+# are still known new (no chown, no chmod); when the rmdir succeeds, what
+# a name resolves to may have changed: every later object is chowned and
+# chmodded (unpack/sink_fs.c, clean_path)
+cat > merged.list <<L
+slink /lib usr/lib 0777 0 0
+dir /usr 0755 0 0
+dir /usr/lib 0755 0 0
+file /usr/lib/f $w/src/a 0644 0 0
+dir /usr/bin 0755 0 0
+file /usr/bin/g $w/src/a 0755 0 0
+L
+"$p" mkimage -t 1 -o merged.cpio merged.list
+for r in kept removed; do
+	rm -rf "um-$r" && mkdir -p "um-$r/lib"
+	[ $r = kept ] && mkdir "um-$r/lib/modules"
+	"$p" unpack --root "um-$r" -t -j1 merged.cpio 2> "um-$r.err"; rc=$?
+	case $r in kept) c='chown 1' l=directory ;; removed) c='chown 6 chmod 5' l='symbolic link' ;; esac
+	got=$(cd "um-$r" && stat -c '%n %a %u %g' usr usr/lib usr/lib/f usr/bin usr/bin/g | tr '\n' ' ')
+	if [ $rc -eq 0 ] && [ "$got" = "usr 755 0 0 usr/lib 755 0 0 usr/lib/f 644 0 0 usr/bin 755 0 0 usr/bin/g 755 0 0 " ] &&
+		[ "$(stat -c %F "um-$r/lib")" = "$l" ] &&
+		grep -qE "^popinit: timing merged.cpio: calls: read [0-9]+, lstat 1 open 2 $c write 2 utimes 6 close 2 mkdir 3 symlink 2 unlink 1;" "um-$r.err"; then
+		pass "unpack/lib-symlink-over-dir-$r"
+	else fail "unpack/lib-symlink-over-dir-$r" "rc=$rc got '$got' lib $(stat -c %F "um-$r/lib") $(cat "um-$r.err")"; fi
+done
 printf 'garbage!' > junk.img
 rm -rf tj && mkdir tj
 "$p" unpack --root tj -t -j1 junk.img 2> tj.err; rc=$?

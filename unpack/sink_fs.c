@@ -43,9 +43,9 @@
  * set-group-ID nor has a default ACL.  An entry for a directory that was
  * already there leaves a plain one plain, unless it makes it set-group-ID
  * (old_dir).  What could change a plain directory or what a name of one
- * resolves to, a removal or such a chmod (by any name: another spelling
- * of a plain one, the root), makes every directory unknown again, for
- * the rest of the sink's life.
+ * resolves to, a removal that succeeds or such a chmod (by any name:
+ * another spelling of a plain one, the root), makes every directory
+ * unknown again, for the rest of the sink's life.
  * At the end of an image the directories it made are forgotten with their
  * mtimes (the boot may mount something on one before the next image). */
 struct dir_mtime {
@@ -246,11 +246,11 @@ clean_path(struct sink_fs *s, const char *name, uint32_t fmode)
 	if (!((st.st_mode ^ fmode) & S_IFMT))
 		return 0;
 	CALL(s, SC_UNLINK);
-	s->forget = true;
-	if (S_ISDIR(st.st_mode))
-		(void)rmdir(name);	/* fails when not empty: kept */
-	else
-		(void)unlink(name);
+	/* a directory that is not empty is kept: that failure changes
+	 * nothing (a usrmerge image's lib -> usr/lib over an earlier
+	 * image's lib/modules: its entries are still known new) */
+	if ((S_ISDIR(st.st_mode) ? rmdir(name) : unlink(name)) == 0)
+		s->forget = true;
 	return -1;
 }
 

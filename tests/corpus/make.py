@@ -779,6 +779,12 @@ def _():
                L('b', 'sg'), F('b/g', 'x'), D('b/e', 0o755))
 
 
+@case('plain-dirs-removal-fails', 'B23, B26: a symlink over a non-empty new dir: rmdir fails, the dir kept, new objects in it')
+def _():
+    return cat(D('sg', 0o2775, gid=5), D('b', 0o755), F('b/f', 'x'), L('b', 'sg'), F('b/g', 'x', 0o640),
+               D('b/e', 0o750), F('b/e/h', 'y', 0o600), L('b/l', 'g'))
+
+
 @case('uid-gid-ffffffff', 'B26: uid/gid 0xFFFFFFFF mean "unchanged" for every type')
 def _():
     return cat(F('f', 'x', uid=0xFFFFFFFF, gid=0xFFFFFFFF), D('d', uid=0xFFFFFFFF, gid=5),
