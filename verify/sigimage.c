@@ -17,6 +17,7 @@
  * No decoder ever sees a byte of the image before step 5.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -173,10 +174,47 @@ check_frame(const struct sig_image *si, struct error *why)
 	return 0;
 }
 
+/* The device's reads, on a thread of their own, the hash behind them: the
+ * device fills the next step while the CPU hashes the one before (a DMA,
+ * or under QEMU its I/O thread; one CPU is enough).  DONE: the payload's
+ * bytes read so far; END: no more will be (all read, or ERR). */
+struct ahead {
+	pthread_mutex_t lock;
+	pthread_cond_t moved;
+	uint8_t *p;
+	uint64_t n, span, done;
+	int fd, fl, err;
+	bool end;
+};
+
+static void *
+read_ahead(void *arg)
+{
+	struct ahead *a = arg;
+	int r = 0;
+
+	for (uint64_t off = 0; !r && off < a->n;) {
+		size_t k = a->span - off < 4 * CHUNK ? (size_t)(a->span - off) : 4 * CHUNK;
+		ssize_t got = io_pread_direct(a->fd, a->p + off, k, off, &a->fl);
+		if (got <= 0)
+			r = got ? (int)got : -EIO;	/* 0: the device ended before its size */
+		else	/* the last read may go past the payload (rounded up) */
+			off += a->n - off < (uint64_t)got ? a->n - off : (uint64_t)got;
+		pthread_mutex_lock(&a->lock);
+		a->done = off;
+		a->err = r;
+		a->end = r || off >= a->n;
+		pthread_cond_signal(&a->moved);
+		pthread_mutex_unlock(&a->lock);
+	}
+	return NULL;
+}
+
 /* copy_device: a block device's payload read straight into the memfd's
  * pages, with O_DIRECT where the device takes it (no page-cache copy, no
- * copy from a buffer), hashed there a step at a time: the memfd, -errno,
- * or 1 when FD is no block device (then copy it through the buffer) */
+ * copy from a buffer), hashed there a step behind the reads: the memfd,
+ * -errno, or 1 when FD is no block device (then copy it through the
+ * buffer) */
 static int
 copy_device(struct sig_image *si, struct phash *h)
 {
@@ -185,31 +223,38 @@ copy_device(struct sig_image *si, struct phash *h)
 
 	if (!n || span > SIZE_MAX || fstat(si->fd, &st) < 0 || !S_ISBLK(st.st_mode))
 		return 1;
-	int fl = io_direct(si->fd);
+	struct ahead a = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, MAP_FAILED, n, span, 0,
+			   si->fd, io_direct(si->fd), 0, false };
 	int m = io_memfd("popinit-payload"), r = m < 0 ? m : 0;
-	uint8_t *p = MAP_FAILED;
 	if (!r && ftruncate(m, (off_t)span) < 0)
 		r = -errno;
-	if (!r && (p = mmap(NULL, (size_t)span, PROT_READ | PROT_WRITE, MAP_SHARED, m, 0)) == MAP_FAILED)
+	if (!r && (a.p = mmap(NULL, (size_t)span, PROT_READ | PROT_WRITE, MAP_SHARED, m, 0)) == MAP_FAILED)
 		r = -errno;
-	for (uint64_t off = 0; !r && off < n;) {
-		size_t k = span - off < 4 * CHUNK ? (size_t)(span - off) : 4 * CHUNK;
-		ssize_t got = io_pread_direct(si->fd, p + off, k, off, &fl);
-		if (got < 0)
-			r = (int)got;
-		else if (got == 0)
-			r = -EIO;	/* the device ended before its size */
-		else {
-			/* the last read may go past the payload (rounded up) */
-			size_t use = n - off < (uint64_t)got ? (size_t)(n - off) : (size_t)got;
-			phash_update(h, p + off, use);
-			off += use;
+	if (!r) {
+		pthread_t t;
+		bool apart = !pthread_create(&t, NULL, read_ahead, &a);
+		if (!apart)
+			(void)read_ahead(&a);	/* no thread: all read, then hashed */
+		for (uint64_t off = 0;;) {
+			pthread_mutex_lock(&a.lock);
+			while (a.done == off && !a.end)
+				pthread_cond_wait(&a.moved, &a.lock);
+			uint64_t done = a.done;
+			bool end = a.end;
+			pthread_mutex_unlock(&a.lock);
+			phash_update(h, a.p + off, (size_t)(done - off));
+			off = done;
+			if (end)
+				break;
 		}
+		if (apart)
+			(void)pthread_join(t, NULL);
+		r = a.err;
 	}
-	if (p != MAP_FAILED)
-		(void)munmap(p, (size_t)span);
-	si->direct = fl >= 0;
-	io_undirect(si->fd, fl);
+	if (a.p != MAP_FAILED)
+		(void)munmap(a.p, (size_t)span);
+	si->direct = a.fl >= 0;
+	io_undirect(si->fd, a.fl);
 	if (!r && ftruncate(m, (off_t)n) < 0)
 		r = -errno;
 	if (!r)

@@ -743,7 +743,8 @@ fi
 # ("10-modules") and the firmware image on a GPT partition, read from the
 # block device (its NUL tail skipped) by popinit.image=NAME:PARTLABEL=;
 # then the command line raises the floor above the firmware's version
-if want_s signed-builtin || want_s signed-rollback || want_s signed-device-tampered; then
+if want_s signed-builtin || want_s signed-rollback || want_s signed-device-tampered ||
+   want_s signed-device-big || want_s signed-device-big-tampered; then
 	sigkeys && sigpayload
 	make -s -C "$top" B=build/test/fwkeys TOOLS=no KEYS="$w/sig-fw.pub" FLOORS="firmware:5" > "$w/fwkeys.build" 2>&1 ||
 		echo "FAIL boot/signed-builtin: the keyed build failed: $(tail -2 "$w/fwkeys.build" | tr '\n' ' ')"
@@ -784,6 +785,38 @@ if want_s signed-device-tampered; then
 	fwbase signed-device-tampered
 	boot signed-device-tampered "popinit.image=firmware:PARTLABEL=fw-a rootwait=10" $(disk fw-t)
 	expect signed-device-tampered 'popinit: fatal: PARTLABEL=fw-a: refused: payload hash mismatch \(sha384, ' \
+		'popinit: fatal: rebooting now \(panic=-1\)' '!@@PAYLOAD' '!Attempted to kill init'
+fi
+# a payload of three reads (4 MiB each): the device reads on a thread of
+# their own, the hash a step behind (verify/sigimage.c, read_ahead); all
+# of it verified and unpacked; one byte changed in the last read: refused
+if want_s signed-device-big || want_s signed-device-big-tampered; then
+	head -c 9000000 /dev/urandom > "$w/sigbig"
+	printf '/big\n' > "$w/sigbigstat"
+	# sigpayload's archive, then a second one
+	printf '%s\n' "file /etc/payload.stat $w/sigbigstat 0644 0 0" "file /big $w/sigbig 0644 0 0" |
+		img sigbig2.cpio
+	cat "$w/sigpay.cpio" "$w/sigbig2.cpio" > "$w/sigbig.cpio"
+	"$p" sign -k "$w/sig-fw.key" -n firmware -V 5 -P sha384 "$w/sigbig.cpio" "$w/fwbig.img"
+	rm -f "$w/fwbig.disk"
+	truncate -s 16M "$w/fwbig.disk"
+	printf 'label: gpt\nsize=12M, name="fw-a"\n' | sfdisk -q "$w/fwbig.disk"
+	bstart=$(sfdisk -J "$w/fwbig.disk" | python3 -c 'import json,sys; print(json.load(sys.stdin)["partitiontable"]["partitions"][0]["start"])')
+	dd if="$w/fwbig.img" of="$w/fwbig.disk" bs=512 seek="$bstart" conv=notrunc status=none
+fi
+if want_s signed-device-big; then
+	fwbase signed-device-big
+	boot signed-device-big "popinit.image=firmware:PARTLABEL=fw-a rootwait=10 popinit.timing" $(disk fwbig)
+	expect signed-device-big 'popinit: PARTLABEL=fw-a: verified "firmware" version 5, ecdsa-sha384 by key' \
+		'popinit: timing PARTLABEL=fw-a: verify: trailer [0-9]+ ms, signature [0-9]+ ms, payload hashed \(sha384\) into a sealed copy read direct [0-9]+ ms$' \
+		'^@@PAYLOAD pid=1 argv0=/sbin/init ' '^@@FILE /etc/x=signed$' '^@@STAT /big size=9000000 '
+fi
+if want_s signed-device-big-tampered; then
+	cp "$w/fwbig.disk" "$w/fwbig-t.disk"
+	flip "$w/fwbig-t.disk" $((bstart * 512 + 8 * 1048576 + 500000))
+	fwbase signed-device-big-tampered
+	boot signed-device-big-tampered "popinit.image=firmware:PARTLABEL=fw-a rootwait=10" $(disk fwbig-t)
+	expect signed-device-big-tampered 'popinit: fatal: PARTLABEL=fw-a: refused: payload hash mismatch \(sha384, ' \
 		'popinit: fatal: rebooting now \(panic=-1\)' '!@@PAYLOAD' '!Attempted to kill init'
 fi
 if want_s signed-rollback; then
