@@ -175,16 +175,16 @@ check_frame(const struct sig_image *si, struct error *why)
 }
 
 /* The device's reads, on a thread of their own, the hash behind them: the
- * device fills the next step while the CPU hashes the one before (a DMA,
- * or under QEMU its I/O thread; one CPU is enough).  DONE: the payload's
- * bytes read so far; END: no more will be (all read, or ERR). */
+ * device fills the next step while the CPU hashes the one before (with a
+ * DMA even on one CPU; under QEMU's TCG the reading is the emulated CPU's
+ * own work, so only a second CPU hides it).  DONE: the payload's bytes
+ * read so far; no more will be once all are, or after ERR. */
 struct ahead {
 	pthread_mutex_t lock;
 	pthread_cond_t moved;
 	uint8_t *p;
 	uint64_t n, span, done;
 	int fd, fl, err;
-	bool end;
 };
 
 static void *
@@ -203,7 +203,6 @@ read_ahead(void *arg)
 		pthread_mutex_lock(&a->lock);
 		a->done = off;
 		a->err = r;
-		a->end = r || off >= a->n;
 		pthread_cond_signal(&a->moved);
 		pthread_mutex_unlock(&a->lock);
 	}
@@ -224,7 +223,7 @@ copy_device(struct sig_image *si, struct phash *h)
 	if (!n || span > SIZE_MAX || fstat(si->fd, &st) < 0 || !S_ISBLK(st.st_mode))
 		return 1;
 	struct ahead a = { PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, MAP_FAILED, n, span, 0,
-			   si->fd, io_direct(si->fd), 0, false };
+			   si->fd, io_direct(si->fd), 0 };
 	int m = io_memfd("popinit-payload"), r = m < 0 ? m : 0;
 	if (!r && ftruncate(m, (off_t)span) < 0)
 		r = -errno;
@@ -237,10 +236,10 @@ copy_device(struct sig_image *si, struct phash *h)
 			(void)read_ahead(&a);	/* no thread: all read, then hashed */
 		for (uint64_t off = 0;;) {
 			pthread_mutex_lock(&a.lock);
-			while (a.done == off && !a.end)
+			while (a.done == off && off < n && !a.err)
 				pthread_cond_wait(&a.moved, &a.lock);
 			uint64_t done = a.done;
-			bool end = a.end;
+			bool end = done >= n || a.err;
 			pthread_mutex_unlock(&a.lock);
 			phash_update(h, a.p + off, (size_t)(done - off));
 			off = done;
