@@ -16,6 +16,8 @@
 #   unpack-sound-zstd, unpack-sound-lz4, unpack-itools-zstd
 #                                 the same, compressed (zstd -9, lz4 -9 -l):
 #                                 decoded data, from our memory to the files
+#   unpack-sound-gzip, unpack-sound-xz
+#                                 the same, gzip -n and xz (not by default)
 #   verify-sound                  popinit verify of the sound image signed
 #                                 (ECDSA P-256): the payload's hash, in place
 #   verify-sound-sha384, verify-itools-zstd, verify-itools-zstd-sha384
@@ -56,6 +58,13 @@ cp $w/itools.cpio $t/img/itools.cpio
 cp $w/boot.cpio.zst $t/img/sound.zstd
 cp $w/boot.cpio.lz4 $t/img/sound.lz4
 cp $w/itools.cpio.zst $t/img/itools.zstd
+# the sound image's other codecs, for the cases that ask (vm.sh made them)
+for c in $cases; do
+	case $c in
+	unpack-sound-gzip) cp $w/boot.cpio.gz $t/img/sound.gzip ;;
+	unpack-sound-xz) cp $w/boot.cpio.xz $t/img/sound.xz ;;
+	esac
+done
 cp $w/vm/sig.pub $t/keys/
 "$p" sign -k $w/vm/sig.pem -n image -V 1 $w/boot.cpio $t/img/sound.signed
 for c in $cases; do

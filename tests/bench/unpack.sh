@@ -36,7 +36,8 @@ for t in bsdcpio cpio busybox gzip xz zstd lz4 musl-gcc openssl; do
 	command -v $t >/dev/null || { echo "unpack.sh: fatal: $t missing (sh boot/packages.sh; apt-get install libarchive-tools cpio busybox)" >&2; exit 111; }
 done
 [ -x "$p" ] && [ -x "$dec" ] || { echo "unpack.sh: fatal: make all build/bench/decode first" >&2; exit 111; }
-kernel=$(sh boot/kernel.sh build/kernel)
+# the kernel's module tree is the image: extracted by boot/kernel.sh
+sh boot/kernel.sh build/kernel >/dev/null || { echo "unpack.sh: fatal: boot/kernel.sh build/kernel" >&2; exit 111; }
 kver=$(ls build/kernel/lib/modules | head -n 1)
 codecs="plain gzip xz zstd lz4"
 ext() { case $1 in plain) echo "";; gzip) echo .gz;; xz) echo .xz;; zstd) echo .zst;; lz4) echo .lz4;; esac; }
@@ -56,12 +57,11 @@ if [ ! -s "$img" ]; then
 	mv "$img.tmp" "$img"
 fi
 for c in gzip xz zstd lz4; do
-	for i in "$img"; do
-		o=$i$(ext $c)
-		[ -s "$o" ] && continue
+	o=$img$(ext $c)
+	if [ ! -s "$o" ]; then
 		say "compressing $o"
-		compress $c < "$i" > "$o.tmp" && mv "$o.tmp" "$o"
-	done
+		compress $c < "$img" > "$o.tmp" && mv "$o.tmp" "$o"
+	fi
 	big=$w/big.cpio$(ext $c)
 	[ -s "$big" ] || cat "$img$(ext $c)" "$img$(ext $c)" "$img$(ext $c)" > "$big"
 done
@@ -77,6 +77,9 @@ fresh() { rm -rf "$T"; mkdir "$T"; }
 now() { date +%s%N; }
 load() { awk '{ print $1 " " $2 " " $3 }' /proc/loadavg; }
 load0=$(load)
+# the build measured: asked now, before the report below rewrites
+# bench/results.md (a clean tree would read as -dirty then)
+ver=$(git describe --always --dirty 2>/dev/null || echo '?')
 
 # one timed run of the shell command $2 in $T; its ms appended to file $1
 run() {
@@ -92,7 +95,6 @@ count() { find "$T" -mindepth 1 | wc -l; }
 
 res=$w/res
 rm -rf "$res"; mkdir -p "$res"
-tools="popinit bsdcpio bsdcpio_own gnucpio busybox bound debdec"
 for c in $codecs; do
 	i=$img$(ext $c)
 	d=$(decompress $c)
@@ -197,7 +199,7 @@ echo "| CPU | $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(n
 echo "| memory | $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo) |"
 echo "| host kernel | $(uname -r) ($(. /etc/os-release && echo "$PRETTY_NAME")) |"
 echo "| load average (1, 5, 15 min) | $load0 at the start, $load1 at the end (a shared machine) |"
-echo "| popinit | $(git describe --always --dirty 2>/dev/null || echo '?'), musl-gcc $(musl-gcc -dumpversion), codecs -Os (zstd -O2) |"
+echo "| popinit | $ver, musl-gcc $(musl-gcc -dumpversion), codecs -Os (zstd -O2) |"
 echo "| popinit's libraries | built from Debian sources (boot/deps.sh): $(for f in "$top"/build/deps/.stamp-*; do cut -d' ' -f2- "$f"; done | paste -sd, - | sed 's/,/, /g') |"
 bbpkg=$(dpkg -S /bin/busybox /usr/bin/busybox 2>/dev/null | cut -d: -f1 | head -n 1)
 echo "| peers | $(dpkg-query -W -f '${Package} ${Version}, ' libarchive-tools cpio ${bbpkg:-busybox} gzip xz-utils zstd lz4 2>/dev/null | sed 's/, $//') |"
