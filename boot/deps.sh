@@ -143,6 +143,7 @@ build() {
 		# LZMA2 and the architecture's BCJ); boot/xz_config.h adapts it
 		# and gives it popinit's CRC-32 in place of xz_crc32.c
 		defs=; for f in $(bcj_of "$host"); do defs="$defs -DXZ_DEC_$(echo "$f" | tr a-z A-Z)"; done
+		# shellcheck disable=SC2046 # the BCJ source: one word or none
 		cc_lib kxz "${KXZ_OPT--O2} -I$here -I$d/include/linux $defs" "$d/lib/xz/xz_dec_stream.c" \
 			"$d/lib/xz/xz_dec_lzma2.c" $(if [ -n "$defs" ]; then echo "$d/lib/xz/xz_dec_bcj.c"; fi)
 		cp "$d/include/linux/xz.h" "$out/include/"
@@ -164,6 +165,7 @@ build() {
 			ZSTD_LIB_DEPRECATED=0 ZSTD_LEGACY_SUPPORT=0 >&2) || die "building libzstd"
 		fse=${ZSTD_FSE_OPT--Os}
 		if [ -n "$fse" ]; then
+			# shellcheck disable=SC2046 # the flags: words
 			$cc $(echo "$opt" | sed s/-Os//) ${ZSTD_FLAGS:-$zstd_flags} $fse -DXXH_NAMESPACE=ZSTD_ \
 				-DDEBUGLEVEL=0 -DZSTD_LEGACY_SUPPORT=0 -c "$b/common/fse_decompress.c" -o "$b/fse_decompress.o" &&
 			$ar r "$b/libzstd.a" "$b/fse_decompress.o" || die "libzstd: fse_decompress.o at $fse"
