@@ -58,17 +58,14 @@ cp $w/itools.cpio $t/img/itools.cpio
 cp $w/boot.cpio.zst $t/img/sound.zstd
 cp $w/boot.cpio.lz4 $t/img/sound.lz4
 cp $w/itools.cpio.zst $t/img/itools.zstd
-# the sound image's other codecs, for the cases that ask (vm.sh made them)
+cp $w/vm/sig.pub $t/keys/
+"$p" sign -k $w/vm/sig.pem -n image -V 1 $w/boot.cpio $t/img/sound.signed
+# what only some cases use: the sound image's other codecs (vm.sh made
+# them) and the other signed images
 for c in $cases; do
 	case $c in
 	unpack-sound-gzip) cp $w/boot.cpio.gz $t/img/sound.gzip ;;
 	unpack-sound-xz) cp $w/boot.cpio.xz $t/img/sound.xz ;;
-	esac
-done
-cp $w/vm/sig.pub $t/keys/
-"$p" sign -k $w/vm/sig.pem -n image -V 1 $w/boot.cpio $t/img/sound.signed
-for c in $cases; do
-	case $c in
 	verify-sound-sha384) "$p" sign -k $w/vm/sig.pem -n image -V 1 -P sha384 $w/boot.cpio $t/img/sound.signed-sha384 ;;
 	verify-itools-zstd) "$p" sign -k $w/vm/sig.pem -n image -V 1 $w/itools.cpio.zst $t/img/itools-zstd.signed ;;
 	verify-itools-zstd-sha384)
