@@ -43,7 +43,11 @@ WARN     = -Wall -Wextra -Wshadow -Wvla -Wstrict-prototypes -Wmissing-prototypes
 # WERROR=1 (CI, .ci/run): every warning is an error, in every build
 WERROR  ?=
 WARN    += $(if $(filter 1,$(WERROR)),-Werror)
-CFLAGS   = -std=c11 $(OPT) $(WARN) -D_GNU_SOURCE -ffunction-sections -fdata-sections \
+# -fno-reorder-functions: none of popinit's own functions (main, the cold
+# ones) goes ahead of the libraries' .text.hot group (boot/deps.sh's hot):
+# their changes do not move the decoders' loops across a guest page
+ORDER    = -fno-reorder-functions
+CFLAGS   = -std=c11 $(OPT) $(ORDER) $(WARN) -D_GNU_SOURCE -ffunction-sections -fdata-sections \
            -fno-asynchronous-unwind-tables -fno-unwind-tables -I$(DEPS)/include
 # --sort-section=alignment: the sections of -ffunction-sections and
 # -fdata-sections placed by their alignment, with less padding between them
@@ -61,6 +65,7 @@ HOST     = x86_64-linux-gnu
 B        = build-san
 DEPS     = build-san/deps
 OPT      = -O1 -g
+ORDER    =
 LDFLAGS  = -Wl,--gc-sections
 endif
 # signed images: trusted keys, revoked key ids, version floors compiled in
@@ -214,9 +219,20 @@ $(B)/obj/trust-data.o: $(B)/trust-data.c init/trust.h verify/sig.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -I. -c $< -o $@
 
-$(B)/popinit: $(OBJS)
-	$(CC) $(LDFLAGS) -Wl,-Map,$(B)/popinit.map -o $@ $(OBJS) \
-		$(CODEC_LIBS) $(DEPS)/lib/libbearssl.a -lpthread
+# linked twice but for SAN=1: the first link's map lays out the libraries'
+# .text.hot group (boot/layout.sh: each loop boot/hot.list names in one
+# page), the second links by that script
+POPINIT_LIBS = $(CODEC_LIBS) $(DEPS)/lib/libbearssl.a
+$(B)/popinit: $(OBJS) boot/layout.sh boot/hot.list
+ifeq ($(SAN),1)
+	$(CC) $(LDFLAGS) -Wl,-Map,$(B)/popinit.map -o $@ $(OBJS) $(POPINIT_LIBS) -lpthread
+else
+	$(CC) $(LDFLAGS) -Wl,-Map,$(B)/popinit.map1 -o $@.1 $(OBJS) $(POPINIT_LIBS) -lpthread
+	rm -f $@.1
+	$(CC) $(LDFLAGS) -Wl,--verbose 2>/dev/null | sed -n '/^=====/,/^=====/p' | sed '1d;$$d' > $(B)/default.ld
+	LAYOUT_PAGE=$(if $(filter or1k,$(ARCH)),8192,4096) sh boot/layout.sh $(B)/popinit.map1 boot/hot.list $(or $(ARCH),x86_64) $(B)/default.ld $(CROSS_COMPILE)objdump $(POPINIT_LIBS) $(B)/obj/lib/crc32.o > $(B)/popinit.ld
+	$(CC) $(LDFLAGS) -T $(B)/popinit.ld -Wl,-Map,$(B)/popinit.map -o $@ $(OBJS) $(POPINIT_LIBS) -lpthread
+endif
 
 # the budget is the firmware's init (no host tools) on x86_64; the full
 # binary, and other architectures, are shown

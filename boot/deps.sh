@@ -198,10 +198,29 @@ build() {
 	esac
 }
 
+# hot LIB: the functions of OUT/lib/libLIB.a moved to sections named
+# .text.hot.*, which the linker's default script places as one group ahead
+# of the rest of .text: there popinit's own code, whatever its changes, no
+# longer moves the decoders' and hashes' loops.  Under QEMU's TCG a jump is
+# chained to the next translated block only within a guest page: zlib's
+# inflate_fast, moved across a page boundary by an unrelated change, cost
+# the gzip unpack x1.37 (bench/history.md 2r).  Cold, start-up and exit
+# code keeps its own groups.
+hot() {
+	a=$out/lib/lib$1.a
+	# shellcheck disable=SC2046
+	set -- $(${ar%ar}objdump -h "$a" | awk '$2 ~ /^\.text\./ && $2 !~ /^\.text\.(hot|unlikely|startup|exit)([.]|$)/ { print $2 }' |
+		sort -u | sed 's/^\.text\.\(.*\)$/--rename-section .text.\1=.text.hot.\1/')
+	[ $# = 0 ] || ${ar%ar}objcopy "$@" "$a" || die "objcopy: lib$1.a's sections to .text.hot.*"
+}
+
 for lib; do
 	[ -f "$out/.stamp-$lib" ] && continue
 	say "building $lib with $cc"
 	build "$lib"
+	case $lib in
+	zlib) hot z ;; xz) hot lzma ;; bzip2) hot bz2 ;; lzo) hot minilzo ;; *) hot "$lib" ;;
+	esac
 	say "built $lib from $pkg $version"
 	echo "$lib $pkg $version" > "$out/.stamp-$lib"
 done

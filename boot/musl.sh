@@ -88,7 +88,10 @@ if [ "$arch" = or1k ]; then
 		> "$lib/or1k-linux.ld"
 	grep -q 'SEGMENT_START("text-segment", 0x2000) + SIZEOF_HEADERS' "$lib/or1k-linux.ld" ||
 		die "or1k-elf-ld's default script changed: cannot place the headers in the first segment"
-	link="-T $lib/or1k-linux.ld --entry=_start -z noexecstack"
+	# the script unless the link names its own (gcc -T: the second
+	# link of popinit, boot/layout.sh's script; ld stops with an internal
+	# error on two)
+	link="%{!T*:-T $lib/or1k-linux.ld} --entry=_start -z noexecstack"
 fi
 cat > "$lib/musl-gcc.specs" <<EOF
 %rename cpp_options old_cpp_options

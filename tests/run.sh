@@ -15,6 +15,7 @@ run sh "$top/tests/headers.sh"
 run sh "$top/tests/man.sh"
 run sh "$top/tests/timeline.sh"
 run sh "$top/tests/budget.sh"
+run sh "$top/tests/layout.sh"
 run sh "$top/tests/deps.sh"
 # a crash smoke: 10 s a target is mostly the seeds' first pass, too short
 # for the speed floor, which make fuzz (60 s a target, in .ci/run) checks
