@@ -230,7 +230,7 @@ else
 	$(CC) $(LDFLAGS) -Wl,-Map,$(B)/popinit.map1 -o $@.1 $(OBJS) $(POPINIT_LIBS) -lpthread
 	rm -f $@.1
 	$(CC) $(LDFLAGS) -Wl,--verbose 2>/dev/null | sed -n '/^=====/,/^=====/p' | sed '1d;$$d' > $(B)/default.ld
-	LAYOUT_PAGE=$(if $(filter or1k,$(ARCH)),8192,4096) sh boot/layout.sh $(B)/popinit.map1 boot/hot.list $(or $(ARCH),x86_64) $(B)/default.ld $(CROSS_COMPILE)objdump $(POPINIT_LIBS) $(B)/obj/lib/crc32.o > $(B)/popinit.ld
+	sh boot/layout.sh $(B)/popinit.map1 boot/hot.list $(or $(ARCH),x86_64) $(B)/default.ld $(CROSS_COMPILE)objdump $(POPINIT_LIBS) $(B)/obj/lib/crc32.o > $(B)/popinit.ld
 	$(CC) $(LDFLAGS) -T $(B)/popinit.ld -Wl,-Map,$(B)/popinit.map -o $@ $(OBJS) $(POPINIT_LIBS) -lpthread
 endif
 

@@ -204,7 +204,7 @@ build() {
 # longer moves the decoders' and hashes' loops.  Under QEMU's TCG a jump is
 # chained to the next translated block only within a guest page: zlib's
 # inflate_fast, moved across a page boundary by an unrelated change, cost
-# the gzip unpack x1.37 (bench/history.md 2r).  Cold, start-up and exit
+# the gzip unpack x1.41 (bench/history.md 2r).  Cold, start-up and exit
 # code keeps its own groups.
 hot() {
 	a=$out/lib/lib$1.a
