@@ -13,7 +13,7 @@
 # would cross a page the other functions of the group fill up to the
 # boundary, so nothing is padded (the firmware budget).  Prints SCRIPT with
 # its .text.hot line preceded by the order.  The page is QEMU's for ARCH
-# (or1k 8 KiB, else 4 KiB); LAYOUT_PAGE overrides it.
+# (or1k 8 KiB, else 4 KiB).
 #
 # layout.sh -c MAP HOTLIST ARCH: checks a final link: a line for each unit
 # HOTLIST names that MAP holds, "ok" or "crosses", and the status 1 if any
@@ -24,7 +24,6 @@ if [ "$1" = -c ]; then check=1; shift; set -- "$1" "$2" "$3" /dev/null true; fi
 map=$1 list=$2 arch=$3 script=$4 objdump=$5
 shift 5
 case $arch in or1k) page=8192 ;; *) page=4096 ;; esac
-page=${LAYOUT_PAGE:-$page}
 
 # the alignments: "ARCHIVE(MEMBER) SECTION ALIGN"
 aligns=$(for a; do
