@@ -24,7 +24,12 @@
 #   KXZ_OPT      the kernel's xz decoder's (default -O2, as the kernel builds
 #                it; empty: -Os)
 #   LZ4_OPT      lz4's (default -O2: x0.82 of -Os's time in QEMU, x0.92 on the
-#                host, for 448 bytes: tests/bench/options.sh; empty: -Os)
+#                host, for 448 bytes; on x86_64 with -DLZ4_FAST_DEC_LOOP=0,
+#                the plain loop the kernel's lib/lz4 has: x0.88 of liblz4's
+#                wide-copy loop's time in QEMU, x1.08 on the host, 960 bytes
+#                smaller; under qemu-aarch64 x0.98, so aarch64 keeps
+#                liblz4's choice: tests/bench/options.sh, bench/history.md
+#                2t; empty: -Os)
 #
 # Nothing third-party is committed: the sources come from `apt-get source`
 # (boot/srcpkg.sh: the newest version the mirror serves; deb-src lines are
@@ -173,7 +178,8 @@ build() {
 		cp "$b/libzstd.a" "$out/lib/"
 		cp "$d/lib/zstd.h" "$d/lib/zstd_errors.h" "$out/include/"
 		rm -rf "$b" ;;
-	lz4)	cc_lib lz4 "${LZ4_OPT--O2}" "$d/lib/lz4.c"
+	lz4)	case $host in x86_64*) lz4_opt="-O2 -DLZ4_FAST_DEC_LOOP=0" ;; *) lz4_opt=-O2 ;; esac
+		cc_lib lz4 "${LZ4_OPT-$lz4_opt}" "$d/lib/lz4.c"
 		cp "$d/lib/lz4.h" "$out/include/" ;;
 	bzip2)	# BZ_NO_STDIO: popinit supplies bz_internal_error()
 		cc_lib bz2 "-DBZ_NO_STDIO -D_FILE_OFFSET_BITS=64" "$d/bzlib.c" \

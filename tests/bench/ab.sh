@@ -16,8 +16,9 @@
 #   unpack-sound-zstd, unpack-sound-lz4, unpack-itools-zstd
 #                                 the same, compressed (zstd -9, lz4 -9 -l):
 #                                 decoded data, from our memory to the files
-#   unpack-sound-gzip, unpack-sound-xz
-#                                 the same, gzip -n and xz (not by default)
+#   unpack-sound-gzip, unpack-sound-xz, unpack-itools-lz4
+#                                 the same, gzip -n, xz and lz4 -9 -l (not by
+#                                 default)
 #   verify-sound                  popinit verify of the sound image signed
 #                                 (ECDSA P-256): the payload's hash, in place
 #   verify-sound-sha384, verify-itools-zstd, verify-itools-zstd-sha384
@@ -66,6 +67,7 @@ for c in $cases; do
 	case $c in
 	unpack-sound-gzip) cp $w/boot.cpio.gz $t/img/sound.gzip ;;
 	unpack-sound-xz) cp $w/boot.cpio.xz $t/img/sound.xz ;;
+	unpack-itools-lz4) cp $w/itools.cpio.lz4 $t/img/itools.lz4 ;;
 	verify-sound-sha384) "$p" sign -k $w/vm/sig.pem -n image -V 1 -P sha384 $w/boot.cpio $t/img/sound.signed-sha384 ;;
 	verify-itools-zstd) "$p" sign -k $w/vm/sig.pem -n image -V 1 $w/itools.cpio.zst $t/img/itools-zstd.signed ;;
 	verify-itools-zstd-sha384)

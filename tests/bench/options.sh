@@ -46,8 +46,9 @@ zstd-no-vectorize|zstd|ZSTD_FLAGS=$zdef -fno-tree-vectorize
 zstd-fse-O2|zstd|ZSTD_FSE_OPT=
 zlib-default|zlib|ZLIB_OPT=
 zlib-O2|zlib|ZLIB_OPT=-O2
-lz4-default|lz4|LZ4_OPT=-O2
-lz4-Os|lz4|LZ4_OPT=
+lz4-default|lz4|LZ4_OPT=-O2 -DLZ4_FAST_DEC_LOOP=0
+lz4-fast-dec-loop|lz4|LZ4_OPT=-O2 -DLZ4_FAST_DEC_LOOP=1
+lz4-Os|lz4|LZ4_OPT=-Os -DLZ4_FAST_DEC_LOOP=0
 lzma-default|xz|LZMA_SMALL=yes
 lzma-O2|xz|LZMA_OPT=-O2
 lzma-not-small|xz|LZMA_SMALL=no
