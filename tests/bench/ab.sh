@@ -67,7 +67,9 @@ for c in $cases; do
 	case $c in
 	unpack-sound-gzip) cp $w/boot.cpio.gz $t/img/sound.gzip ;;
 	unpack-sound-xz) cp $w/boot.cpio.xz $t/img/sound.xz ;;
-	unpack-itools-lz4) cp $w/itools.cpio.lz4 $t/img/itools.lz4 ;;
+	unpack-itools-lz4)
+		[ -s $w/itools.cpio.lz4 ] || { say "ab.sh: fatal: $w/itools.cpio.lz4 missing: run tests/bench/options.sh first"; exit 111; }
+		cp $w/itools.cpio.lz4 $t/img/itools.lz4 ;;
 	verify-sound-sha384) "$p" sign -k $w/vm/sig.pem -n image -V 1 -P sha384 $w/boot.cpio $t/img/sound.signed-sha384 ;;
 	verify-itools-zstd) "$p" sign -k $w/vm/sig.pem -n image -V 1 $w/itools.cpio.zst $t/img/itools-zstd.signed ;;
 	verify-itools-zstd-sha384)
